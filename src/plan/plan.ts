@@ -1,0 +1,31 @@
+/**
+ * A plan is every file a command wants on disk, computed in memory before anything is written.
+ * `action` is decided by comparing with what is on disk now (see diff-plan.ts).
+ */
+export type FileOwner = "generated" | "starter" | "stack" | "env";
+
+export type FileAction = "create" | "update" | "unchanged" | "skip" | "conflict";
+
+export interface PlannedFile {
+  /** Project-relative path with forward slashes. */
+  path: string;
+  content: string;
+  owner: FileOwner;
+  /** Octal mode; .env is 0o600. */
+  mode?: number;
+  action: FileAction;
+  /** Why a file is skipped or in conflict, for the user. */
+  reason?: string;
+}
+
+export interface Plan {
+  root: string;
+  files: PlannedFile[];
+  /** Things to tell the user after writing (e.g. a port that had to change). */
+  notes: string[];
+}
+
+/** Read access to the files a plan compares against; undefined when the file does not exist. */
+export interface FileReader {
+  read(path: string): string | undefined;
+}
