@@ -2,7 +2,12 @@
  * A plan is every file a command wants on disk, computed in memory before anything is written.
  * `action` is decided by comparing with what is on disk now (see diff-plan.ts).
  */
-export type FileOwner = "generated" | "starter" | "stack" | "env";
+/**
+ * generated: rewritten from stack.yaml, guarded by a hash against hand edits. starter: written
+ * once, then the user's. merge: the user's, but we add missing lines (requirements.txt,
+ * .gitignore, .env). stack: stack.yaml itself, written only by a command that changes it.
+ */
+export type FileOwner = "generated" | "starter" | "merge" | "stack";
 
 export type FileAction = "create" | "update" | "unchanged" | "skip" | "conflict";
 

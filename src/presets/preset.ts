@@ -57,6 +57,8 @@ export interface Preset {
   requirements?: string[];
   /** Service presets only: shares the code of another service rather than having its own. */
   shares_code?: boolean;
+  /** Tool presets: give the tool every add-on's connection environment (DATABASE_URL, ...). */
+  connect_all?: boolean;
   /** Folder the preset was loaded from, for resolving templates. */
   dir: string;
 }

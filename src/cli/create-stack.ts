@@ -1,0 +1,46 @@
+#!/usr/bin/env node
+import yargs from "yargs";
+import { hideBin } from "yargs/helpers";
+import { runCommand } from "./run-command.js";
+
+// Only yargs is loaded up front: --help and --version must stay fast. The work is imported lazily.
+await yargs(hideBin(process.argv))
+  .scriptName("create-stack")
+  .command(
+    "$0 <dir>",
+    "Scaffold a multi-service dev stack from presets",
+    (y) =>
+      y
+        .positional("dir", { type: "string", demandOption: true, describe: "Folder to create (or fill, with --force)" })
+        .option("preset", {
+          type: "string",
+          describe: "Comma-separated presets (default: python-http,postgres,redis,worker,traefik,jumpbox)",
+        })
+        .option("proxy", { choices: ["traefik", "nginx", "none"] as const, describe: "Reverse proxy (default traefik)" })
+        .option("name", { type: "string", describe: "Project name (default: from the folder name)" })
+        .option("image", { type: "string", array: true, default: [] as string[], describe: "Image override FROM=TO, e.g. for a private registry (repeatable)" })
+        .option("health-interval", { type: "string", describe: "Interval of generated healthchecks (default 3s)" })
+        .option("yes", { alias: "y", type: "boolean", default: false, describe: "Take defaults, never prompt" })
+        .option("dry-run", { type: "boolean", default: false, describe: "Print the plan, write nothing" })
+        .option("force", { type: "boolean", default: false, describe: "Allow a non-empty folder (no file is deleted, your files are kept)" })
+        .option("json", { type: "boolean", default: false, describe: "Machine-readable output" })
+        .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of unexpected errors" }),
+    (argv) =>
+      runCommand(argv, async () => {
+        const { runCreate } = await import("../create/run-create.js");
+        await runCreate(argv);
+      }),
+  )
+  .example("create-stack my-app", "the default stack: api, worker, postgres, redis, traefik, jumpbox")
+  .example("create-stack shop --preset fastapi,postgres --proxy nginx --yes", "FastAPI on postgres behind nginx")
+  .strict()
+  .completion("completion", "Print a shell completion script")
+  .help()
+  .version()
+  .wrap(Math.min(100, process.stdout.columns || 100))
+  .fail((msg, err) => {
+    if (err) throw err;
+    process.stderr.write(`error: ${msg}\n  hint: see create-stack --help\n`);
+    process.exitCode = 2;
+  })
+  .parseAsync();

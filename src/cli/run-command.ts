@@ -1,0 +1,21 @@
+import { errorToJson, reportError } from "../errors/report-error.js";
+
+export interface OutputOptions {
+  json?: boolean;
+  verbose?: boolean;
+}
+
+/**
+ * The one place errors become output and exit codes. Handlers never call process.exit: they
+ * return or throw, and pending writes and cleanups finish.
+ */
+export async function runCommand(opts: OutputOptions, fn: () => Promise<void>): Promise<void> {
+  try {
+    await fn();
+  } catch (err) {
+    const report = reportError(err, opts.verbose);
+    if (opts.json) process.stdout.write(JSON.stringify(errorToJson(err), null, 2) + "\n");
+    process.stderr.write(report.text + "\n");
+    process.exitCode = report.exitCode;
+  }
+}

@@ -1,0 +1,43 @@
+import { StackError } from "../errors/stack-error.js";
+import { generatedState } from "../fs/generated-header.js";
+import type { FileReader, Plan, PlannedFile } from "./plan.js";
+
+export type DesiredFile = Omit<PlannedFile, "action" | "reason">;
+
+/** Decides what happens to each file by comparing with what is on disk now. */
+export function diffPlan(files: DesiredFile[], reader: FileReader): PlannedFile[] {
+  return files.map((f) => {
+    const current = reader.read(f.path);
+    if (current === undefined) return { ...f, action: "create" };
+    if (current === f.content) return { ...f, action: "unchanged" };
+    switch (f.owner) {
+      case "starter":
+        return { ...f, action: "skip", reason: "exists and is yours to edit" };
+      case "generated":
+        return generatedState(current) === "pristine"
+          ? { ...f, action: "update" }
+          : { ...f, action: "conflict", reason: "edited by hand since create-stack generated it" };
+      default:
+        return { ...f, action: "update" };
+    }
+  });
+}
+
+/** Refuses the whole plan, before anything is written, if it would overwrite a hand edit. */
+export function assertNoConflicts(plan: Plan): void {
+  const conflicts = plan.files.filter((f) => f.action === "conflict");
+  if (conflicts.length === 0) return;
+  throw new StackError({
+    code: "E_USER_EDITED",
+    message: `${conflicts.length === 1 ? "a generated file was" : "generated files were"} edited by hand; nothing was written`,
+    details: conflicts.map((f) => `${f.path}: ${f.reason}`),
+    hint:
+      "move the change into stack.yaml (or into a compose file of your own listed in COMPOSE_FILE in .env), " +
+      "then delete the edited file so it is generated again",
+    exitCode: 1,
+  });
+}
+
+export function changedFiles(plan: Plan): PlannedFile[] {
+  return plan.files.filter((f) => f.action === "create" || f.action === "update");
+}

@@ -1,0 +1,108 @@
+import { Document } from "yaml";
+import { withGeneratedHeader } from "../fs/generated-header.js";
+import type { PresetRegistry } from "../presets/load-presets.js";
+import { interpolateString } from "../presets/interpolate.js";
+import { buildLayers } from "../render/compose-layers.js";
+import { mergeEnvFile, renderEnvLines, type EnvLine } from "../render/env-file.js";
+import { mergeLines, requirementName } from "../render/merge-lines.js";
+import { NGINX_CONFIG_PATH, renderNginxConfig } from "../render/nginx-config.js";
+import { renderReadme } from "../render/render-readme.js";
+import { renderTemplate, templatePath } from "../render/render-template.js";
+import type { StackConfig } from "../stack/stack-config.js";
+import { diffPlan, type DesiredFile } from "./diff-plan.js";
+import { LAYER_FILES, type EnvEntry } from "./env-entries.js";
+import type { FileReader, Plan } from "./plan.js";
+import type { ResolvedService } from "./resolve-services.js";
+
+export interface PlanInput {
+  root: string;
+  stack: StackConfig;
+  presets: PresetRegistry;
+  services: ResolvedService[];
+  env: { entries: EnvEntry[]; values: Record<string, string> };
+  reader: FileReader;
+  /** New stack.yaml text, when the command changed stack.yaml. */
+  stackText?: string;
+  /** Write the project README (on creation only: afterwards it is the user's). */
+  readme?: boolean;
+}
+
+const GITIGNORE = [".env", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
+
+/** Every file the stack needs, computed in memory; nothing is written here. */
+export function planStack(input: PlanInput): Plan {
+  const { stack, presets, services, reader } = input;
+  const files: DesiredFile[] = [];
+  const add = (f: DesiredFile) => {
+    if (!files.some((x) => x.path === f.path)) files.push(f);
+  };
+  if (input.stackText !== undefined) add({ path: "stack.yaml", content: input.stackText, owner: "stack" });
+
+  for (const [layer, compose] of buildLayers(stack, presets, services)) {
+    const doc = new Document(compose.volumes ? compose : { services: compose.services });
+    add({ path: LAYER_FILES[layer], content: withGeneratedHeader(doc.toString({ lineWidth: 0 })), owner: "generated" });
+  }
+  if (stack.presets.includes("nginx")) {
+    add({ path: NGINX_CONFIG_PATH, content: withGeneratedHeader(renderNginxConfig(stack.name, services)), owner: "generated" });
+  }
+
+  const requirements = new Map<string, string[]>();
+  for (const svc of services) {
+    if (!svc.preset) continue;
+    const ctx = svc.vars;
+    for (const f of svc.preset.files) {
+      const path = interpolateString(f.path, ctx, `preset ${svc.preset.name}`);
+      add({ path, content: renderTemplate(templatePath(svc.preset.dir, f.template), ctx), owner: f.owner, mode: f.mode });
+    }
+    if (svc.preset.requirements && svc.path) {
+      const list = requirements.get(svc.path) ?? [];
+      requirements.set(svc.path, [...list, ...svc.preset.requirements]);
+    }
+  }
+  for (const [path, wanted] of requirements) {
+    const file = `${path}/requirements.txt`;
+    add({ path: file, content: mergeLines(reader.read(file), [...new Set(wanted)], requirementName), owner: "merge" });
+  }
+  for (const name of stack.presets) {
+    const preset = presets.get(name)!;
+    const ctx = { project: stack.name, name, path: "", port: "", route: "", envName: "" };
+    for (const f of preset.files) {
+      const path = interpolateString(f.path, ctx, `preset ${name}`);
+      add({ path, content: renderTemplate(templatePath(preset.dir, f.template), ctx), owner: f.owner, mode: f.mode });
+    }
+  }
+
+  add(envFile(input));
+  add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
+  add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
+  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values), owner: "starter" });
+
+  return { root: input.root, files: diffPlan(files, reader), notes: [] };
+}
+
+function envLines(entries: EnvEntry[], values: Record<string, string>, blankSecrets: boolean): { title: string; lines: EnvLine[] }[] {
+  const groups = new Map<string, EnvLine[]>();
+  for (const e of entries) {
+    const line = { key: e.key, value: blankSecrets && e.spec.secret ? "" : values[e.key] ?? "", comment: e.spec.description };
+    groups.set(e.group, [...(groups.get(e.group) ?? []), line]);
+  }
+  return [...groups].map(([title, lines]) => ({ title, lines }));
+}
+
+function envFile(input: PlanInput): DesiredFile {
+  const { entries, values } = input.env;
+  const existing = input.reader.read(".env");
+  const content =
+    existing === undefined
+      ? "# This checkout's secrets and host ports. Not committed (see .gitignore); .env.example is.\n" +
+        renderEnvLines(envLines(entries, values, false))
+      : mergeEnvFile(existing, entries.map((e) => ({ key: e.key, value: values[e.key] ?? "" })), new Set(entries.filter((e) => e.managed).map((e) => e.key)));
+  return { path: ".env", content, owner: "merge", mode: 0o600 };
+}
+
+function envExample(entries: EnvEntry[], values: Record<string, string>): string {
+  return (
+    "# Copy to .env and fill in the blank secrets (create-stack and `dev up` do this for you).\n" +
+    renderEnvLines(envLines(entries, values, true))
+  );
+}

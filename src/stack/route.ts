@@ -1,0 +1,21 @@
+/**
+ * A route is a path prefix. Only characters that are safe, unquoted, both inside a Traefik rule
+ * (PathPrefix(`...`)) and in an nginx location and regex: no spaces, quotes, backticks, braces,
+ * semicolons or `$`.
+ */
+export const ROUTE_PATTERN = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
+
+export function routeProblem(route: string): string | undefined {
+  if (!route.startsWith("/")) return `route "${route}" must start with "/" (e.g. /${route})`;
+  if (route.length > 1 && route.endsWith("/")) return `route "${route}" must not end with "/" (use ${route.replace(/\/+$/, "")})`;
+  if (!ROUTE_PATTERN.test(route)) {
+    return `route "${route}" has characters a proxy rule cannot carry safely; use letters, digits, "-", "_", ".", "~" and "/"`;
+  }
+  return undefined;
+}
+
+/** Most specific first: longer prefixes before the prefixes they extend (/api/admin before /api). */
+export function compareRoutes(a: string, b: string): number {
+  const depth = (r: string) => (r === "/" ? 0 : r.split("/").length);
+  return depth(b) - depth(a) || b.length - a.length || a.localeCompare(b);
+}

@@ -1,0 +1,104 @@
+import type { LineCounter, Document } from "yaml";
+import { StackError, throwIfAny, type SourceLocation } from "../errors/stack-error.js";
+import type { PresetRegistry } from "../presets/load-presets.js";
+import { routeProblem } from "./route.js";
+import type { StackConfig } from "./stack-config.js";
+import { locate } from "./yaml-location.js";
+
+export interface StackSource {
+  doc: Document;
+  lineCounter: LineCounter;
+  file: string;
+}
+
+/**
+ * Cross-reference checks the schema cannot express: presets exist and fit together, templates
+ * exist, routes are well formed and unique, dependencies name something. All problems are
+ * reported at once, each at its place in stack.yaml when the source is known.
+ */
+export function validateStack(config: StackConfig, presets: PresetRegistry, source?: StackSource): void {
+  const errors: StackError[] = [];
+  const loc = (path: (string | number)[], which: "key" | "value" = "value"): SourceLocation =>
+    source ? locate(source.doc, source.lineCounter, source.file, path, which) : { file: "stack.yaml" };
+  const fail = (code: string, message: string, path: (string | number)[], hint?: string, which?: "key" | "value") =>
+    errors.push(new StackError({ code, message, hint, location: loc(path, which) }));
+
+  const addonServices = new Set<string>();
+  const usable = presets.names().filter((n) => presets.get(n)!.kind !== "service");
+  config.presets.forEach((name, i) => {
+    const preset = presets.get(name);
+    if (!preset) {
+      return fail("E_UNKNOWN_PRESET", `unknown preset "${name}"`, ["presets", i], `known presets: ${usable.join(", ")}`);
+    }
+    if (preset.kind === "service") {
+      return fail("E_PRESET_KIND", `"${name}" is a service template, not a preset to list here`, ["presets", i],
+        `add it under services: with template: ${name} (or run: dev add service ${preset.defaults?.name ?? name} --template ${name})`);
+    }
+    for (const other of preset.conflicts) {
+      if (config.presets.includes(other) && name < other) {
+        fail("E_PRESET_CONFLICT", `presets "${name}" and "${other}" cannot be used together`, ["presets", i],
+          "a stack has one proxy: keep either traefik or nginx");
+      }
+    }
+    for (const layer of Object.values(preset.layers)) for (const s of Object.keys(layer?.services ?? {})) addonServices.add(s);
+  });
+
+  const serviceNames = Object.keys(config.services);
+  const routes = new Map<string, string>();
+  const hasProxy = config.presets.some((p) => presets.get(p)?.kind === "proxy");
+  for (const [name, svc] of Object.entries(config.services)) {
+    const at = (key: string) => ["services", name, key];
+    if (addonServices.has(name)) {
+      fail("E_NAME_TAKEN", `service name "${name}" is taken by a preset's service`, ["services", name], "choose another name", "key");
+    }
+    if (svc.template && svc.image) {
+      fail("E_TEMPLATE_AND_IMAGE", `service "${name}" sets both template and image`, at("image"), "keep one: a template builds starter code, an image runs as is");
+    }
+    if (!svc.template && !svc.image) {
+      fail("E_NO_TEMPLATE", `service "${name}" needs a template or an image`, ["services", name],
+        `templates: ${presets.names("service").join(", ")}`, "key");
+    }
+    const template = svc.template ? presets.get(svc.template) : undefined;
+    if (svc.template && template?.kind !== "service") {
+      fail("E_UNKNOWN_TEMPLATE", `unknown template "${svc.template}" for service "${name}"`, at("template"),
+        `templates: ${presets.names("service").join(", ")}`);
+    }
+    for (const req of template?.requires ?? []) {
+      if (!config.presets.includes(req)) {
+        fail("E_PRESET_REQUIRED", `template "${svc.template}" of service "${name}" needs the ${req} preset`, at("template"),
+          `add ${req} to presets: (or run: dev add preset ${req})`);
+      }
+    }
+    for (const p of [svc.path, ...(svc.watch ?? [])]) {
+      if (p !== undefined && (p.startsWith("/") || p.split("/").includes(".."))) {
+        fail("E_PATH_OUTSIDE", `service "${name}": path "${p}" must stay inside the project`, at(p === svc.path ? "path" : "watch"),
+          "use a path relative to the folder of stack.yaml");
+      }
+    }
+    if (svc.route !== undefined) {
+      const problem = routeProblem(svc.route);
+      if (problem) fail("E_ROUTE_INVALID", problem, at("route"));
+      else if (routes.has(svc.route)) {
+        fail("E_ROUTE_DUPLICATE", `route ${svc.route} is used by both "${routes.get(svc.route)}" and "${name}"`, at("route"),
+          "give each service its own prefix; nested prefixes such as /api and /api/admin are fine");
+      } else routes.set(svc.route, name);
+      if (!hasProxy) {
+        fail("E_ROUTE_NO_PROXY", `service "${name}" has a route but the stack has no proxy`, at("route"),
+          "add traefik or nginx to presets:, or remove the route");
+      }
+      if (svc.port === undefined && !template?.defaults?.port) {
+        fail("E_ROUTE_NO_PORT", `service "${name}" has a route but no port`, at("route"), "set port: to the port the service listens on");
+      }
+    }
+    (svc.depends_on ?? []).forEach((dep, i) => {
+      const known = serviceNames.includes(dep) || config.presets.includes(dep) || addonServices.has(dep);
+      if (!known) {
+        fail("E_UNKNOWN_DEPENDENCY", `service "${name}" depends on "${dep}", which is neither a service nor a preset`,
+          ["services", name, "depends_on", i], `services: ${serviceNames.join(", ")}; presets: ${config.presets.join(", ") || "none"}`);
+      } else if (dep === name) {
+        fail("E_SELF_DEPENDENCY", `service "${name}" depends on itself`, ["services", name, "depends_on", i]);
+      }
+    });
+  }
+  throwIfAny(errors);
+}
