@@ -9,7 +9,8 @@ export interface OutputOptions {
  * The one place errors become output and exit codes. Handlers never call process.exit: they
  * return or throw, and pending writes and cleanups finish.
  */
-export async function runCommand(opts: OutputOptions, fn: () => Promise<void>): Promise<void> {
+export async function runCommand(argv: object, fn: () => Promise<void>): Promise<void> {
+  const opts = argv as OutputOptions;
   try {
     await fn();
   } catch (err) {

@@ -1,0 +1,22 @@
+import { existsSync } from "node:fs";
+import { dirname, join, resolve } from "node:path";
+import { StackError } from "../errors/stack-error.js";
+
+export const STACK_FILE = "stack.yaml";
+
+/** The project root: the nearest folder, from `start` upward, that holds stack.yaml. */
+export function findStackRoot(start: string): string {
+  let dir = resolve(start);
+  for (;;) {
+    if (existsSync(join(dir, STACK_FILE))) return dir;
+    const parent = dirname(dir);
+    if (parent === dir) {
+      throw new StackError({
+        code: "E_NO_STACK",
+        message: `no ${STACK_FILE} in ${resolve(start)} or any folder above it`,
+        hint: "run this inside a create-stack project, pass -C DIR, or create one with: npx create-stack my-app",
+      });
+    }
+    dir = parent;
+  }
+}
