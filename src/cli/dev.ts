@@ -9,7 +9,7 @@ const global = (y: Argv) =>
     .option("C", { alias: "dir", type: "string", default: ".", describe: "Run as if started in DIR (stack.yaml is found upward)" })
     .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of unexpected errors" });
 
-const services = (y: Argv) => y.positional("services", { type: "string", array: true, default: [] as string[], describe: "Services (default: all)" });
+const services = <T>(y: Argv<T>) => y.positional("services", { type: "string", array: true, default: [] as string[], describe: "Services (default: all)" });
 
 await global(yargs(hideBin(process.argv)))
   .scriptName("dev")

@@ -1,0 +1,34 @@
+import { createDockerEngine } from "../engine/docker-engine.js";
+import { detectCompose, type ComposeCli } from "../engine/compose-cli.js";
+import type { Engine } from "../engine/engine.js";
+import { runtimeError } from "../errors/stack-error.js";
+import { loadProject, type Project } from "../stack/load-project.js";
+
+export interface DevContext {
+  project: Project;
+  /** Compose project name (stack.yaml name). */
+  name: string;
+  engine: Engine;
+  /** The compose CLI, detected on first use. */
+  compose(): Promise<ComposeCli>;
+}
+
+/** Loads the project and connects to the engine; says what to start when it is not answering. */
+export async function openDev(cwd: string): Promise<DevContext> {
+  const project = loadProject(cwd);
+  const engine = createDockerEngine();
+  await engine.ping();
+  let cli: Promise<ComposeCli> | undefined;
+  return { project, name: project.parsed.config.name, engine, compose: () => (cli ??= detectCompose()) };
+}
+
+/** Runs the compose CLI in the project root; a failure becomes an error quoting compose's output. */
+export async function runCompose(ctx: DevContext, args: string[], what: string): Promise<string> {
+  const compose = await ctx.compose();
+  const res = await compose.run(args, { cwd: ctx.project.root, stdio: "pipe" });
+  if (res.exitCode !== 0) {
+    const lines = (res.stderr || res.stdout).trim().split("\n").slice(-15);
+    throw runtimeError("E_COMPOSE", `${what} failed (${compose.command.join(" ")} ${args.join(" ")})`, "fix what compose reports above, then run the command again", lines);
+  }
+  return res.stdout;
+}

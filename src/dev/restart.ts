@@ -1,0 +1,22 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { StackError } from "../errors/stack-error.js";
+import { openDev } from "./dev-context.js";
+import { restartService } from "./restart-service.js";
+
+/** `dev restart SERVICE...`: the same Engine API restart the watcher uses, with its timing. */
+export async function restart(args: { C: string; services: string[] }): Promise<void> {
+  const ctx = await openDev(args.C);
+  const byName = new Map(ctx.project.services.map((s) => [s.name, s]));
+  const unknown = args.services.filter((s) => !byName.has(s));
+  if (unknown.length) {
+    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...byName.keys()].join(", ")}` });
+  }
+  const envText = await readFile(join(ctx.project.root, ".env"), "utf8").catch(() => "");
+  await Promise.all(
+    args.services.map(async (name) => {
+      const out = await restartService(ctx, byName.get(name)!, { rebuild: false, envText });
+      process.stdout.write(`${name} restarted in ${out.seconds.toFixed(2)} s\n`);
+    }),
+  );
+}

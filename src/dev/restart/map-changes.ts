@@ -1,0 +1,38 @@
+import type { FileChange } from "../../watch/watcher.js";
+
+export interface WatchedService {
+  name: string;
+  /** Root-relative folders or files it watches; several services may share one. */
+  paths: string[];
+  /** Root-relative files whose change needs a rebuild (Dockerfile, requirements.txt, ...). */
+  rebuildFiles: string[];
+  /** Reloads itself: never restarted. */
+  reload: boolean;
+}
+
+export interface ServiceChange {
+  files: string[];
+  rebuild: boolean;
+}
+
+function within(path: string, base: string): boolean {
+  const b = base.replace(/\/+$/, "");
+  return b === "" || b === "." || path === b || path.startsWith(`${b}/`);
+}
+
+/** Which services a batch of changes concerns. A change under a shared path concerns every user of it. */
+export function mapChangesToServices(changes: FileChange[], services: WatchedService[]): Map<string, ServiceChange> {
+  const out = new Map<string, ServiceChange>();
+  for (const svc of services) {
+    const files: string[] = [];
+    let rebuild = false;
+    for (const c of changes) {
+      if (!svc.paths.some((p) => within(c.path, p))) continue;
+      files.push(c.path);
+      if (svc.rebuildFiles.includes(c.path)) rebuild = true;
+    }
+    if (files.length === 0 || (svc.reload && !rebuild)) continue;
+    out.set(svc.name, { files: [...new Set(files)], rebuild });
+  }
+  return out;
+}

@@ -1,0 +1,85 @@
+import type { ServiceChange } from "./map-changes.js";
+
+export interface RestartScheduler {
+  push(service: string, change: ServiceChange): void;
+  /** Resolves when nothing is pending or running. */
+  idle(): Promise<void>;
+  close(): void;
+}
+
+interface Slot {
+  pending?: ServiceChange;
+  timer?: NodeJS.Timeout;
+  firstAt?: number;
+  running?: Promise<void>;
+}
+
+function merge(a: ServiceChange | undefined, b: ServiceChange): ServiceChange {
+  if (!a) return { files: [...b.files], rebuild: b.rebuild };
+  return { files: [...new Set([...a.files, ...b.files])], rebuild: a.rebuild || b.rebuild };
+}
+
+/**
+ * Per service: changes are debounced (a quiet period, capped by maxWaitMs so an endless stream
+ * still restarts), at most one run is in flight, and whatever arrives during a run causes exactly
+ * one more run after it, with everything merged. A 1,000-file branch switch is one restart.
+ */
+export function createRestartScheduler(opts: {
+  debounceMs: number;
+  maxWaitMs?: number;
+  run: (service: string, change: ServiceChange) => Promise<void>;
+}): RestartScheduler {
+  const slots = new Map<string, Slot>();
+  const maxWait = opts.maxWaitMs ?? Math.max(opts.debounceMs * 20, 1000);
+  let closed = false;
+  const waiters: (() => void)[] = [];
+
+  const settleIfIdle = () => {
+    if ([...slots.values()].every((s) => !s.pending && !s.running)) waiters.splice(0).forEach((w) => w());
+  };
+
+  const fire = (service: string) => {
+    const slot = slots.get(service)!;
+    slot.timer = undefined;
+    if (slot.running || !slot.pending || closed) return;
+    const change = slot.pending;
+    slot.pending = undefined;
+    slot.firstAt = undefined;
+    slot.running = opts
+      .run(service, change)
+      .catch(() => undefined)
+      .finally(() => {
+        slot.running = undefined;
+        if (slot.pending && !closed) schedule(service, slot, 0);
+        else settleIfIdle();
+      });
+  };
+
+  const schedule = (service: string, slot: Slot, delay: number) => {
+    clearTimeout(slot.timer);
+    slot.timer = setTimeout(() => fire(service), delay);
+  };
+
+  return {
+    push(service, change) {
+      if (closed) return;
+      const slot = slots.get(service) ?? {};
+      slots.set(service, slot);
+      slot.pending = merge(slot.pending, change);
+      if (slot.running) return; // one more run follows when this one ends
+      const now = Date.now();
+      slot.firstAt ??= now;
+      schedule(service, slot, Math.max(0, Math.min(opts.debounceMs, slot.firstAt + maxWait - now)));
+    },
+    idle() {
+      return new Promise((resolve) => {
+        waiters.push(resolve);
+        settleIfIdle();
+      });
+    },
+    close() {
+      closed = true;
+      for (const slot of slots.values()) clearTimeout(slot.timer);
+    },
+  };
+}

@@ -1,0 +1,81 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { StackError } from "../errors/stack-error.js";
+import { syncProject } from "../plan/sync-project.js";
+import { movePortsTaken } from "./check-ports.js";
+import { openDev, runCompose, type DevContext } from "./dev-context.js";
+import { formatTable, serviceRows } from "./service-table.js";
+import { waitStackHealthy } from "./wait-stack.js";
+import { watchLoop } from "./watch-loop.js";
+
+export interface UpArgs {
+  C: string;
+  services: string[];
+  watch: boolean;
+  detach: boolean;
+  poll: boolean;
+}
+
+const log = (line: string) => process.stdout.write(line + "\n");
+
+export async function up(args: UpArgs): Promise<void> {
+  const ctx = await openDev(args.C);
+  const known = new Set([...ctx.project.services.map((s) => s.name), ...composeServiceNames(ctx)]);
+  const unknown = args.services.filter((s) => !known.has(s));
+  if (unknown.length) {
+    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...known].join(", ")}` });
+  }
+
+  const sync = await syncProject(ctx.project);
+  if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
+  const own = await ctx.engine.listContainers(ctx.name);
+  const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
+  for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
+
+  const t0 = performance.now();
+  log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
+  await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+  await waitStackHealthy(ctx, args.services, log);
+  const envText = await readFile(join(ctx.project.root, ".env"), "utf8");
+  log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), envText)));
+  if (!args.watch) return;
+
+  log("");
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    if (++interrupts > 1) {
+      log("forced exit; the stack is left as it is");
+      process.exit(130);
+    }
+    log(args.detach ? "\nstopping the watcher; the stack keeps running (dev down stops it)" : "\nstopping the watcher and the stack (Ctrl-C again to force)");
+    controller.abort();
+  };
+  process.on("SIGINT", onSignal);
+  process.on("SIGTERM", onSignal);
+  try {
+    await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log });
+  } finally {
+    process.off("SIGINT", onSignal);
+    process.off("SIGTERM", onSignal);
+  }
+  if (!args.detach) {
+    await runCompose(ctx, ["stop"], "stopping the stack");
+    log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
+  }
+}
+
+function portKeys(ctx: DevContext): string[] {
+  const keys = ctx.project.services.filter((s) => s.port !== undefined).map((s) => `${s.envName}_PORT`);
+  for (const name of ctx.project.parsed.config.presets) {
+    for (const [key, spec] of Object.entries(ctx.project.presets.get(name)?.env ?? {})) if (spec.port !== undefined) keys.push(key);
+  }
+  return keys;
+}
+
+function composeServiceNames(ctx: DevContext): string[] {
+  return ctx.project.parsed.config.presets.flatMap((p) =>
+    Object.values(ctx.project.presets.get(p)?.layers ?? {}).flatMap((l) => Object.keys(l?.services ?? {})),
+  );
+}

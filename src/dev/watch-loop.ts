@@ -1,0 +1,107 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import type { EngineEvent } from "../engine/engine.js";
+import { reportError } from "../errors/report-error.js";
+import { isStackError } from "../errors/stack-error.js";
+import type { ResolvedService } from "../plan/resolve-services.js";
+import { syncProject } from "../plan/sync-project.js";
+import { loadProject } from "../stack/load-project.js";
+import { STACK_FILE } from "../stack/find-stack.js";
+import { startWatcher, type FileChange } from "../watch/watcher.js";
+import { watchIgnores } from "./watch-ignores.js";
+import { mapChangesToServices, type WatchedService } from "./restart/map-changes.js";
+import { createRestartScheduler } from "./restart/restart-scheduler.js";
+import { CrashMonitor } from "./crash-monitor.js";
+import { runCompose, type DevContext } from "./dev-context.js";
+import { restartService } from "./restart-service.js";
+
+export interface WatchOptions {
+  poll: boolean;
+  signal: AbortSignal;
+  log: (line: string) => void;
+}
+
+const MANIFESTS = ["Dockerfile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json", "poetry.lock"];
+
+/** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
+export function watchedServices(services: ResolvedService[]): WatchedService[] {
+  return services
+    .filter((s) => s.preset && s.path)
+    .map((s) => ({
+      name: s.name,
+      paths: s.watch,
+      rebuildFiles: MANIFESTS.map((m) => `${s.path}/${m}`),
+      reload: s.reload,
+    }));
+}
+
+/**
+ * The daily loop: file changes restart the services that use them (one restart in flight per
+ * service, bursts coalesced), crashes are restarted with backoff, and a stack.yaml edit is applied
+ * when valid and reported (keeping the running state) when not. Resolves when `signal` aborts.
+ */
+export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<void> {
+  const { log } = opts;
+  let services = ctx.project.services;
+  let watched = watchedServices(services);
+  const envText = () => readFile(join(ctx.project.root, ".env"), "utf8").catch(() => "");
+  const crashes = new CrashMonitor(ctx, {
+    log,
+    restart: (name) => scheduler.push(name, { files: [], rebuild: false }),
+    watches: (name) => services.some((s) => s.name === name && s.preset !== undefined),
+  });
+
+  const scheduler = createRestartScheduler({
+    debounceMs: 60,
+    run: async (name, change) => {
+      const svc = services.find((s) => s.name === name);
+      if (!svc) return;
+      crashes.expectRestart(name);
+      let ok = false;
+      try {
+        const out = await restartService(ctx, svc, { rebuild: change.rebuild, envText: await envText() });
+        const what = change.files.length ? ` (${change.files.length} file${change.files.length === 1 ? "" : "s"})` : " (after a crash)";
+        log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
+        ok = true;
+      } catch (err) {
+        if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
+        else log(reportError(err).text);
+      } finally {
+        crashes.restartDone(name, ok);
+      }
+    },
+  });
+
+  const onStackChange = async () => {
+    try {
+      const next = loadProject(ctx.project.root);
+      const sync = await syncProject(next);
+      ctx.project = next;
+      services = next.services;
+      watched = watchedServices(services);
+      if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
+      await runCompose(ctx, ["up", "-d", "--remove-orphans"], "applying stack.yaml");
+    } catch (err) {
+      log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
+    }
+  };
+
+  const onChanges = (changes: FileChange[]) => {
+    if (changes.some((c) => c.path === STACK_FILE)) void onStackChange();
+    for (const [name, change] of mapChangesToServices(changes, watched)) {
+      crashes.codeChanged(name);
+      scheduler.push(name, change);
+    }
+  };
+
+  const watcher = await startWatcher({ root: ctx.project.root, ignore: watchIgnores(ctx.project), onChanges, poll: opts.poll });
+  if (watcher.backend === "polling") log("watching by polling (no native file events here): changes show up within a second");
+  log(`watching ${watched.map((w) => w.name).join(", ") || "nothing (no service has sources)"}; Ctrl-C to stop`);
+
+  const events = ctx.engine.events(ctx.name, (e: EngineEvent) => crashes.onEvent(e), opts.signal, () => log("engine event stream reconnected"));
+  await new Promise<void>((resolve) => opts.signal.addEventListener("abort", () => resolve(), { once: true }));
+  await watcher.close();
+  scheduler.close();
+  crashes.close();
+  await events.catch(() => undefined);
+}

@@ -1,0 +1,238 @@
+import type Docker from "dockerode";
+import { StackError, runtimeError } from "../errors/stack-error.js";
+import { demuxLines, LogDemuxer } from "./demux.js";
+import type { ContainerInfo, Engine, EngineEvent, HealthState } from "./engine.js";
+
+const PROJECT = "com.docker.compose.project";
+const SERVICE = "com.docker.compose.service";
+
+type Inspect = Docker.ContainerInspectInfo;
+
+/**
+ * The Engine on dockerode: the one module that imports it, lazily, because loading dockerode
+ * costs a quarter of a second of CLI start-up. DOCKER_HOST is honoured (dockerode reads it).
+ */
+export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
+  let client: Promise<Docker> | undefined;
+  const docker = () =>
+    (client ??= import("dockerode").then(({ default: Dockerode }) => new Dockerode(opts.socketPath ? { socketPath: opts.socketPath } : undefined)));
+  const container = async (id: string) => (await docker()).getContainer(id);
+
+  const inspect = async (id: string) => {
+    const info = await (await container(id)).inspect();
+    return { ...fromInspect(info), healthLog: (info.State.Health?.Log ?? []).slice(-3).map((l) => l.Output.trim()) };
+  };
+
+  const engine: Engine = {
+    async ping() {
+      try {
+        await (await docker()).ping();
+      } catch (err) {
+        throw new StackError({
+          code: "E_ENGINE_UNREACHABLE",
+          message: `no Docker engine answers (${(err as NodeJS.ErrnoException).code ?? (err as Error).message})`,
+          hint: "start Docker (Docker Desktop, or `sudo systemctl start docker`), or point DOCKER_HOST at a running engine",
+          exitCode: 1,
+          cause: err,
+        });
+      }
+    },
+
+    async listContainers(project, o = {}) {
+      const label = [`${PROJECT}=${project}`, ...(o.service ? [`${SERVICE}=${o.service}`] : [])];
+      const list = await (await docker()).listContainers({ all: o.all ?? false, filters: { label } });
+      return list.map((c) => ({
+        id: c.Id,
+        name: (c.Names[0] ?? "").replace(/^\//, ""),
+        project: c.Labels[PROJECT] ?? "",
+        service: c.Labels[SERVICE] ?? "",
+        state: c.State,
+        health: healthFromStatus(c.Status),
+        image: c.Image,
+        ports: c.Ports.map((p) => ({ containerPort: p.PrivatePort, hostPort: p.PublicPort, hostIp: p.IP, protocol: p.Type })),
+      }));
+    },
+
+    inspect,
+
+    async restart(id, o) {
+      await (await container(id)).restart({ t: o.timeoutSeconds });
+    },
+    async stop(id, o) {
+      await ignoreStatus(304, (async () => (await container(id)).stop({ t: o.timeoutSeconds }))());
+    },
+    async start(id) {
+      await ignoreStatus(304, (async () => (await container(id)).start())());
+    },
+    async remove(id, o = {}) {
+      await ignoreStatus(404, (async () => (await container(id)).remove({ force: o.force ?? false, v: o.volumes ?? false }))());
+    },
+
+    async logs(id, o) {
+      const data = (await (await container(id)).logs({ stdout: true, stderr: true, tail: o.tail, follow: false })) as unknown as Buffer;
+      return demuxLines(Buffer.isBuffer(data) ? data : Buffer.from(String(data))).filter((l) => l.length > 0);
+    },
+
+    async followLogs(id, onLine, signal, o = {}) {
+      const stream = (await (await container(id)).logs({ stdout: true, stderr: true, follow: true, tail: o.tail ?? 0 })) as NodeJS.ReadableStream & { destroy(): void };
+      const demux = new LogDemuxer(onLine);
+      await new Promise<void>((resolve) => {
+        const stop = () => {
+          stream.destroy();
+          resolve();
+        };
+        signal.addEventListener("abort", stop, { once: true });
+        stream.on("data", (chunk: Buffer) => demux.push(chunk));
+        stream.on("end", () => {
+          demux.end();
+          resolve();
+        });
+        stream.on("error", () => resolve());
+      });
+    },
+
+    async exec(id, cmd) {
+      const exec = await (await container(id)).exec({ Cmd: cmd, AttachStdout: true, AttachStderr: true });
+      const stream = await exec.start({ hijack: true, stdin: false });
+      const lines: string[] = [];
+      const demux = new LogDemuxer((line) => lines.push(line));
+      await new Promise<void>((resolve, reject) => {
+        stream.on("data", (chunk: Buffer) => demux.push(chunk));
+        stream.on("end", resolve);
+        stream.on("error", reject);
+      });
+      demux.end();
+      const info = await exec.inspect();
+      return { exitCode: info.ExitCode ?? -1, output: lines.join("\n") };
+    },
+
+    async waitHealthy(id, o) {
+      const deadline = Date.now() + o.timeoutMs;
+      for (;;) {
+        const info = await inspect(id);
+        if (info.state === "running" && (info.health === "healthy" || info.health === "none")) return info;
+        const failed = info.state === "exited" || info.state === "dead" ? `exited with code ${info.exitCode}` : info.health === "unhealthy" ? "is unhealthy" : undefined;
+        if (failed || Date.now() > deadline || o.signal?.aborted) {
+          const why = failed ?? `was not healthy within ${Math.round(o.timeoutMs / 1000)} s (${info.state}, ${info.health})`;
+          const logs = await engine.logs(id, { tail: 15 }).catch(() => [] as string[]);
+          throw runtimeError("E_UNHEALTHY", `${info.service || info.name} ${why}`, "fix the cause shown above, then run dev up again", [
+            ...(info.healthLog.length ? ["last health checks:", ...info.healthLog.map((l) => `  ${l}`)] : []),
+            "last log lines:",
+            ...logs.map((l) => `  ${l}`),
+          ]);
+        }
+        // Short polls: the health status flips at a healthcheck interval, and every ms counts after a restart.
+        await new Promise((r) => setTimeout(r, 25));
+      }
+    },
+
+    async events(project, onEvent, signal, onReconnect) {
+      let delay = 100;
+      let first = true;
+      while (!signal.aborted) {
+        try {
+          const stream = (await (await docker()).getEvents({ filters: { type: ["container"], label: [`${PROJECT}=${project}`] } })) as NodeJS.ReadableStream & { destroy(): void };
+          if (!first) onReconnect?.();
+          first = false;
+          delay = 100;
+          await readEvents(stream, onEvent, signal);
+        } catch {
+          // The daemon went away (restart, upgrade): try again, more slowly each time.
+        }
+        if (signal.aborted) break;
+        await new Promise((r) => setTimeout(r, delay));
+        delay = Math.min(delay * 2, 5000);
+        first = false;
+      }
+    },
+
+    async listNetworks(project) {
+      const list = await (await docker()).listNetworks({ filters: { label: [`${PROJECT}=${project}`] } });
+      return list.map((n) => ({ id: n.Id, name: n.Name }));
+    },
+    async listVolumes(project) {
+      const res = await (await docker()).listVolumes({ filters: { label: [`${PROJECT}=${project}`] } });
+      return (res.Volumes ?? []).map((v) => ({ name: v.Name }));
+    },
+  };
+  return engine;
+}
+
+function readEvents(stream: NodeJS.ReadableStream & { destroy(): void }, onEvent: (e: EngineEvent) => void, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve, reject) => {
+    let rest = "";
+    const abort = () => {
+      stream.destroy();
+      resolve();
+    };
+    signal.addEventListener("abort", abort, { once: true });
+    stream.on("data", (chunk: Buffer) => {
+      const lines = (rest + chunk.toString("utf8")).split("\n");
+      rest = lines.pop() ?? "";
+      for (const line of lines) if (line.trim()) onEvent(toEvent(JSON.parse(line)));
+    });
+    stream.on("end", () => {
+      signal.removeEventListener("abort", abort);
+      reject(new Error("event stream ended"));
+    });
+    stream.on("error", (err) => {
+      signal.removeEventListener("abort", abort);
+      reject(err);
+    });
+  });
+}
+
+function toEvent(raw: { Action?: string; status?: string; id?: string; Actor?: { ID?: string; Attributes?: Record<string, string> }; time?: number }): EngineEvent {
+  const attrs = raw.Actor?.Attributes ?? {};
+  const action = raw.Action ?? raw.status ?? "";
+  const [verb, detail] = action.split(": ");
+  return {
+    action: verb ?? action,
+    containerId: raw.Actor?.ID ?? raw.id ?? "",
+    project: attrs[PROJECT] ?? "",
+    service: attrs[SERVICE] ?? "",
+    health: verb === "health_status" ? (detail as HealthState) : undefined,
+    exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : undefined,
+    time: (raw.time ?? 0) * 1000,
+  };
+}
+
+function fromInspect(info: Inspect): ContainerInfo {
+  const labels = info.Config.Labels ?? {};
+  const ports = Object.entries(info.NetworkSettings.Ports ?? {}).flatMap(([key, bindings]) => {
+    const [port, protocol] = key.split("/");
+    return (bindings ?? [{ HostPort: "", HostIp: "" }]).map((b) => ({
+      containerPort: Number(port),
+      hostPort: b.HostPort ? Number(b.HostPort) : undefined,
+      hostIp: b.HostIp || undefined,
+      protocol: protocol ?? "tcp",
+    }));
+  });
+  return {
+    id: info.Id,
+    name: info.Name.replace(/^\//, ""),
+    project: labels[PROJECT] ?? "",
+    service: labels[SERVICE] ?? "",
+    state: info.State.Status,
+    health: (info.State.Health?.Status as HealthState | undefined) ?? "none",
+    startedAt: info.State.StartedAt,
+    image: info.Config.Image,
+    ports,
+    exitCode: info.State.ExitCode,
+  };
+}
+
+function healthFromStatus(status: string): HealthState {
+  if (status.includes("(healthy)")) return "healthy";
+  if (status.includes("(unhealthy)")) return "unhealthy";
+  if (status.includes("(health: starting)")) return "starting";
+  return "none";
+}
+
+async function ignoreStatus(code: number, p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    if ((err as { statusCode?: number }).statusCode !== code) throw err;
+  }
+}

@@ -1,0 +1,55 @@
+/**
+ * Our view of the Docker engine. Only docker-engine.ts talks to dockerode; everything else, and
+ * every test fake, sees these types.
+ */
+export type HealthState = "none" | "starting" | "healthy" | "unhealthy";
+
+export interface ContainerInfo {
+  id: string;
+  name: string;
+  /** From the com.docker.compose.project / .service labels: compose v1 and v2 name containers differently. */
+  project: string;
+  service: string;
+  /** running, exited, restarting, created, ... */
+  state: string;
+  health: HealthState;
+  startedAt?: string;
+  image: string;
+  ports: { containerPort: number; hostPort?: number; hostIp?: string; protocol: string }[];
+  exitCode?: number;
+}
+
+export interface EngineEvent {
+  action: string;
+  containerId: string;
+  project: string;
+  service: string;
+  health?: HealthState;
+  exitCode?: number;
+  time: number;
+}
+
+export interface ExecResult {
+  exitCode: number;
+  output: string;
+}
+
+export interface Engine {
+  /** Throws E_ENGINE_UNREACHABLE with a hint when no engine answers. */
+  ping(): Promise<void>;
+  listContainers(project: string, opts?: { service?: string; all?: boolean }): Promise<ContainerInfo[]>;
+  inspect(id: string): Promise<ContainerInfo & { healthLog: string[] }>;
+  restart(id: string, opts: { timeoutSeconds: number }): Promise<void>;
+  stop(id: string, opts: { timeoutSeconds: number }): Promise<void>;
+  start(id: string): Promise<void>;
+  remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
+  logs(id: string, opts: { tail: number }): Promise<string[]>;
+  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number }): Promise<void>;
+  exec(id: string, cmd: string[]): Promise<ExecResult>;
+  /** Healthy, or running when there is no healthcheck; E_UNHEALTHY (with logs) if it exits, turns unhealthy or times out. */
+  waitHealthy(id: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ContainerInfo>;
+  /** Container events of one project; reconnects when the stream drops and calls onReconnect. Resolves on abort. */
+  events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void): Promise<void>;
+  listNetworks(project: string): Promise<{ id: string; name: string }[]>;
+  listVolumes(project: string): Promise<{ name: string }[]>;
+}
