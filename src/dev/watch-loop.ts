@@ -1,3 +1,4 @@
+import { statSync } from "node:fs";
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
@@ -52,7 +53,9 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   });
 
   const scheduler = createRestartScheduler({
-    debounceMs: 60,
+    // Long enough to gather an editor's save (write + rename) or a checkout into one restart,
+    // short next to the restart itself.
+    debounceMs: 80,
     run: async (name, change) => {
       const svc = services.find((s) => s.name === name);
       if (!svc) return;
@@ -86,7 +89,9 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
     }
   };
 
-  const onChanges = (changes: FileChange[]) => {
+  const onChanges = (all: FileChange[]) => {
+    // A new, empty folder changes no code; its files arrive as events of their own.
+    const changes = all.filter((c) => c.kind !== "create" || !isDirectory(join(ctx.project.root, c.path)));
     if (changes.some((c) => c.path === STACK_FILE)) void onStackChange();
     for (const [name, change] of mapChangesToServices(changes, watched)) {
       crashes.codeChanged(name);
@@ -104,4 +109,12 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   scheduler.close();
   crashes.close();
   await events.catch(() => undefined);
+}
+
+function isDirectory(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
 }

@@ -21,16 +21,22 @@ function merge(a: ServiceChange | undefined, b: ServiceChange): ServiceChange {
 
 /**
  * Per service: changes are debounced (a quiet period, capped by maxWaitMs so an endless stream
- * still restarts), at most one run is in flight, and whatever arrives during a run causes exactly
+ * still restarts; once more than `burstFiles` files are pending, e.g. a branch switch or a code
+ * generator, the quiet period grows to `burstDebounceMs`, since such writers pause between
+ * batches), at most one run is in flight, and whatever arrives during a run causes exactly
  * one more run after it, with everything merged. A 1,000-file branch switch is one restart.
  */
 export function createRestartScheduler(opts: {
   debounceMs: number;
+  burstDebounceMs?: number;
+  burstFiles?: number;
   maxWaitMs?: number;
   run: (service: string, change: ServiceChange) => Promise<void>;
 }): RestartScheduler {
   const slots = new Map<string, Slot>();
-  const maxWait = opts.maxWaitMs ?? Math.max(opts.debounceMs * 20, 1000);
+  const burstDebounce = opts.burstDebounceMs ?? Math.max(opts.debounceMs, 400);
+  const burstFiles = opts.burstFiles ?? 20;
+  const maxWait = opts.maxWaitMs ?? Math.max(burstDebounce * 5, 2000);
   let closed = false;
   const waiters: (() => void)[] = [];
 
@@ -69,7 +75,8 @@ export function createRestartScheduler(opts: {
       if (slot.running) return; // one more run follows when this one ends
       const now = Date.now();
       slot.firstAt ??= now;
-      schedule(service, slot, Math.max(0, Math.min(opts.debounceMs, slot.firstAt + maxWait - now)));
+      const quiet = slot.pending.files.length > burstFiles ? burstDebounce : opts.debounceMs;
+      schedule(service, slot, Math.max(0, Math.min(quiet, slot.firstAt + maxWait - now)));
     },
     idle() {
       return new Promise((resolve) => {

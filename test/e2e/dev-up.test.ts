@@ -1,0 +1,141 @@
+import { appendFile, mkdir, readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { DevProcess } from "./dev-process.js";
+import {
+  CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, leftovers, removeProject, sh, tempDir, uniqueName,
+} from "./support.js";
+
+const project = uniqueName("cs-e2e-devup");
+let root = "";
+let dev: DevProcess;
+let proxy = "";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+
+async function task(): Promise<string> {
+  const res = await compose(root, ["exec", "-T", "api", "python", "-c", "from tasks import add; print(add.delay(2, 3).get(timeout=30))"]);
+  expect(res.code, res.stderr).toBe(0);
+  return res.stdout.trim();
+}
+
+async function ids(): Promise<Record<string, string>> {
+  return Object.fromEntries((await containers(project)).map((c) => [c.service, `${c.id}@${c.startedAt}`]));
+}
+
+beforeAll(async () => {
+  root = join(await tempDir(), project);
+  const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
+  expect(made.code, made.stderr).toBe(0);
+  // A third service with its own folder, and a shared lib/ watched by api and worker.
+  const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
+  stack.setIn(["services", "api", "watch"], ["lib"]);
+  stack.setIn(["services", "worker", "watch"], ["lib"]);
+  stack.setIn(["services", "search"], { template: "python-http", port: 8000, route: "/search" });
+  await writeFile(join(root, "stack.yaml"), stack.toString());
+  await mkdir(join(root, "lib"));
+  await writeFile(join(root, "lib", "shared.py"), "VALUE = 1\n");
+  dev = new DevProcess(root, ["up"]);
+  await dev.waitFor(/^watching /, { timeoutMs: 300_000 });
+  proxy = `http://127.0.0.1:${envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT")}`;
+});
+
+afterAll(async () => {
+  dev?.kill();
+  await removeProject(project);
+  await cleanupDir(join(root, ".."));
+});
+
+describe("dev up", () => {
+  it("starts the whole stack healthy and prints the table with URLs", async () => {
+    expect(dev.lines.join("\n")).toMatch(/is up in [\d.]+ s/);
+    expect(dev.lines.join("\n")).toContain(`${proxy}/api`);
+    expect(dev.lines.join("\n")).toMatch(/watching api, worker, search/);
+    expect(JSON.parse((await getUntilOk(`${proxy}/search/`)).body)).toMatchObject({ service: "search" });
+  });
+
+  it("an api edit is served through the proxy after a restart of the api only", async () => {
+    const before = await ids();
+    const from = dev.lines.length;
+    const file = join(root, "services/api/app.py");
+    await writeFile(file, (await readFile(file, "utf8")).replace("hello from api", "hello edited"));
+    await dev.waitFor(/^api restarted in [\d.]+ s \(1 file\)/, { from });
+    await dev.waitFor(/^worker restarted in [\d.]+ s \(1 file\)/, { from });
+    expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body).message).toBe("hello edited");
+    const after = await ids();
+    // api and worker share services/api, so both restart; nothing else does.
+    for (const s of ["postgres", "redis", "nginx", "search"]) expect(after[s]).toBe(before[s]);
+    expect(after.api).not.toBe(before.api);
+  });
+
+  it("a task edit reaches the worker", async () => {
+    expect(await task()).toBe("5");
+    const from = dev.lines.length;
+    const file = join(root, "services/api/tasks.py");
+    await writeFile(file, (await readFile(file, "utf8")).replace("return x + y", "return (x + y) * 100"));
+    await dev.waitFor(/^worker restarted in/, { from });
+    expect(await task()).toBe("500");
+  });
+
+  it("a shared path restarts every service that watches it", async () => {
+    const from = dev.lines.length;
+    await appendFile(join(root, "lib/shared.py"), "OTHER = 2\n");
+    await dev.waitFor(/^api restarted/, { from });
+    await dev.waitFor(/^worker restarted/, { from });
+    await sleep(1500);
+    expect(dev.count(/^search restarted/, from)).toBe(0);
+  });
+
+  it("a 1,000-file burst gives exactly one restart per affected service", async () => {
+    const from = dev.lines.length;
+    await mkdir(join(root, "services/search/generated"));
+    await Promise.all(Array.from({ length: 1000 }, (_, i) => writeFile(join(root, `services/search/generated/f${i}.py`), `X = ${i}\n`)));
+    await dev.waitFor(/^search restarted in [\d.]+ s \(1000 files\)/, { from });
+    await sleep(3000);
+    expect(dev.count(/restarted in/, from), dev.lines.slice(from).join("\n")).toBe(1);
+  });
+
+  it("a Dockerfile change rebuilds and recreates only that service", async () => {
+    const before = await ids();
+    const from = dev.lines.length;
+    await appendFile(join(root, "services/search/Dockerfile"), "\n# rebuilt\n");
+    await dev.waitFor(/^search rebuilt and restarted in/, { from, timeoutMs: 180_000 });
+    const after = await ids();
+    expect(after.search).not.toBe(before.search);
+    for (const s of ["api", "worker", "postgres", "redis", "nginx"]) expect(after[s]).toBe(before[s]);
+    expect((await getUntilOk(`${proxy}/search/`)).status).toBe(200);
+  });
+
+  it("a crashed process is reported with its last lines and restarted", async () => {
+    const from = dev.lines.length;
+    const search = (await containers(project)).find((c) => c.service === "search")!;
+    await sh("docker", ["exec", search.id, "sh", "-c", "kill $(pgrep -f 'python app.py')"]);
+    await dev.waitFor(/^search crashed: .*restarting in/, { from });
+    await dev.waitFor(/^search restarted in .*after a crash/, { from });
+    expect((await getUntilOk(`${proxy}/search/`)).status).toBe(200);
+  });
+
+  it("an invalid stack.yaml edit is reported and the stack keeps running", async () => {
+    const from = dev.lines.length;
+    const file = join(root, "stack.yaml");
+    const good = await readFile(file, "utf8");
+    await writeFile(file, good.replace("route: /search", "route: search"));
+    await dev.waitFor(/route "search" must start with "\/"/, { from });
+    await dev.waitFor(/still running the previous stack.yaml/, { from });
+    expect((await getUntilOk(`${proxy}/search/`)).status).toBe(200);
+    await writeFile(file, good);
+  });
+
+  it("Ctrl-C stops watching and the stack; dev down leaves nothing but the volumes", async () => {
+    dev.interrupt();
+    expect(await dev.exited).toBe(0);
+    expect(dev.lines.join("\n")).toMatch(/stopped \(containers kept/);
+    expect((await containers(project)).filter((c) => c.status === "running")).toEqual([]);
+    const down = await sh("node", [DEV, "down"], { cwd: root });
+    expect(down.code, down.stderr).toBe(0);
+    expect(await leftovers(project)).toEqual({ containers: 0, networks: 0, volumes: 2 });
+    const downVolumes = await sh("node", [DEV, "down", "--volumes"], { cwd: root });
+    expect(downVolumes.code, downVolumes.stderr).toBe(0);
+    expect(await leftovers(project)).toEqual({ containers: 0, networks: 0, volumes: 0 });
+  });
+});
