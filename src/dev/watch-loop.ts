@@ -55,7 +55,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   const scheduler = createRestartScheduler({
     // Long enough to gather an editor's save (write + rename) or a checkout into one restart,
     // short next to the restart itself.
-    debounceMs: 80,
+    debounceMs: 30,
     run: async (name, change) => {
       const svc = services.find((s) => s.name === name);
       if (!svc) return;

@@ -1,0 +1,65 @@
+// Shared by benchmarks that need a running stack: scaffold with the built CLI, start it with the
+// compose CLI, tear it down. Test images stand in for registry images (see test/images/).
+import { execFileSync, spawnSync } from "node:child_process";
+import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+export const CREATE_STACK = fileURLToPath(new URL("../dist/cli/create-stack.js", import.meta.url));
+export const DEV = fileURLToPath(new URL("../dist/cli/dev.js", import.meta.url));
+const P = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
+export const IMAGE_ARGS = ["postgres:16", "redis:7", "nginx:1.27", "python:3.12-slim"].flatMap((img) => [
+  "--image",
+  `${img}=${P}/${img.split(":")[0]}:latest`,
+]);
+
+export function composeCmd() {
+  return spawnSync("docker", ["compose", "version"]).status === 0 ? ["docker", "compose"] : ["docker-compose"];
+}
+
+export function scaffold(name, args) {
+  const parent = mkdtempSync(join(tmpdir(), "create-stack-bench-"));
+  const root = join(parent, name);
+  execFileSync("node", [CREATE_STACK, root, "--yes", "--name", name, "--health-interval", "1s", ...IMAGE_ARGS, ...args], { stdio: "pipe" });
+  return { root, parent, env: (key) => new RegExp(`^${key}=(.*)$`, "m").exec(readFileSync(join(root, ".env"), "utf8"))?.[1] };
+}
+
+export function compose(root, args) {
+  const [cmd, ...pre] = composeCmd();
+  const res = spawnSync(cmd, [...pre, ...args], { cwd: root, encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${res.stderr}`);
+  return res.stdout;
+}
+
+export function destroy(fixture) {
+  try {
+    compose(fixture.root, ["down", "-v", "--remove-orphans"]);
+  } finally {
+    rmSync(fixture.parent, { recursive: true, force: true });
+  }
+}
+
+export function percentile(values, p) {
+  const sorted = [...values].sort((a, b) => a - b);
+  return sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))];
+}
+
+export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
+
+/**
+ * Polls a URL until its body contains `marker`. Each request gives up after 100 ms, like a user
+ * who reloads: a connection attempted while a container's network is being re-created loses its
+ * SYN, which Linux retransmits only after 1 s, and one such request must not stall the measurement.
+ */
+export async function waitForBody(url, marker, timeoutMs = 60_000) {
+  const deadline = Date.now() + timeoutMs;
+  while (Date.now() < deadline) {
+    try {
+      const res = await fetch(url, { signal: AbortSignal.timeout(100) });
+      if ((await res.text()).includes(marker)) return;
+    } catch {}
+    await sleep(5);
+  }
+  throw new Error(`${url} never answered with ${marker}`);
+}

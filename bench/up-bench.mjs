@@ -1,0 +1,82 @@
+// Save-to-new-response through the proxy: `dev up`'s watcher and Engine API restart, against two
+// baselines measured in the same run on the same stack: (a) the floor, a raw Engine API restart
+// plus the same wait; (b) the compose CLI path (`docker compose restart`).
+// Targets: p50 at most 1.25x the floor and at most 0.6x the compose CLI path.
+import { spawn } from "node:child_process";
+import { readFileSync, writeFileSync } from "node:fs";
+import { join } from "node:path";
+import Docker from "dockerode";
+import { DEV, compose, destroy, percentile, scaffold, sleep, waitForBody } from "./stack-fixture.mjs";
+
+const SAVES = Number(process.env.BENCH_SAVES ?? 20);
+
+async function measure(label, fixture, restart) {
+  const file = join(fixture.root, "services/api/app.py");
+  const url = `http://127.0.0.1:${fixture.env("PROXY_PORT")}/api/`;
+  const times = [];
+  for (let i = 0; i < SAVES; i++) {
+    const marker = `${label}-${i}-${Date.now()}`;
+    const text = readFileSync(file, "utf8").replace(/"message": "[^"]*"/, `"message": "${marker}"`);
+    const t0 = performance.now();
+    writeFileSync(file, text);
+    // The wait starts at the save for every path, as a user's reloads would.
+    await Promise.all([restart(), waitForBody(url, marker)]);
+    times.push(performance.now() - t0);
+    await sleep(300);
+  }
+  return { p50: percentile(times, 50), p95: percentile(times, 95) };
+}
+
+function startDevUp(root) {
+  const child = spawn("node", [DEV, "up", "--detach"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const ready = new Promise((resolve, reject) => {
+    const t = setInterval(() => {
+      if (/^watching /m.test(out)) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 50);
+    child.on("close", (code) => reject(new Error(`dev up exited ${code}: ${out}`)));
+  });
+  return { child, ready, output: () => out };
+}
+
+export async function run() {
+  const fixture = scaffold(`cs-bench-up-${process.pid}`, ["--preset", "python-http", "--proxy", "nginx"]);
+  try {
+    compose(fixture.root, ["up", "-d", "--build"]);
+    const docker = new Docker();
+    const [api] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${fixture.root.split("/").pop()}`, "com.docker.compose.service=api"] } });
+    const container = docker.getContainer(api.Id);
+    await waitForBody(`http://127.0.0.1:${fixture.env("PROXY_PORT")}/api/`, "message");
+
+    const floor = await measure("floor", fixture, () => container.restart({ t: 10 }));
+    const cli = await measure("cli", fixture, async () => compose(fixture.root, ["restart", "api"]));
+    const dev = startDevUp(fixture.root);
+    await dev.ready;
+    const ours = await measure("dev", fixture, async () => {});
+    dev.child.kill("SIGINT");
+    await new Promise((r) => dev.child.on("close", r));
+
+    const rows = [
+      { name: "save-to-response p50 (dev up)", value: ours.p50, unit: "ms" },
+      { name: "save-to-response p95 (dev up)", value: ours.p95, unit: "ms" },
+      { name: "floor p50 (raw Engine API restart)", value: floor.p50, unit: "ms" },
+      { name: "floor p95", value: floor.p95, unit: "ms" },
+      { name: "compose CLI p50 (compose restart)", value: cli.p50, unit: "ms" },
+      { name: "compose CLI p95", value: cli.p95, unit: "ms" },
+      { name: "dev up / floor (p50)", value: ours.p50 / floor.p50, unit: "x", target: 1.25 },
+      { name: "dev up / compose CLI (p50)", value: ours.p50 / cli.p50, unit: "x", target: 0.6 },
+    ];
+    return rows;
+  } finally {
+    destroy(fixture);
+  }
+}
+
+if (import.meta.url === `file://${process.argv[1]}`) {
+  for (const r of await run()) console.log(`${r.name.padEnd(40)} ${r.value.toFixed(r.unit === "x" ? 2 : 0).padStart(8)} ${r.unit}${r.target ? `  (target <= ${r.target})` : ""}`);
+}
