@@ -1,0 +1,25 @@
+import { formatPlan, planToJson } from "../cli/format-plan.js";
+import { runCompose } from "../dev/dev-context.js";
+import { syncProject } from "../plan/sync-project.js";
+import { loadProject } from "../stack/load-project.js";
+import { planAddPreset } from "./plan-add-preset.js";
+import { runningStack } from "./running-stack.js";
+
+export async function addPresetCommand(args: { C: string; name: string; dryRun: boolean; json: boolean }): Promise<void> {
+  const project = loadProject(args.C);
+  const next = planAddPreset(project, args.name);
+  const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
+  const out = (line: string) => !args.json && process.stdout.write(line + "\n");
+  out(formatPlan(plan));
+  next.notes.forEach((n) => out(`note: ${n}`));
+  if (args.dryRun) out("dry run: nothing was written");
+  else {
+    const ctx = await runningStack(next);
+    if (ctx) {
+      // compose recreates only what changed: the new preset, and services that gained its wiring.
+      await runCompose(ctx, ["up", "-d", "--remove-orphans"], `starting ${args.name}`);
+      out(`${args.name} started; services wired to it were recreated`);
+    }
+  }
+  if (args.json) process.stdout.write(JSON.stringify({ ...planToJson(plan, written), notes: next.notes }, null, 2) + "\n");
+}

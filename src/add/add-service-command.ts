@@ -1,0 +1,77 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { formatPlan, planToJson } from "../cli/format-plan.js";
+import { runCompose } from "../dev/dev-context.js";
+import { waitForRoute } from "./wait-route.js";
+import { syncProject } from "../plan/sync-project.js";
+import { parseEnvFile } from "../render/env-file.js";
+import { loadProject } from "../stack/load-project.js";
+import { planAddService } from "./plan-add-service.js";
+import { reloadNginx, runningStack } from "./running-stack.js";
+
+export interface AddServiceArgs {
+  C: string;
+  name: string;
+  route?: string;
+  port?: number;
+  template?: string;
+  image?: string;
+  path?: string;
+  dependsOn?: string;
+  env: string[];
+  start: boolean;
+  dryRun: boolean;
+  json: boolean;
+}
+
+export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
+  const t0 = performance.now();
+  const project = loadProject(args.C);
+  const next = planAddService(project, {
+    name: args.name,
+    route: args.route,
+    port: args.port,
+    template: args.template,
+    image: args.image,
+    path: args.path,
+    dependsOn: args.dependsOn?.split(",").map((s) => s.trim()).filter(Boolean),
+    env: args.env,
+  });
+  const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
+  const out = (line: string) => !args.json && process.stdout.write(line + "\n");
+  out(formatPlan(plan));
+  if (args.dryRun) {
+    if (args.json) process.stdout.write(JSON.stringify(planToJson(plan, written), null, 2) + "\n");
+    out("dry run: nothing was written");
+    return;
+  }
+
+  const live: Record<string, unknown> = {};
+  const ctx = args.start ? await runningStack(next) : undefined;
+  if (ctx) {
+    out(`starting ${args.name} (the other services keep running)...`);
+    const tStart = performance.now();
+    await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
+    const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
+    if (container) await ctx.engine.waitHealthy(container.id, { timeoutMs: 180_000 });
+    live.serviceStartSeconds = (performance.now() - tStart) / 1000;
+    live.nginxReloaded = await reloadNginx(ctx);
+    const proxyPort = parseEnvFile(await readFile(join(next.root, ".env"), "utf8")).get("PROXY_PORT");
+    if (args.route && proxyPort) {
+      const url = `http://127.0.0.1:${proxyPort}${args.route}/`;
+      live.url = url;
+      live.routeAnswered = await waitForRoute(url, args.name, { timeoutMs: 60_000, proxyNamesService: live.nginxReloaded === true });
+      live.routeSeconds = (performance.now() - t0) / 1000;
+      out(
+        live.routeAnswered
+          ? `${args.name} answers at ${url} ${fmt(live.routeSeconds as number)} after the command started (its own start: ${fmt(live.serviceStartSeconds as number)})`
+          : `${args.name} started, but ${url} did not answer within 60 s: check dev logs ${args.name}`,
+      );
+    } else out(`${args.name} started in ${fmt(live.serviceStartSeconds as number)}`);
+  } else if (!args.json) {
+    out(args.start ? "the stack is not running: dev up starts everything" : "not started (--no-start): dev up starts it");
+  }
+  if (args.json) process.stdout.write(JSON.stringify({ ...planToJson(plan, written), live }, null, 2) + "\n");
+}
+
+const fmt = (s: number) => `${s.toFixed(2)} s`;

@@ -1,0 +1,29 @@
+import { isMap, isSeq } from "yaml";
+import { StackError } from "../errors/stack-error.js";
+import type { Project } from "../stack/load-project.js";
+import { removeServiceFromDocument } from "../stack/stack-document.js";
+import { reparse } from "./reparse.js";
+
+/** The stack without one service; other services' depends_on lose it too (reported in `notes`). */
+export function planRemoveService(project: Project, name: string): Project & { stackText: string; notes: string[] } {
+  const services = project.parsed.config.services;
+  if (!services[name]) {
+    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `no service named "${name}" in stack.yaml`, hint: `services: ${Object.keys(services).join(", ") || "none"}` });
+  }
+  const doc = project.parsed.doc.clone();
+  removeServiceFromDocument(doc, name);
+  const notes: string[] = [];
+  const all = doc.get("services", true);
+  if (isMap(all)) {
+    for (const pair of all.items) {
+      const deps = isMap(pair.value) ? pair.value.get("depends_on", true) : undefined;
+      if (!isSeq(deps)) continue;
+      const i = deps.items.findIndex((item) => String((item as { value?: unknown }).value ?? item) === name);
+      if (i < 0) continue;
+      deps.items.splice(i, 1);
+      if (deps.items.length === 0 && isMap(pair.value)) pair.value.delete("depends_on");
+      notes.push(`${String((pair.key as { value?: unknown }).value)} no longer depends on ${name}`);
+    }
+  }
+  return { ...reparse(project, doc.toString({ lineWidth: 0 })), notes };
+}

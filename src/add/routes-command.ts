@@ -1,0 +1,26 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseEnvFile } from "../render/env-file.js";
+import { loadProject } from "../stack/load-project.js";
+import { compareRoutes } from "../stack/route.js";
+
+export async function routesCommand(args: { C: string; json: boolean }): Promise<void> {
+  const project = loadProject(args.C);
+  const env = parseEnvFile(await readFile(join(project.root, ".env"), "utf8").catch(() => ""));
+  const port = env.get("PROXY_PORT");
+  const routes = project.services
+    .filter((s) => s.route)
+    .sort((a, b) => compareRoutes(a.route!, b.route!))
+    .map((s) => ({ path: s.route!, service: s.name, port: s.port ?? null, url: port ? `http://127.0.0.1:${port}${s.route}` : null, stripPrefix: s.strip }));
+  if (args.json) {
+    process.stdout.write(JSON.stringify({ proxy: project.parsed.config.presets.find((p) => project.presets.get(p)?.kind === "proxy") ?? null, routes }, null, 2) + "\n");
+    return;
+  }
+  if (routes.length === 0) {
+    process.stdout.write("no routes: add one with dev add service NAME --route /path\n");
+    return;
+  }
+  const rows = [["PATH", "SERVICE", "PORT", "URL"], ...routes.map((r) => [r.path, r.service, String(r.port ?? "-"), r.url ?? "-"])];
+  const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
+  process.stdout.write(rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join("  ").trimEnd()).join("\n") + "\n");
+}

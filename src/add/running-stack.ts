@@ -1,0 +1,67 @@
+import { runtimeError } from "../errors/stack-error.js";
+import { createDockerEngine } from "../engine/docker-engine.js";
+import { detectCompose, type ComposeCli } from "../engine/compose-cli.js";
+import type { DevContext } from "../dev/dev-context.js";
+import type { Project } from "../stack/load-project.js";
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { parseEnvFile } from "../render/env-file.js";
+import { NGINX_VERSION_PATH, nginxRoutesVersion } from "../render/nginx-config.js";
+
+/**
+ * The stack's dev context if it is running now, else undefined: `dev add` and `dev remove` change
+ * the files either way, and touch containers only when there are some. No engine means not running.
+ */
+export async function runningStack(project: Project): Promise<DevContext | undefined> {
+  const engine = createDockerEngine();
+  try {
+    await engine.ping();
+  } catch {
+    return undefined;
+  }
+  const name = project.parsed.config.name;
+  const running = await engine.listContainers(name);
+  if (running.length === 0) return undefined;
+  let cli: Promise<ComposeCli> | undefined;
+  return { project, name, engine, compose: () => (cli ??= detectCompose()) };
+}
+
+/**
+ * nginx re-reads its generated config in place: no restart, no dropped connections. The reload
+ * is asynchronous, and for a moment old and new workers accept side by side; so this waits until
+ * the old workers have stopped accepting (the count of active workers is back to what it was)
+ * and nginx serves the new routes version.
+ */
+export async function reloadNginx(ctx: DevContext): Promise<boolean> {
+  if (!ctx.project.parsed.config.presets.includes("nginx")) return false;
+  const [nginx] = await ctx.engine.listContainers(ctx.name, { service: "nginx" });
+  if (!nginx) return false;
+  const workersBefore = await activeWorkers(ctx, nginx.id);
+  const res = await ctx.engine.exec(nginx.id, ["nginx", "-s", "reload"]);
+  if (res.exitCode !== 0) {
+    throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
+  }
+  const port = parseEnvFile(await readFile(join(ctx.project.root, ".env"), "utf8")).get("PROXY_PORT");
+  const expected = nginxRoutesVersion(ctx.project.services);
+  const deadline = Date.now() + 15_000;
+  while (Date.now() < deadline) {
+    if ((await activeWorkers(ctx, nginx.id)) <= workersBefore && (!port || (await servedVersion(port)) === expected)) return true;
+    await new Promise((r) => setTimeout(r, 25));
+  }
+  throw runtimeError("E_NGINX_RELOAD", "nginx did not switch to the new configuration within 15 s", "see dev logs nginx");
+}
+
+/** Workers that accept connections: titled "nginx: worker process", not "... is shutting down". */
+async function activeWorkers(ctx: DevContext, id: string): Promise<number> {
+  const res = await ctx.engine.exec(id, ["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>/dev/null']);
+  return res.output.split("\n").filter((l) => l.startsWith("nginx: worker process") && !l.includes("shutting down")).length;
+}
+
+async function servedVersion(port: string): Promise<string | undefined> {
+  try {
+    const res = await fetch(`http://127.0.0.1:${port}${NGINX_VERSION_PATH}`, { headers: { connection: "close" }, signal: AbortSignal.timeout(500) });
+    return await res.text();
+  } catch {
+    return undefined;
+  }
+}
