@@ -15,6 +15,8 @@ export interface PlanProjectInput {
   stackText?: string;
   readme?: boolean;
   allocatePort?: PortAllocator;
+  /** Secret generator; tests pass a deterministic one. */
+  secret?: () => string;
 }
 
 /**
@@ -25,7 +27,7 @@ export async function planProject(input: PlanProjectInput): Promise<Plan> {
   const services = resolveServices(input.stack, input.presets);
   const entries = collectEnvEntries(input.stack, input.presets, services);
   const existing = parseEnvFile(input.reader.read(".env") ?? "");
-  const env = await resolveEnv(entries, existing, input.allocatePort);
+  const env = await resolveEnv(entries, existing, input.allocatePort, input.secret);
   const plan = planStack({ ...input, services, env: { entries, values: env.values } });
   const ports = env.filled.filter((k) => entries.find((e) => e.key === k)?.spec.port !== undefined);
   if (ports.length && existing.size) plan.notes.push(`new host ports in .env: ${ports.map((k) => `${k}=${env.values[k]}`).join(", ")}`);

@@ -28,6 +28,7 @@ export async function resolveEnv(
   entries: EnvEntry[],
   existing: ReadonlyMap<string, string>,
   allocatePort: PortAllocator = allocateFreePort,
+  secret: () => string = generateSecret,
 ): Promise<ResolvedEnv> {
   const values: Record<string, string> = {};
   const filled: string[] = [];
@@ -42,7 +43,7 @@ export async function resolveEnv(
       values[e.key] = e.managed && e.spec.value !== undefined ? mergeList(e.spec.value, have) : have;
       continue;
     }
-    if (e.spec.secret) values[e.key] = generateSecret();
+    if (e.spec.secret) values[e.key] = secret();
     else if (e.spec.port !== undefined) {
       const port = await allocatePort(e.spec.port, taken);
       taken.add(port);

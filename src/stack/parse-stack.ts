@@ -64,8 +64,9 @@ function withDefaults(raw: Partial<StackConfig>): StackConfig {
 /** ajv reports anyOf/oneOf noise and the same path several times; keep the first per path. */
 function dedupe(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
-  return errors.filter((e) => {
-    const key = `${e.instancePath}|${e.keyword}|${e.params?.additionalProperty ?? ""}`;
+  // A bad key name comes as a `propertyNames` error plus the `pattern` error behind it: keep one.
+  return errors.filter((e) => !(e.propertyName !== undefined && e.keyword !== "propertyNames")).filter((e) => {
+    const key = `${e.instancePath}|${e.keyword}|${e.params?.additionalProperty ?? ""}|${e.params?.missingProperty ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;

@@ -14,8 +14,8 @@ export function routeProblem(route: string): string | undefined {
   return undefined;
 }
 
-/** Most specific first: longer prefixes before the prefixes they extend (/api/admin before /api). */
+/** Most specific first: deeper prefixes before the prefixes they extend (/api/admin before /api), siblings by name. */
 export function compareRoutes(a: string, b: string): number {
   const depth = (r: string) => (r === "/" ? 0 : r.split("/").length);
-  return depth(b) - depth(a) || b.length - a.length || a.localeCompare(b);
+  return depth(b) - depth(a) || a.localeCompare(b);
 }

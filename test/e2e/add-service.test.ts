@@ -46,7 +46,7 @@ describe("dev add service on a running nginx stack", () => {
     for (const [service, id] of Object.entries(before)) expect(after[service], service).toBe(id);
 
     const routes = JSON.parse((await dev(["routes", "--json"])).stdout);
-    expect(routes.routes.map((r: { path: string }) => r.path)).toEqual(["/api/admin", "/billing", "/search", "/api"]);
+    expect(routes.routes.map((r: { path: string }) => r.path)).toEqual(["/api/admin", "/api", "/billing", "/search"]);
   });
 
   it("refuses bad input with exit 2 and writes nothing", async () => {

@@ -1,0 +1,79 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { Ajv } from "ajv";
+import { describe, expect, it } from "vitest";
+import { parse } from "yaml";
+import { fixtureCases, planFixture } from "./plan-fixture.js";
+
+const SCHEMA = fileURLToPath(new URL("../../../shared/reference/compose-spec.json", import.meta.url));
+const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
+const composeFiles = (paths: string[]) => paths.filter((p) => /^compose(\.[a-z]+)?\.yaml$/.test(p));
+
+function composeCli(): string[] | undefined {
+  if (spawnSync("docker", ["compose", "version"]).status === 0) return ["docker", "compose"];
+  if (spawnSync("docker-compose", ["version"]).status === 0) return ["docker-compose"];
+  return undefined;
+}
+
+describe("generated compose files", () => {
+  it("the schema check rejects what compose would reject (control)", () => {
+    expect(validate({ services: { api: { image: "x", bogus: true } } })).toBe(false);
+    expect(validate({ services: { api: { image: "x", depends_on: 5 } } })).toBe(false);
+    expect(validate({ services: { api: { image: "x" } } })).toBe(true);
+  });
+
+  for (const name of fixtureCases()) {
+    it(`${name}: every layer passes the Compose Specification schema and our rules`, async () => {
+      const plan = await planFixture(name);
+      const files = plan.files.filter((f) => composeFiles([f.path]).length);
+      expect(files.map((f) => f.path)).toContain("compose.yaml");
+      for (const f of files) {
+        const doc = parse(f.content) as Record<string, any>;
+        const ok = validate(doc);
+        expect(ok, `${f.path}: ${JSON.stringify(validate.errors)}`).toBe(true);
+        // Compose v1.29 rejects these; users on v2 would not notice until a teammate on v1 does.
+        expect(doc.name, f.path).toBeUndefined();
+        for (const [svc, def] of Object.entries<any>(doc.services ?? {})) {
+          expect(def.develop, `${f.path} ${svc}`).toBeUndefined();
+          expect(def.healthcheck?.start_interval, `${f.path} ${svc}`).toBeUndefined();
+          for (const port of def.ports ?? []) expect(String(port), `${f.path} ${svc}`).toMatch(/^127\.0\.0\.1:/);
+        }
+      }
+      const base = parse(files.find((f) => f.path === "compose.yaml")!.content).services as Record<string, any>;
+      for (const [svc, def] of Object.entries<any>(base)) {
+        if (def.build) expect(def.init, `${svc} needs init: true so a restart is fast`).toBe(true);
+        if (svc === "postgres" || svc === "redis") expect(def.healthcheck?.test, svc).toBeTruthy();
+        for (const [dep, cond] of Object.entries<any>(def.depends_on ?? {})) {
+          if (dep === "postgres" || dep === "redis") expect(cond.condition, `${svc} -> ${dep}`).toBe("service_healthy");
+        }
+      }
+      const env = plan.files.find((f) => f.path === ".env")!.content;
+      expect(env).not.toMatch(/PASSWORD=(postgres|changethis|password)?$/m);
+    });
+  }
+
+  const cli = composeCli();
+  for (const name of ["default", "nginx", "nested-traefik"]) {
+    it.skipIf(!cli)(`${name}: the compose CLI's own config check accepts the whole layer set`, async () => {
+      const plan = await planFixture(name);
+      const dir = mkdtempSync(join(tmpdir(), "create-stack-config-"));
+      try {
+        for (const f of plan.files) {
+          mkdirSync(dirname(join(dir, f.path)), { recursive: true });
+          writeFileSync(join(dir, f.path), f.content);
+        }
+        const res = spawnSync(cli![0]!, [...cli!.slice(1), "config", "-q"], { cwd: dir, encoding: "utf8" });
+        expect(res.status, res.stderr).toBe(0);
+        const services = spawnSync(cli![0]!, [...cli!.slice(1), "--profile", "tools", "config", "--services"], { cwd: dir, encoding: "utf8" });
+        expect(services.stdout.split("\n").filter(Boolean).sort()).toEqual(
+          [...new Set(composeFiles(plan.files.map((f) => f.path)).flatMap((p) => Object.keys(parse(plan.files.find((f) => f.path === p)!.content).services)))].sort(),
+        );
+      } finally {
+        rmSync(dir, { recursive: true, force: true });
+      }
+    });
+  }
+});

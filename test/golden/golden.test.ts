@@ -1,0 +1,34 @@
+import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { dirname, join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { FIXTURES, fixtureCases, planFixture } from "./plan-fixture.js";
+
+const update = process.env.UPDATE_GOLDEN === "1";
+
+function listFiles(dir: string, base = dir): string[] {
+  return readdirSync(dir).flatMap((name) => {
+    const full = join(dir, name);
+    return statSync(full).isDirectory() ? listFiles(full, base) : [relative(base, full)];
+  });
+}
+
+describe("golden: every planned file equals fixtures/<case>/expected", () => {
+  it("has cases", () => expect(fixtureCases().length).toBeGreaterThanOrEqual(5));
+
+  for (const name of fixtureCases()) {
+    it(name, async () => {
+      const plan = await planFixture(name);
+      const expectedDir = join(FIXTURES, name, "expected");
+      if (update) {
+        rmSync(expectedDir, { recursive: true, force: true });
+        for (const f of plan.files) {
+          mkdirSync(dirname(join(expectedDir, f.path)), { recursive: true });
+          writeFileSync(join(expectedDir, f.path), f.content);
+        }
+      }
+      expect(plan.files.every((f) => f.action === "create")).toBe(true);
+      expect(plan.files.map((f) => f.path).sort()).toEqual(listFiles(expectedDir).sort());
+      for (const f of plan.files) expect(f.content, f.path).toBe(readFileSync(join(expectedDir, f.path), "utf8"));
+    });
+  }
+});

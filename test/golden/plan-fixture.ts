@@ -1,0 +1,42 @@
+import { readdirSync, readFileSync, existsSync } from "node:fs";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import { buildStackConfig, type CreateChoices } from "../../src/create/build-stack-config.js";
+import { memoryReader } from "../../src/fs/disk-reader.js";
+import type { Plan } from "../../src/plan/plan.js";
+import { planProject } from "../../src/plan/plan-project.js";
+import { loadPresets } from "../../src/presets/load-presets.js";
+import { createStackDocument } from "../../src/stack/stack-document.js";
+import { validateStack } from "../../src/stack/validate-stack.js";
+
+export const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
+
+export function fixtureCases(): string[] {
+  return readdirSync(FIXTURES).filter((d) => existsSync(join(FIXTURES, d, "case.json")));
+}
+
+/** Plans a fixture in memory, deterministically: free ports are the preferred ones, secrets numbered. */
+export async function planFixture(name: string): Promise<Plan> {
+  const choices = JSON.parse(readFileSync(join(FIXTURES, name, "case.json"), "utf8")) as CreateChoices & { routes?: Record<string, string> };
+  const presets = loadPresets();
+  const stack = buildStackConfig({ ...choices, images: choices.images ?? {} }, presets);
+  for (const [svc, route] of Object.entries(choices.routes ?? {})) {
+    stack.services[svc] = { template: "python-http", path: `services/${svc}`, port: 8000, route };
+  }
+  validateStack(stack, presets);
+  let n = 0;
+  return planProject({
+    root: "/project",
+    stack,
+    presets,
+    reader: memoryReader(),
+    stackText: createStackDocument(stack).toString({ lineWidth: 0 }),
+    readme: true,
+    allocatePort: async (preferred, taken) => {
+      let port = preferred;
+      while (taken.has(port)) port++;
+      return port;
+    },
+    secret: () => `test-secret-${++n}`,
+  });
+}
