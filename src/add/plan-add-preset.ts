@@ -1,7 +1,7 @@
 import { isMap, isSeq } from "yaml";
 import { StackError } from "../errors/stack-error.js";
 import type { Project } from "../stack/load-project.js";
-import { addPresetToDocument } from "../stack/stack-document.js";
+import { addPresetToDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
 import { reparse } from "./reparse.js";
 
 /**
@@ -33,5 +33,5 @@ export function planAddPreset(project: Project, name: string): Project & { stack
       notes.push(`${svcName} now depends on ${name} (gets ${Object.keys(preset.connection).join(", ") || "its wiring"})`);
     }
   }
-  return { ...reparse(project, doc.toString({ lineWidth: 0 })), notes };
+  return { ...reparse(project, doc.toString(STACK_TEXT_OPTIONS)), notes };
 }

@@ -4,7 +4,8 @@ import type { Project } from "../stack/load-project.js";
 import { reparse } from "./reparse.js";
 import { routeProblem } from "../stack/route.js";
 import type { ServiceConfig } from "../stack/stack-config.js";
-import { setServiceInDocument } from "../stack/stack-document.js";
+import { setServiceInDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
+import { spliceAddService } from "../stack/splice-stack.js";
 
 export interface AddServiceOptions {
   name: string;
@@ -68,7 +69,9 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   if (deps?.length) svc.depends_on = deps;
   if (Object.keys(env).length) svc.env = env;
 
+  const spliced = spliceAddService(project.parsed.text, project.parsed.doc, opts.name, svc);
+  if (spliced !== undefined) return reparse(project, spliced);
   const doc = project.parsed.doc.clone();
   setServiceInDocument(doc, opts.name, svc);
-  return reparse(project, doc.toString({ lineWidth: 0 }));
+  return reparse(project, doc.toString(STACK_TEXT_OPTIONS));
 }

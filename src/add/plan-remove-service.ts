@@ -1,7 +1,8 @@
 import { isMap, isSeq } from "yaml";
 import { StackError } from "../errors/stack-error.js";
 import type { Project } from "../stack/load-project.js";
-import { removeServiceFromDocument } from "../stack/stack-document.js";
+import { removeServiceFromDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
+import { spliceRemoveService } from "../stack/splice-stack.js";
 import { reparse } from "./reparse.js";
 
 /** The stack without one service; other services' depends_on lose it too (reported in `notes`). */
@@ -10,9 +11,13 @@ export function planRemoveService(project: Project, name: string): Project & { s
   if (!services[name]) {
     throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `no service named "${name}" in stack.yaml`, hint: `services: ${Object.keys(services).join(", ") || "none"}` });
   }
+  const notes: string[] = [];
+  const dependents = Object.entries(services).filter(([, s]) => s.depends_on?.includes(name));
+  // The common case, nothing depends on it: cut its lines and leave the rest byte for byte.
+  const spliced = dependents.length === 0 ? spliceRemoveService(project.parsed.text, project.parsed.doc, name) : undefined;
+  if (spliced !== undefined) return { ...reparse(project, spliced), notes };
   const doc = project.parsed.doc.clone();
   removeServiceFromDocument(doc, name);
-  const notes: string[] = [];
   const all = doc.get("services", true);
   if (isMap(all)) {
     for (const pair of all.items) {
@@ -25,5 +30,5 @@ export function planRemoveService(project: Project, name: string): Project & { s
       notes.push(`${String((pair.key as { value?: unknown }).value)} no longer depends on ${name}`);
     }
   }
-  return { ...reparse(project, doc.toString({ lineWidth: 0 })), notes };
+  return { ...reparse(project, doc.toString(STACK_TEXT_OPTIONS)), notes };
 }

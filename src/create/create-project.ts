@@ -7,7 +7,7 @@ import { assertNoConflicts } from "../plan/diff-plan.js";
 import type { Plan } from "../plan/plan.js";
 import { planProject } from "../plan/plan-project.js";
 import { loadPresets } from "../presets/load-presets.js";
-import { createStackDocument } from "../stack/stack-document.js";
+import { createStackDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
 import { validateStack } from "../stack/validate-stack.js";
 import { buildStackConfig, checkName, projectNameFrom, type CreateChoices } from "./build-stack-config.js";
 
@@ -39,7 +39,7 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   const presets = loadPresets();
   const stack = buildStackConfig({ name, presets: opts.presets, proxy: opts.proxy, images: opts.images, healthInterval: opts.healthInterval }, presets);
   validateStack(stack, presets);
-  const stackText = createStackDocument(stack).toString({ lineWidth: 0 });
+  const stackText = createStackDocument(stack).toString(STACK_TEXT_OPTIONS);
   const plan = await planProject({ root, stack, presets, reader: diskReader(root), stackText, readme: true });
   assertNoConflicts(plan);
   const written = opts.dryRun ? [] : await flushPlan(plan);

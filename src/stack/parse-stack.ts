@@ -12,6 +12,8 @@ export interface ParsedStack {
   doc: Document;
   lineCounter: LineCounter;
   file: string;
+  /** The text it was parsed from, for edits that splice rather than re-serialise. */
+  text: string;
 }
 
 let validateSchema: ReturnType<Ajv["compile"]> | undefined;
@@ -46,7 +48,7 @@ export function parseStack(text: string, file = "stack.yaml"): ParsedStack {
   if (!validate(data)) {
     throwIfAny(dedupe(validate.errors ?? []).map((e) => schemaError(e, doc, lineCounter, file)));
   }
-  return { config: withDefaults(data as Partial<StackConfig>), doc, lineCounter, file };
+  return { config: withDefaults(data as Partial<StackConfig>), doc, lineCounter, file, text };
 }
 
 function withDefaults(raw: Partial<StackConfig>): StackConfig {

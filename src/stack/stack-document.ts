@@ -1,6 +1,9 @@
 import { Document, isMap, isScalar, isSeq, type Pair, type YAMLMap } from "yaml";
 import { DEFAULT_HEALTH, type ServiceConfig, type StackConfig } from "./stack-config.js";
 
+/** How stack.yaml is written when a document must be re-serialised: no folding, `[a, b]` lists. */
+export const STACK_TEXT_OPTIONS = { lineWidth: 0, flowCollectionPadding: false } as const;
+
 export const SCHEMA_URL = "https://unpkg.com/create-stack@0/schema/stack.schema.json";
 
 const KEY_COMMENTS: Record<string, string> = {

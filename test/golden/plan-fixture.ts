@@ -6,7 +6,7 @@ import { memoryReader } from "../../src/fs/disk-reader.js";
 import type { Plan } from "../../src/plan/plan.js";
 import { planProject } from "../../src/plan/plan-project.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
-import { createStackDocument } from "../../src/stack/stack-document.js";
+import { createStackDocument, STACK_TEXT_OPTIONS } from "../../src/stack/stack-document.js";
 import { validateStack } from "../../src/stack/validate-stack.js";
 
 export const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
@@ -30,7 +30,7 @@ export async function planFixture(name: string): Promise<Plan> {
     stack,
     presets,
     reader: memoryReader(),
-    stackText: createStackDocument(stack).toString({ lineWidth: 0 }),
+    stackText: createStackDocument(stack).toString(STACK_TEXT_OPTIONS),
     readme: true,
     allocatePort: async (preferred, taken) => {
       let port = preferred;
