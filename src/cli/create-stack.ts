@@ -1,10 +1,11 @@
 #!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { runCommand } from "./run-command.js";
+import { StackError } from "../errors/stack-error.js";
+import { reportUsageError, runCommand } from "./run-command.js";
 
 // Only yargs is loaded up front: --help and --version must stay fast. The work is imported lazily.
-await yargs(hideBin(process.argv))
+const cli = yargs(hideBin(process.argv))
   .scriptName("create-stack")
   .command(
     "$0 <dir>",
@@ -39,8 +40,12 @@ await yargs(hideBin(process.argv))
   .version()
   .wrap(Math.min(100, process.stdout.columns || 100))
   .fail((msg, err) => {
-    if (err) throw err;
-    process.stderr.write(`error: ${msg}\n  hint: see create-stack --help\n`);
-    process.exitCode = 2;
-  })
-  .parseAsync();
+    // Throwing stops yargs here: the command must not run with arguments it rejected.
+    throw err ?? new StackError({ code: "E_USAGE", message: msg, hint: "see create-stack --help" });
+  });
+
+try {
+  await cli.parseAsync();
+} catch (err) {
+  reportUsageError(err);
+}

@@ -1,7 +1,8 @@
 #!/usr/bin/env node
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { runCommand } from "./run-command.js";
+import { StackError } from "../errors/stack-error.js";
+import { reportUsageError, runCommand } from "./run-command.js";
 
 // Only yargs loads up front (--help and --version stay fast); each command imports its work lazily.
 const global = (y: Argv) =>
@@ -11,7 +12,7 @@ const global = (y: Argv) =>
 
 const services = <T>(y: Argv<T>) => y.positional("services", { type: "string", array: true, default: [] as string[], describe: "Services (default: all)" });
 
-await global(yargs(hideBin(process.argv)))
+const cli = global(yargs(hideBin(process.argv)))
   .scriptName("dev")
   .command(
     "up [services..]",
@@ -113,8 +114,12 @@ await global(yargs(hideBin(process.argv)))
   .version()
   .wrap(Math.min(100, process.stdout.columns || 100))
   .fail((msg, err) => {
-    if (err) throw err;
-    process.stderr.write(`error: ${msg}\n  hint: see dev --help\n`);
-    process.exitCode = 2;
-  })
-  .parseAsync();
+    // Throwing stops yargs here: the command must not run with arguments it rejected.
+    throw err ?? new StackError({ code: "E_USAGE", message: msg, hint: "see dev --help" });
+  });
+
+try {
+  await cli.parseAsync();
+} catch (err) {
+  reportUsageError(err);
+}

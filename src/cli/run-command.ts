@@ -20,3 +20,10 @@ export async function runCommand(argv: object, fn: () => Promise<void>): Promise
     process.exitCode = report.exitCode;
   }
 }
+
+/** Errors yargs raises while parsing (unknown option, bad choice): printed like any other, exit 2. */
+export function reportUsageError(err: unknown): void {
+  const report = reportError(err);
+  process.stderr.write(report.text + "\n");
+  process.exitCode = report.exitCode;
+}
