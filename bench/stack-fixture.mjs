@@ -6,8 +6,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 
-export const CREATE_STACK = fileURLToPath(new URL("../dist/cli/create-stack.js", import.meta.url));
-export const DEV = fileURLToPath(new URL("../dist/cli/dev.js", import.meta.url));
+export const CREATE_STACK = fileURLToPath(new URL("../dist/bin/create-stack.js", import.meta.url));
+export const DEV = fileURLToPath(new URL("../dist/bin/dev.js", import.meta.url));
 const P = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
 export const IMAGE_ARGS = ["postgres:16", "redis:7", "nginx:1.27", "python:3.12-slim"].flatMap((img) => [
   "--image",

@@ -1,4 +1,3 @@
-#!/usr/bin/env node
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
 import { StackError } from "../errors/stack-error.js";

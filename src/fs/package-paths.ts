@@ -1,10 +1,20 @@
+import { existsSync, readFileSync } from "node:fs";
+import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 
 /**
- * Folders shipped with the package. Modules live in src/<area>/ (tests) or dist/<area>/ (built),
- * so the package root is two levels up from either.
+ * The package's own folder (presets/, templates/, schema/ ship beside dist/). Found by walking up
+ * from this module, so it holds whether the code runs from src/ (tests), dist/ (tsc) or a bundle.
  */
-export const PACKAGE_ROOT = fileURLToPath(new URL("../../", import.meta.url));
-export const PRESETS_DIR = fileURLToPath(new URL("../../presets/", import.meta.url));
-export const TEMPLATES_DIR = fileURLToPath(new URL("../../templates/", import.meta.url));
-export const SCHEMA_FILE = fileURLToPath(new URL("../../schema/stack.schema.json", import.meta.url));
+function findPackageRoot(from: string): string {
+  for (let dir = from; ; dir = dirname(dir)) {
+    const pkg = join(dir, "package.json");
+    if (existsSync(pkg) && (JSON.parse(readFileSync(pkg, "utf8")) as { name?: string }).name === "create-stack") return dir;
+    if (dirname(dir) === dir) throw new Error(`create-stack's package.json not found above ${from}`);
+  }
+}
+
+export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
+export const PRESETS_DIR = join(PACKAGE_ROOT, "presets");
+export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
+export const SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "stack.schema.json");

@@ -7,7 +7,7 @@ import { fileURLToPath } from "node:url";
  * Fail early, saying what to run, rather than letting a test try a public registry.
  */
 export default function setup(): void {
-  const cli = fileURLToPath(new URL("../../dist/cli/create-stack.js", import.meta.url));
+  const cli = fileURLToPath(new URL("../../dist/bin/create-stack.js", import.meta.url));
   if (!existsSync(cli)) throw new Error("dist/ is missing: run `npm run build` (npm test does it for you)");
   try {
     execFileSync("docker", ["info"], { stdio: "ignore" });

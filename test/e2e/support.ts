@@ -6,8 +6,8 @@ import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
-export const CREATE_STACK = fileURLToPath(new URL("../../dist/cli/create-stack.js", import.meta.url));
-export const DEV = fileURLToPath(new URL("../../dist/cli/dev.js", import.meta.url));
+export const CREATE_STACK = fileURLToPath(new URL("../../dist/bin/create-stack.js", import.meta.url));
+export const DEV = fileURLToPath(new URL("../../dist/bin/dev.js", import.meta.url));
 const PREFIX = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
 
 /**

@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 
-const CLI = fileURLToPath(new URL("../../dist/cli/create-stack.js", import.meta.url));
+const CLI = fileURLToPath(new URL("../../dist/bin/create-stack.js", import.meta.url));
 const run = (args: string[], cwd?: string) => spawnSync("node", [CLI, ...args], { cwd, encoding: "utf8", env: { ...process.env, NO_COLOR: "1" } });
 const tmp = () => mkdtempSync(join(tmpdir(), "create-stack-cli-"));
 const env = (dir: string) => Object.fromEntries(readFileSync(join(dir, ".env"), "utf8").split("\n").filter((l) => /^[A-Z_]+=/.test(l)).map((l) => l.split(/=(.*)/s).slice(0, 2)));
