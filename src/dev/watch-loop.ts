@@ -53,9 +53,12 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   });
 
   const scheduler = createRestartScheduler({
-    // Long enough to gather an editor's save (write + rename) or a checkout into one restart,
-    // short next to the restart itself.
+    // An editor's save (write, rename) lands within a few ms: 30 ms gathers it and adds little
+    // to the restart itself (see bench/up-bench.mjs).
     debounceMs: 30,
+    // A checkout or a generator writes in batches with pauses; after one, a second of quiet is
+    // not noticed, a second restart would be.
+    burstDebounceMs: 1000,
     run: async (name, change) => {
       const svc = services.find((s) => s.name === name);
       if (!svc) return;
@@ -90,9 +93,12 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   };
 
   const onChanges = (all: FileChange[]) => {
-    // A new, empty folder changes no code; its files arrive as events of their own.
-    const changes = all.filter((c) => c.kind !== "create" || !isDirectory(join(ctx.project.root, c.path)));
+    // A new folder is no code change itself, but says more files are coming (a checkout, a
+    // generator): the services under it wait for the burst to settle before restarting.
+    const folders = all.filter((c) => c.kind === "create" && isDirectory(join(ctx.project.root, c.path)));
+    const changes = all.filter((c) => !folders.includes(c));
     if (changes.some((c) => c.path === STACK_FILE)) void onStackChange();
+    for (const name of mapChangesToServices(folders, watched).keys()) scheduler.push(name, { files: [], rebuild: false, burst: true });
     for (const [name, change] of mapChangesToServices(changes, watched)) {
       crashes.codeChanged(name);
       scheduler.push(name, change);

@@ -13,6 +13,8 @@ export interface WatchedService {
 export interface ServiceChange {
   files: string[];
   rebuild: boolean;
+  /** More is coming (a new folder appeared: a checkout or a generator is writing). */
+  burst?: boolean;
 }
 
 function within(path: string, base: string): boolean {

@@ -15,8 +15,8 @@ interface Slot {
 }
 
 function merge(a: ServiceChange | undefined, b: ServiceChange): ServiceChange {
-  if (!a) return { files: [...b.files], rebuild: b.rebuild };
-  return { files: [...new Set([...a.files, ...b.files])], rebuild: a.rebuild || b.rebuild };
+  if (!a) return { files: [...b.files], rebuild: b.rebuild, burst: b.burst };
+  return { files: [...new Set([...a.files, ...b.files])], rebuild: a.rebuild || b.rebuild, burst: a.burst || b.burst };
 }
 
 /**
@@ -24,7 +24,8 @@ function merge(a: ServiceChange | undefined, b: ServiceChange): ServiceChange {
  * still restarts; once more than `burstFiles` files are pending, e.g. a branch switch or a code
  * generator, the quiet period grows to `burstDebounceMs`, since such writers pause between
  * batches), at most one run is in flight, and whatever arrives during a run causes exactly
- * one more run after it, with everything merged. A 1,000-file branch switch is one restart.
+ * one more run after it, with everything merged. A 1,000-file branch switch is one restart; a
+ * change marked `burst` (a new folder appeared) waits the burst quiet period from the start.
  */
 export function createRestartScheduler(opts: {
   debounceMs: number;
@@ -37,8 +38,11 @@ export function createRestartScheduler(opts: {
   const burstDebounce = opts.burstDebounceMs ?? Math.max(opts.debounceMs, 400);
   const burstFiles = opts.burstFiles ?? 20;
   const maxWait = opts.maxWaitMs ?? Math.max(burstDebounce * 5, 2000);
+  // (An endless stream of changes still restarts once per maxWait.)
   let closed = false;
   const waiters: (() => void)[] = [];
+
+  const quietFor = (change: ServiceChange) => (change.burst || change.files.length > burstFiles ? burstDebounce : opts.debounceMs);
 
   const settleIfIdle = () => {
     if ([...slots.values()].every((s) => !s.pending && !s.running)) waiters.splice(0).forEach((w) => w());
@@ -56,8 +60,11 @@ export function createRestartScheduler(opts: {
       .catch(() => undefined)
       .finally(() => {
         slot.running = undefined;
-        if (slot.pending && !closed) schedule(service, slot, 0);
-        else settleIfIdle();
+        // What arrived during the run gets the same quiet period: the burst may still be going.
+        if (slot.pending && !closed) {
+          slot.firstAt = Date.now();
+          schedule(service, slot, quietFor(slot.pending));
+        } else settleIfIdle();
       });
   };
 
@@ -75,8 +82,7 @@ export function createRestartScheduler(opts: {
       if (slot.running) return; // one more run follows when this one ends
       const now = Date.now();
       slot.firstAt ??= now;
-      const quiet = slot.pending.files.length > burstFiles ? burstDebounce : opts.debounceMs;
-      schedule(service, slot, Math.max(0, Math.min(quiet, slot.firstAt + maxWait - now)));
+      schedule(service, slot, Math.max(0, Math.min(quietFor(slot.pending), slot.firstAt + maxWait - now)));
     },
     idle() {
       return new Promise((resolve) => {

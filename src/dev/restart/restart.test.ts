@@ -69,6 +69,18 @@ describe("restart scheduler", () => {
     expect(runs).toHaveLength(1);
   });
 
+  it("a new folder makes the next files wait for the burst to settle", async () => {
+    const { runs, scheduler } = harness(100);
+    scheduler.push("api", { files: [], rebuild: false, burst: true });
+    scheduler.push("api", change("gen/a.py"));
+    await vi.advanceTimersByTimeAsync(200);
+    expect(runs).toHaveLength(0);
+    for (let i = 0; i < 30; i++) scheduler.push("api", change(`gen/${i}.py`));
+    await vi.advanceTimersByTimeAsync(5000);
+    expect(runs).toHaveLength(1);
+    expect(runs[0]!.change.files).toHaveLength(31);
+  });
+
   it("one run in flight per service; changes during it cause exactly one more, merged", async () => {
     const { runs, scheduler } = harness(1000);
     scheduler.push("api", change("a"));
@@ -78,9 +90,9 @@ describe("restart scheduler", () => {
     scheduler.push("api", change("c", true));
     await vi.advanceTimersByTimeAsync(500);
     scheduler.push("api", change("d"));
-    await vi.advanceTimersByTimeAsync(500);
+    await vi.advanceTimersByTimeAsync(600);
     expect(runs).toHaveLength(2);
-    expect(runs[1]!.change).toEqual({ files: ["b", "c", "d"], rebuild: true });
+    expect(runs[1]!.change).toMatchObject({ files: ["b", "c", "d"], rebuild: true });
     await vi.advanceTimersByTimeAsync(5000);
     expect(runs).toHaveLength(2);
     await scheduler.idle();
