@@ -39,7 +39,8 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     },
 
     async listContainers(project, o = {}) {
-      const label = [`${PROJECT}=${project}`, ...(o.service ? [`${SERVICE}=${o.service}`] : [])];
+      // One-off containers (`compose run`) share the service label; they are the user's, not the stack's.
+      const label = [`${PROJECT}=${project}`, "com.docker.compose.oneoff=False", ...(o.service ? [`${SERVICE}=${o.service}`] : [])];
       const list = await (await docker()).listContainers({ all: o.all ?? false, filters: { label } });
       return list.map((c) => ({
         id: c.Id,

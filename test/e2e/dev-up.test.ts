@@ -77,6 +77,25 @@ describe("dev up", () => {
     expect(await task()).toBe("500");
   });
 
+  it("a worker restart lets the task in hand finish (warm shutdown within its stop timeout)", async () => {
+    let from = dev.lines.length;
+    const file = join(root, "services/api/tasks.py");
+    await appendFile(file, "\n\n@app.task\ndef slow(seconds):\n    import time\n    time.sleep(seconds)\n    return 'finished'\n");
+    await dev.waitFor(/^worker restarted in/, { from });
+    await dev.waitFor(/^api restarted in/, { from });
+    // The client runs in a one-off container: dev up must leave it alone while it restarts the api.
+    const result = compose(root, ["run", "--rm", "--no-deps", "-T", "api", "python", "-c", "from tasks import slow; print(slow.delay(4).get(timeout=60))"]);
+    await sleep(1500);
+    from = dev.lines.length;
+    await appendFile(file, "# touched while a task runs\n");
+    const done = await result;
+    expect(done.code, done.stderr).toBe(0);
+    expect(done.stdout.trim()).toBe("finished");
+    const line = dev.lines[await dev.waitFor(/^worker restarted in/, { from })]!;
+    // It waited for the task (about 2.5 s left of it) rather than killing it.
+    expect(Number(/in ([\d.]+) s/.exec(line)![1])).toBeGreaterThan(2);
+  });
+
   it("a shared path restarts every service that watches it", async () => {
     const from = dev.lines.length;
     await appendFile(join(root, "lib/shared.py"), "OTHER = 2\n");
