@@ -10,7 +10,7 @@ import { resolveServices } from "../../src/plan/resolve-services.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
 import type { Project } from "../../src/stack/load-project.js";
 import { parseStack } from "../../src/stack/parse-stack.js";
-import { FIXTURES } from "./plan-fixture.js";
+import { FIXTURES, storedPath } from "./plan-fixture.js";
 
 const dir = join(FIXTURES, "add-billing");
 const ENV = "POSTGRES_PASSWORD=p\nREDIS_PASSWORD=r\nPOSTGRES_PORT=5432\nREDIS_PORT=6379\nPROXY_PORT=8080\nAPI_PORT=8000\n";
@@ -31,7 +31,7 @@ describe("dev add service, planned in memory", () => {
     const wanted = ["stack.yaml", "compose.yaml", "compose.dev.yaml", "compose.proxy.yaml", "proxy/nginx/default.conf", ".env"];
     for (const path of wanted) {
       const file = plan.files.find((f) => f.path === path)!;
-      const expectedPath = join(dir, "expected", path);
+      const expectedPath = join(dir, "expected", storedPath(path));
       if (process.env.UPDATE_GOLDEN === "1") {
         mkdirSync(dirname(expectedPath), { recursive: true });
         writeFileSync(expectedPath, file.content);

@@ -1,7 +1,7 @@
 import { mkdirSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { dirname, join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
-import { FIXTURES, fixtureCases, planFixture } from "./plan-fixture.js";
+import { FIXTURES, fixtureCases, planFixture, storedPath } from "./plan-fixture.js";
 
 const update = process.env.UPDATE_GOLDEN === "1";
 
@@ -22,13 +22,13 @@ describe("golden: every planned file equals fixtures/<case>/expected", () => {
       if (update) {
         rmSync(expectedDir, { recursive: true, force: true });
         for (const f of plan.files) {
-          mkdirSync(dirname(join(expectedDir, f.path)), { recursive: true });
-          writeFileSync(join(expectedDir, f.path), f.content);
+          mkdirSync(dirname(join(expectedDir, storedPath(f.path))), { recursive: true });
+          writeFileSync(join(expectedDir, storedPath(f.path)), f.content);
         }
       }
       expect(plan.files.every((f) => f.action === "create")).toBe(true);
-      expect(plan.files.map((f) => f.path).sort()).toEqual(listFiles(expectedDir).sort());
-      for (const f of plan.files) expect(f.content, f.path).toBe(readFileSync(join(expectedDir, f.path), "utf8"));
+      expect(plan.files.map((f) => storedPath(f.path)).sort()).toEqual(listFiles(expectedDir).sort());
+      for (const f of plan.files) expect(f.content, f.path).toBe(readFileSync(join(expectedDir, storedPath(f.path)), "utf8"));
     });
   }
 });

@@ -40,3 +40,11 @@ export async function planFixture(name: string): Promise<Plan> {
     secret: () => `test-secret-${++n}`,
   });
 }
+
+/**
+ * Expected files are stored with dotfiles as `_name` (`.env` -> `_env`), as create-vite does: a
+ * stored `.gitignore` would make git ignore the golden `.env` beside it.
+ */
+export function storedPath(path: string): string {
+  return path.split("/").map((seg) => (seg.startsWith(".") ? `_${seg.slice(1)}` : seg)).join("/");
+}

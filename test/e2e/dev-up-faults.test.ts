@@ -1,0 +1,73 @@
+import { createServer, type Server } from "node:net";
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import {
+  CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName,
+} from "./support.js";
+
+const cleanups: (() => Promise<void>)[] = [];
+afterAll(async () => {
+  for (const c of cleanups.reverse()) await c();
+});
+
+async function scaffold(prefix: string, extra: string[]): Promise<{ root: string; project: string }> {
+  const project = uniqueName(prefix);
+  const root = join(await tempDir(), project);
+  const made = await sh("node", [CREATE_STACK, root, "--yes", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS, ...extra]);
+  expect(made.code, made.stderr).toBe(0);
+  cleanups.push(() => removeProject(project), () => cleanupDir(join(root, "..")));
+  return { root, project };
+}
+
+function listen(port: number): Promise<Server> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.once("error", reject);
+    server.listen(port, "127.0.0.1", () => resolve(server));
+  });
+}
+
+describe("dev up when things are wrong", () => {
+  it("a host port taken since scaffolding moves to a free one, says so, and updates .env", async () => {
+    const { root } = await scaffold("cs-e2e-port", ["--preset", "python-http", "--proxy", "nginx"]);
+    const taken = Number(envValue(await readFile(join(root, ".env"), "utf8"), "API_PORT"));
+    const blocker = await listen(taken);
+    cleanups.push(() => new Promise((r) => blocker.close(() => r())));
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root });
+    expect(up.code, up.stderr + up.stdout).toBe(0);
+    expect(up.stdout).toContain(`API_PORT: port ${taken} is taken by another program; using`);
+    const moved = Number(envValue(await readFile(join(root, ".env"), "utf8"), "API_PORT"));
+    expect(moved).not.toBe(taken);
+    expect(JSON.parse((await getUntilOk(`http://127.0.0.1:${moved}/`)).body).service).toBe("api");
+    expect((await sh("node", [DEV, "down", "--volumes"], { cwd: root })).code).toBe(0);
+  });
+
+  it("a service that never gets healthy fails dev up with exit 1, naming it, with its last log lines", async () => {
+    const { root } = await scaffold("cs-e2e-unhealthy", ["--preset", "python-http", "--proxy", "none"]);
+    const app = join(root, "services/api/app.py");
+    await writeFile(app, (await readFile(app, "utf8")).replace("import json", "import json\nraise RuntimeError('database schema is missing')"));
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root });
+    expect(up.code).toBe(1);
+    expect(up.stderr).toMatch(/^error: api exited with code 1/m);
+    expect(up.stderr).toContain("RuntimeError: database schema is missing");
+    expect(up.stderr).toMatch(/hint: /);
+  });
+
+  it("unknown services are refused before anything starts", async () => {
+    const { root, project } = await scaffold("cs-e2e-unknown", ["--preset", "python-http", "--proxy", "none"]);
+    const up = await sh("node", [DEV, "up", "ghost"], { cwd: root });
+    expect(up.code).toBe(2);
+    expect(up.stderr).toMatch(/unknown service: ghost[\s\S]*hint: services: api/);
+    expect((await sh("docker", ["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).stdout.trim()).toBe("");
+  });
+
+  it("a FastAPI service runs and answers through nginx", async () => {
+    const { root } = await scaffold("cs-e2e-fastapi", ["--preset", "fastapi,postgres", "--proxy", "nginx"]);
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root });
+    expect(up.code, up.stderr).toBe(0);
+    const proxy = `http://127.0.0.1:${envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT")}`;
+    expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body)).toEqual({ service: "api", message: "hello from api" });
+    expect((await compose(root, ["down", "-v"])).code).toBe(0);
+  });
+});
