@@ -27,7 +27,7 @@ export async function runCompose(ctx: DevContext, args: string[], what: string):
   const compose = await ctx.compose();
   const res = await compose.run(args, { cwd: ctx.project.root, stdio: "pipe" });
   if (res.exitCode !== 0) {
-    const lines = (res.stderr || res.stdout).trim().split("\n").slice(-15);
+    const lines = (res.stderr || res.stdout).trim().split("\n").slice(-25);
     throw runtimeError("E_COMPOSE", `${what} failed (${compose.command.join(" ")} ${args.join(" ")})`, "fix what compose reports above, then run the command again", lines);
   }
   return res.stdout;

@@ -23,11 +23,15 @@ if [ "${REBUILD:-0}" = 1 ] || ! have "$base"; then
   rm -f "$log"
 fi
 
+# Each image records a hash of its build folder, so a changed Dockerfile is rebuilt on machines
+# that already have an older image.
 for name in postgres redis nginx python; do
   image="$prefix/$name:latest"
-  if [ "${REBUILD:-0}" = 1 ] || ! have "$image"; then
+  hash=$(cd "$here/$name" && cat $(ls | sort) | sha256sum | cut -c1-16)
+  built=$(docker image inspect -f '{{ index .Config.Labels "create-stack.test-image" }}' "$image" 2>/dev/null || true)
+  if [ "${REBUILD:-0}" = 1 ] || [ "$built" != "$hash" ]; then
     echo "building $image"
-    docker build -q --build-arg BASE="$base" -t "$image" "$here/$name" >/dev/null
+    docker build -q --build-arg BASE="$base" --label "create-stack.test-image=$hash" -t "$image" "$here/$name" >/dev/null
   fi
 done
 docker image ls "$prefix/*" --format '{{.Repository}}:{{.Tag}} {{.Size}}'
