@@ -6,17 +6,11 @@ import { waitForRoute } from "./wait-route.js";
 import { syncProject } from "../plan/sync-project.js";
 import { parseEnvFile } from "../render/env-file.js";
 import { loadProject } from "../stack/load-project.js";
-import { planAddService } from "./plan-add-service.js";
+import { planAddService, type AddServiceOptions } from "./plan-add-service.js";
 import { reloadNginx, runningStack } from "./running-stack.js";
 
-export interface AddServiceArgs {
+export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path"> {
   C: string;
-  name: string;
-  route?: string;
-  port?: number;
-  template?: string;
-  image?: string;
-  path?: string;
   dependsOn?: string;
   env: string[];
   start: boolean;

@@ -1,7 +1,6 @@
 import yargs from "yargs";
 import { hideBin } from "yargs/helpers";
-import { StackError } from "../errors/stack-error.js";
-import { reportUsageError, runCommand } from "./run-command.js";
+import { runCli, runCommand } from "./run-command.js";
 
 // Only yargs is loaded up front: --help and --version must stay fast. The work is imported lazily.
 const cli = yargs(hideBin(process.argv))
@@ -32,19 +31,6 @@ const cli = yargs(hideBin(process.argv))
       }),
   )
   .example("create-stack my-app", "the default stack: api, worker, postgres, redis, traefik, jumpbox")
-  .example("create-stack shop --preset fastapi,postgres --proxy nginx --yes", "FastAPI on postgres behind nginx")
-  .strict()
-  .completion("completion", "Print a shell completion script")
-  .help()
-  .version()
-  .wrap(Math.min(100, process.stdout.columns || 100))
-  .fail((msg, err) => {
-    // Throwing stops yargs here: the command must not run with arguments it rejected.
-    throw err ?? new StackError({ code: "E_USAGE", message: msg, hint: "see create-stack --help" });
-  });
+  .example("create-stack shop --preset fastapi,postgres --proxy nginx --yes", "FastAPI on postgres behind nginx");
 
-try {
-  await cli.parseAsync();
-} catch (err) {
-  reportUsageError(err);
-}
+await runCli(cli, "create-stack");

@@ -1,7 +1,6 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
-import { StackError } from "../errors/stack-error.js";
-import { reportUsageError, runCommand } from "./run-command.js";
+import { runCli, runCommand } from "./run-command.js";
 
 // Only yargs loads up front (--help and --version stay fast); each command imports its work lazily.
 const global = (y: Argv) =>
@@ -106,19 +105,6 @@ const cli = global(yargs(hideBin(process.argv)))
     (y) => y.option("json", { type: "boolean", default: false }),
     (argv) => runCommand(argv, async () => (await import("../add/routes-command.js")).routesCommand(argv)),
   )
-  .demandCommand(1, "say what to do, e.g. dev up")
-  .strict()
-  .completion("completion", "Print a shell completion script")
-  .help()
-  .version()
-  .wrap(Math.min(100, process.stdout.columns || 100))
-  .fail((msg, err) => {
-    // Throwing stops yargs here: the command must not run with arguments it rejected.
-    throw err ?? new StackError({ code: "E_USAGE", message: msg, hint: "see dev --help" });
-  });
+  .demandCommand(1, "say what to do, e.g. dev up");
 
-try {
-  await cli.parseAsync();
-} catch (err) {
-  reportUsageError(err);
-}
+await runCli(cli, "dev");

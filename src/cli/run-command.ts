@@ -1,4 +1,6 @@
+import type { Argv } from "yargs";
 import { errorToJson, reportError } from "../errors/report-error.js";
+import { StackError } from "../errors/stack-error.js";
 
 export interface OutputOptions {
   json?: boolean;
@@ -21,9 +23,26 @@ export async function runCommand(argv: object, fn: () => Promise<void>): Promise
   }
 }
 
-/** Errors yargs raises while parsing (unknown option, bad choice): printed like any other, exit 2. */
-export function reportUsageError(err: unknown): void {
-  const report = reportError(err);
-  process.stderr.write(report.text + "\n");
-  process.exitCode = report.exitCode;
+/**
+ * What both CLIs share: strict parsing, completion, help, version, and usage errors (unknown
+ * option, bad choice) reported like any other error, with exit code 2, before any command runs.
+ */
+export async function runCli(cli: Argv, name: string): Promise<void> {
+  try {
+    await cli
+      .strict()
+      .completion("completion", "Print a shell completion script")
+      .help()
+      .version()
+      .wrap(Math.min(100, process.stdout.columns || 100))
+      .fail((msg, err) => {
+        // Throwing stops yargs here: the command must not run with arguments it rejected.
+        throw err ?? new StackError({ code: "E_USAGE", message: msg, hint: `see ${name} --help` });
+      })
+      .parseAsync();
+  } catch (err) {
+    const report = reportError(err);
+    process.stderr.write(report.text + "\n");
+    process.exitCode = report.exitCode;
+  }
 }
