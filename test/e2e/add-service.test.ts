@@ -71,6 +71,21 @@ describe("dev add service on a running nginx stack", () => {
     expect(await readFile(join(root, "stack.yaml"), "utf8")).toBe(stack);
   });
 
+  it("adds an internal service from an image, and a preset with its wiring", async () => {
+    const cache = await dev(["add", "service", "cache", "--image", "create-stack-test/redis:latest", "--port", "6379"]);
+    expect(cache.code, cache.stderr).toBe(0);
+    expect(cache.stdout).not.toMatch(/services\/cache/);
+    const running = (await containers(project)).find((c) => c.service === "cache");
+    expect(running?.status).toBe("running");
+
+    const preset = await dev(["add", "preset", "postgres"]);
+    expect(preset.code, preset.stderr).toBe(0);
+    expect(preset.stdout).toMatch(/note: api now depends on postgres \(gets DATABASE_URL\)/);
+    await waitHealthy(project, 8);
+    const env = await compose(root, ["exec", "-T", "api", "sh", "-c", "echo $DATABASE_URL"]);
+    expect(env.stdout.trim()).toMatch(/^postgresql:\/\/app:.+@postgres:5432\/app$/);
+  });
+
   it("removes a service: its route is gone, its container too, the rest untouched", async () => {
     const before = await ids();
     const res = await dev(["remove", "service", "search"]);

@@ -145,6 +145,27 @@ describe("dev up", () => {
     await writeFile(file, good);
   });
 
+  it("status, logs and restart from a second terminal", async () => {
+    const status = JSON.parse((await sh("node", [DEV, "status", "--json"], { cwd: root })).stdout);
+    const api = status.services.find((s: { service: string }) => s.service === "api");
+    expect(api).toMatchObject({ state: "running", health: "healthy", url: `${proxy}/api` });
+    expect(api.ports[0]).toMatch(/^127\.0\.0\.1:\d+->8000$/);
+
+    await getUntilOk(`${proxy}/api/from-logs-test`);
+    const logs = await sh("node", [DEV, "logs", "api", "--tail", "20"], { cwd: root });
+    expect(logs.code, logs.stderr).toBe(0);
+    expect(logs.stdout).toMatch(/^api \| .*GET \/from-logs-test/m);
+
+    const from = dev.lines.length;
+    const restarted = await sh("node", [DEV, "restart", "search"], { cwd: root });
+    expect(restarted.code, restarted.stderr).toBe(0);
+    expect(restarted.stdout).toMatch(/^search restarted in [\d.]+ s$/m);
+    expect((await getUntilOk(`${proxy}/search/`)).status).toBe(200);
+    // A restart asked for by the user is not a crash for the watching dev up.
+    await sleep(1000);
+    expect(dev.count(/crashed/, from)).toBe(0);
+  });
+
   it("Ctrl-C stops watching and the stack; dev down leaves nothing but the volumes", async () => {
     dev.interrupt();
     expect(await dev.exited).toBe(0);
