@@ -8,7 +8,7 @@ export async function promptChoices(proxy?: ProxyChoice): Promise<{ presets: str
   const choices = registry
     .names()
     .filter((n) => registry.get(n)!.kind !== "proxy")
-    .map((n) => ({ value: n, name: `${n.padEnd(12)} ${registry.get(n)!.description}`, checked: DEFAULT_PRESETS.includes(n) }));
+    .map((n) => ({ value: n, name: `${n.padEnd(12)} ${registry.get(n)!.description}`, short: n, checked: DEFAULT_PRESETS.includes(n) }));
   const presets = await checkbox({ message: "Presets", choices, pageSize: choices.length });
   const chosenProxy =
     proxy ??
