@@ -109,7 +109,15 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   if (watcher.backend === "polling") log("watching by polling (no native file events here): changes show up within a second");
   log(`watching ${watched.map((w) => w.name).join(", ") || "nothing (no service has sources)"}; Ctrl-C to stop`);
 
-  const events = ctx.engine.events(ctx.name, (e: EngineEvent) => crashes.onEvent(e), opts.signal, () => log("engine event stream reconnected"));
+  // After the engine's event stream drops (a daemon restart), what died meanwhile sent no event:
+  // re-list and treat exited services as crashed.
+  const relist = async () => {
+    log("engine event stream reconnected; checking the services");
+    for (const c of await ctx.engine.listContainers(ctx.name, { all: true }).catch(() => [])) {
+      if (c.state === "exited" && services.some((s) => s.name === c.service && s.preset)) crashes.failedRestart(c.service, "exited while the engine was unreachable");
+    }
+  };
+  const events = ctx.engine.events(ctx.name, (e: EngineEvent) => crashes.onEvent(e), opts.signal, () => void relist());
   await new Promise<void>((resolve) => opts.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();

@@ -1,6 +1,7 @@
 import type Docker from "dockerode";
 import { StackError, runtimeError } from "../errors/stack-error.js";
 import { demuxLines, LogDemuxer } from "./demux.js";
+import { keepSubscribed } from "./reconnecting.js";
 import type { ContainerInfo, Engine, EngineEvent, HealthState } from "./engine.js";
 
 const PROJECT = "com.docker.compose.project";
@@ -128,23 +129,15 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     },
 
     async events(project, onEvent, signal, onReconnect) {
-      let delay = 100;
-      let first = true;
-      while (!signal.aborted) {
-        try {
+      await keepSubscribed(
+        async (connected) => {
           const stream = (await (await docker()).getEvents({ filters: { type: ["container"], label: [`${PROJECT}=${project}`] } })) as NodeJS.ReadableStream & { destroy(): void };
-          if (!first) onReconnect?.();
-          first = false;
-          delay = 100;
+          connected();
           await readEvents(stream, onEvent, signal);
-        } catch {
-          // The daemon went away (restart, upgrade): try again, more slowly each time.
-        }
-        if (signal.aborted) break;
-        await new Promise((r) => setTimeout(r, delay));
-        delay = Math.min(delay * 2, 5000);
-        first = false;
-      }
+        },
+        signal,
+        onReconnect,
+      );
     },
 
     async listNetworks(project) {
