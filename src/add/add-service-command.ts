@@ -1,13 +1,11 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
 import { waitForRoute } from "./wait-route.js";
 import { syncProject } from "../plan/sync-project.js";
-import { parseEnvFile } from "../render/env-file.js";
 import { loadProject } from "../stack/load-project.js";
 import { planAddService, type AddServiceOptions } from "./plan-add-service.js";
 import { reloadNginx, runningStack } from "./running-stack.js";
+import { readProjectEnv } from "../fs/read-env.js";
 
 export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path"> {
   C: string;
@@ -50,7 +48,7 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     if (container) await ctx.engine.waitHealthy(container.id, { timeoutMs: 180_000 });
     live.serviceStartSeconds = (performance.now() - tStart) / 1000;
     live.nginxReloaded = await reloadNginx(ctx);
-    const proxyPort = parseEnvFile(await readFile(join(next.root, ".env"), "utf8")).get("PROXY_PORT");
+    const proxyPort = (await readProjectEnv(next.root)).get("PROXY_PORT");
     if (args.route && proxyPort) {
       const url = `http://127.0.0.1:${proxyPort}${args.route}/`;
       live.url = url;

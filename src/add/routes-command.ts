@@ -1,12 +1,10 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parseEnvFile } from "../render/env-file.js";
 import { loadProject } from "../stack/load-project.js";
 import { compareRoutes } from "../stack/route.js";
+import { readProjectEnv } from "../fs/read-env.js";
 
 export async function routesCommand(args: { C: string; json: boolean }): Promise<void> {
   const project = loadProject(args.C);
-  const env = parseEnvFile(await readFile(join(project.root, ".env"), "utf8").catch(() => ""));
+  const env = await readProjectEnv(project.root);
   const port = env.get("PROXY_PORT");
   const routes = project.services
     .filter((s) => s.route)

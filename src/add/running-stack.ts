@@ -1,29 +1,21 @@
 import { runtimeError } from "../errors/stack-error.js";
-import { createDockerEngine } from "../engine/docker-engine.js";
-import { detectCompose, type ComposeCli } from "../engine/compose-cli.js";
-import type { DevContext } from "../dev/dev-context.js";
+import { connectDev, type DevContext } from "../dev/dev-context.js";
 import type { Project } from "../stack/load-project.js";
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
-import { parseEnvFile } from "../render/env-file.js";
 import { NGINX_VERSION_PATH, nginxRoutesVersion } from "../render/nginx-config.js";
+import { readProjectEnv } from "../fs/read-env.js";
 
 /**
  * The stack's dev context if it is running now, else undefined: `dev add` and `dev remove` change
  * the files either way, and touch containers only when there are some. No engine means not running.
  */
 export async function runningStack(project: Project): Promise<DevContext | undefined> {
-  const engine = createDockerEngine();
+  const ctx = connectDev(project);
   try {
-    await engine.ping();
+    await ctx.engine.ping();
   } catch {
     return undefined;
   }
-  const name = project.parsed.config.name;
-  const running = await engine.listContainers(name);
-  if (running.length === 0) return undefined;
-  let cli: Promise<ComposeCli> | undefined;
-  return { project, name, engine, compose: () => (cli ??= detectCompose()) };
+  return (await ctx.engine.listContainers(ctx.name)).length > 0 ? ctx : undefined;
 }
 
 /**
@@ -41,7 +33,7 @@ export async function reloadNginx(ctx: DevContext): Promise<boolean> {
   if (res.exitCode !== 0) {
     throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
   }
-  const port = parseEnvFile(await readFile(join(ctx.project.root, ".env"), "utf8")).get("PROXY_PORT");
+  const port = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
   const expected = nginxRoutesVersion(ctx.project.services);
   const deadline = Date.now() + 15_000;
   while (Date.now() < deadline) {

@@ -13,13 +13,17 @@ export interface DevContext {
   compose(): Promise<ComposeCli>;
 }
 
+/** A dev context for a loaded project; nothing is contacted until first used. */
+export function connectDev(project: Project): DevContext {
+  let cli: Promise<ComposeCli> | undefined;
+  return { project, name: project.parsed.config.name, engine: createDockerEngine(), compose: () => (cli ??= detectCompose()) };
+}
+
 /** Loads the project and connects to the engine; says what to start when it is not answering. */
 export async function openDev(cwd: string): Promise<DevContext> {
-  const project = loadProject(cwd);
-  const engine = createDockerEngine();
-  await engine.ping();
-  let cli: Promise<ComposeCli> | undefined;
-  return { project, name: project.parsed.config.name, engine, compose: () => (cli ??= detectCompose()) };
+  const ctx = connectDev(loadProject(cwd));
+  await ctx.engine.ping();
+  return ctx;
 }
 
 /** Runs the compose CLI in the project root; a failure becomes an error quoting compose's output. */

@@ -1,7 +1,6 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
-import { parseEnvFile } from "../render/env-file.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { waitForPort } from "./wait-port.js";
 
@@ -18,7 +17,7 @@ const READY_TIMEOUT_MS = 120_000;
  * it serves again. A rebuild (Dockerfile or dependency manifest changed) goes through compose:
  * build the image, recreate the container.
  */
-export async function restartService(ctx: DevContext, svc: ResolvedService, opts: { rebuild: boolean; envText: string }): Promise<RestartOutcome> {
+export async function restartService(ctx: DevContext, svc: ResolvedService, opts: { rebuild: boolean; env: ReadonlyMap<string, string> }): Promise<RestartOutcome> {
   const started = performance.now();
   if (opts.rebuild) {
     await runCompose(ctx, ["build", svc.name], `building ${svc.name}`);
@@ -31,7 +30,7 @@ export async function restartService(ctx: DevContext, svc: ResolvedService, opts
   if (!opts.rebuild) {
     await Promise.all(containers.map((c) => ctx.engine.restart(c.id, { timeoutSeconds: stopTimeoutOf(svc) })));
   }
-  await Promise.all(containers.map((c) => waitReady(ctx, svc, c, opts.envText)));
+  await Promise.all(containers.map((c) => waitReady(ctx, svc, c, opts.env)));
   return { service: svc.name, seconds: (performance.now() - started) / 1000, rebuilt: opts.rebuild };
 }
 
@@ -39,8 +38,8 @@ export async function restartService(ctx: DevContext, svc: ResolvedService, opts
  * Template services speak HTTP on a published port: the first answer there is the earliest
  * honest "ready". Anything else waits for Docker's own health (or just running, without one).
  */
-export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, envText: string): Promise<void> {
-  const hostPort = Number(parseEnvFile(envText).get(`${svc.envName}_PORT`));
+export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<void> {
+  const hostPort = Number(env.get(`${svc.envName}_PORT`));
   if (!(svc.preset && svc.port !== undefined && hostPort)) {
     await ctx.engine.waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS });
     return;

@@ -1,8 +1,7 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { StackError } from "../errors/stack-error.js";
 import { openDev } from "./dev-context.js";
 import { restartService } from "./restart-service.js";
+import { readProjectEnv } from "../fs/read-env.js";
 
 /** `dev restart SERVICE...`: the same Engine API restart the watcher uses, with its timing. */
 export async function restart(args: { C: string; services: string[] }): Promise<void> {
@@ -12,10 +11,10 @@ export async function restart(args: { C: string; services: string[] }): Promise<
   if (unknown.length) {
     throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...byName.keys()].join(", ")}` });
   }
-  const envText = await readFile(join(ctx.project.root, ".env"), "utf8").catch(() => "");
+  const env = await readProjectEnv(ctx.project.root);
   await Promise.all(
     args.services.map(async (name) => {
-      const out = await restartService(ctx, byName.get(name)!, { rebuild: false, envText });
+      const out = await restartService(ctx, byName.get(name)!, { rebuild: false, env });
       process.stdout.write(`${name} restarted in ${out.seconds.toFixed(2)} s\n`);
     }),
   );

@@ -1,6 +1,5 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import type { Project } from "../stack/load-project.js";
-import { parseEnvFile } from "../render/env-file.js";
 
 export interface ServiceRow {
   service: string;
@@ -11,8 +10,7 @@ export interface ServiceRow {
 }
 
 /** One row per container of the project, with the URL its route has through the proxy. */
-export function serviceRows(project: Project, containers: ContainerInfo[], envText: string): ServiceRow[] {
-  const env = parseEnvFile(envText);
+export function serviceRows(project: Project, containers: ContainerInfo[], env: ReadonlyMap<string, string>): ServiceRow[] {
   const proxyPort = env.get("PROXY_PORT");
   const routes = new Map(project.services.filter((s) => s.route).map((s) => [s.name, s.route!]));
   return [...containers]

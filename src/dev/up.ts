@@ -1,5 +1,3 @@
-import { readFile } from "node:fs/promises";
-import { join } from "node:path";
 import { StackError } from "../errors/stack-error.js";
 import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "./check-ports.js";
@@ -7,6 +5,7 @@ import { openDev, runCompose, type DevContext } from "./dev-context.js";
 import { formatTable, serviceRows } from "./service-table.js";
 import { waitStackHealthy } from "./wait-stack.js";
 import { watchLoop } from "./watch-loop.js";
+import { readProjectEnv } from "../fs/read-env.js";
 
 export interface UpArgs {
   C: string;
@@ -36,9 +35,8 @@ export async function up(args: UpArgs): Promise<void> {
   log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
   await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
   await waitStackHealthy(ctx, args.services, log);
-  const envText = await readFile(join(ctx.project.root, ".env"), "utf8");
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
-  log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), envText)));
+  log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));
   if (!args.watch) return;
 
   log("");

@@ -1,5 +1,4 @@
 import { statSync } from "node:fs";
-import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
@@ -15,6 +14,7 @@ import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { restartService } from "./restart-service.js";
+import { readProjectEnv } from "../fs/read-env.js";
 
 export interface WatchOptions {
   poll: boolean;
@@ -45,7 +45,6 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   const { log } = opts;
   let services = ctx.project.services;
   let watched = watchedServices(services);
-  const envText = () => readFile(join(ctx.project.root, ".env"), "utf8").catch(() => "");
   const crashes = new CrashMonitor(ctx, {
     log,
     restart: (name) => scheduler.push(name, { files: [], rebuild: false }),
@@ -65,7 +64,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
       crashes.expectRestart(name);
       let ok = false;
       try {
-        const out = await restartService(ctx, svc, { rebuild: change.rebuild, envText: await envText() });
+        const out = await restartService(ctx, svc, { rebuild: change.rebuild, env: await readProjectEnv(ctx.project.root) });
         const what = change.files.length ? ` (${change.files.length} file${change.files.length === 1 ? "" : "s"})` : " (after a crash)";
         log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
         ok = true;
