@@ -139,15 +139,6 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
         onReconnect,
       );
     },
-
-    async listNetworks(project) {
-      const list = await (await docker()).listNetworks({ filters: { label: [`${PROJECT}=${project}`] } });
-      return list.map((n) => ({ id: n.Id, name: n.Name }));
-    },
-    async listVolumes(project) {
-      const res = await (await docker()).listVolumes({ filters: { label: [`${PROJECT}=${project}`] } });
-      return (res.Volumes ?? []).map((v) => ({ name: v.Name }));
-    },
   };
   return engine;
 }

@@ -50,6 +50,4 @@ export interface Engine {
   waitHealthy(id: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ContainerInfo>;
   /** Container events of one project; reconnects when the stream drops and calls onReconnect. Resolves on abort. */
   events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void): Promise<void>;
-  listNetworks(project: string): Promise<{ id: string; name: string }[]>;
-  listVolumes(project: string): Promise<{ name: string }[]>;
 }
