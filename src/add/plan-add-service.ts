@@ -1,5 +1,6 @@
 import { StackError, throwIfAny } from "../errors/stack-error.js";
 import { checkName } from "../create/build-stack-config.js";
+import { presetServiceNames } from "../presets/preset-services.js";
 import type { Project } from "../stack/load-project.js";
 import { reparse } from "./reparse.js";
 import { routeProblem } from "../stack/route.js";
@@ -29,7 +30,7 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   const errors: StackError[] = [];
   const usage = (code: string, message: string, hint?: string) => errors.push(new StackError({ code, message, hint }));
 
-  const presetServices = config.presets.flatMap((p) => Object.values(presets.get(p)?.layers ?? {}).flatMap((l) => Object.keys(l?.services ?? {})));
+  const presetServices = presetServiceNames(config.presets, presets);
   if (config.services[opts.name] || presetServices.includes(opts.name)) {
     usage("E_NAME_TAKEN", `a service named "${opts.name}" already exists`, "choose another name, or remove it first: dev remove service " + opts.name);
   }

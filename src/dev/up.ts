@@ -1,4 +1,5 @@
 import { StackError } from "../errors/stack-error.js";
+import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "./check-ports.js";
 import { openDev, runCompose, type DevContext } from "./dev-context.js";
@@ -19,7 +20,7 @@ const log = (line: string) => process.stdout.write(line + "\n");
 
 export async function up(args: UpArgs): Promise<void> {
   const ctx = await openDev(args.C);
-  const known = new Set([...ctx.project.services.map((s) => s.name), ...composeServiceNames(ctx)]);
+  const known = new Set([...ctx.project.services.map((s) => s.name), ...presetServiceNames(ctx.project.parsed.config.presets, ctx.project.presets)]);
   const unknown = args.services.filter((s) => !known.has(s));
   if (unknown.length) {
     throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...known].join(", ")}` });
@@ -70,10 +71,4 @@ function portKeys(ctx: DevContext): string[] {
     for (const [key, spec] of Object.entries(ctx.project.presets.get(name)?.env ?? {})) if (spec.port !== undefined) keys.push(key);
   }
   return keys;
-}
-
-function composeServiceNames(ctx: DevContext): string[] {
-  return ctx.project.parsed.config.presets.flatMap((p) =>
-    Object.values(ctx.project.presets.get(p)?.layers ?? {}).flatMap((l) => Object.keys(l?.services ?? {})),
-  );
 }

@@ -1,6 +1,7 @@
 import type { LineCounter, Document } from "yaml";
 import { StackError, throwIfAny, type SourceLocation } from "../errors/stack-error.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
+import { presetServiceNames } from "../presets/preset-services.js";
 import { routeProblem } from "./route.js";
 import type { StackConfig } from "./stack-config.js";
 import { locate } from "./yaml-location.js";
@@ -23,7 +24,7 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
   const fail = (code: string, message: string, path: (string | number)[], hint?: string, which?: "key" | "value") =>
     errors.push(new StackError({ code, message, hint, location: loc(path, which) }));
 
-  const addonServices = new Set<string>();
+  const addonServices = new Set(presetServiceNames(config.presets, presets));
   const usable = presets.names().filter((n) => presets.get(n)!.kind !== "service");
   config.presets.forEach((name, i) => {
     const preset = presets.get(name);
@@ -40,7 +41,6 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
           "a stack has one proxy: keep either traefik or nginx");
       }
     }
-    for (const layer of Object.values(preset.layers)) for (const s of Object.keys(layer?.services ?? {})) addonServices.add(s);
   });
 
   const serviceNames = Object.keys(config.services);
