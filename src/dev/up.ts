@@ -53,15 +53,16 @@ export async function up(args: UpArgs): Promise<void> {
   };
   process.on("SIGINT", onSignal);
   process.on("SIGTERM", onSignal);
+  // The handler stays until the stack is stopped: a second Ctrl-C during the stop forces the exit.
   try {
     await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log });
+    if (!args.detach) {
+      await runCompose(ctx, ["stop"], "stopping the stack");
+      log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
+    }
   } finally {
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
-  }
-  if (!args.detach) {
-    await runCompose(ctx, ["stop"], "stopping the stack");
-    log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
   }
 }
 

@@ -2,6 +2,7 @@ import { createServer, type Server } from "node:net";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
+import { DevProcess } from "./dev-process.js";
 import {
   CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName,
 } from "./support.js";
@@ -60,6 +61,17 @@ describe("dev up when things are wrong", () => {
     expect(up.code).toBe(2);
     expect(up.stderr).toMatch(/unknown service: ghost[\s\S]*hint: services: api/);
     expect((await sh("docker", ["ps", "-aq", "--filter", `label=com.docker.compose.project=${project}`])).stdout.trim()).toBe("");
+  });
+
+  it("Ctrl-C twice forces the exit while the stack is being stopped", async () => {
+    const { root } = await scaffold("cs-e2e-sigint", ["--preset", "python-http", "--proxy", "none"]);
+    const dev = new DevProcess(root, ["up"]);
+    await dev.waitFor(/^watching /, { timeoutMs: 180_000 });
+    dev.interrupt();
+    await dev.waitFor(/Ctrl-C again to force/);
+    dev.interrupt();
+    expect(await dev.exited).toBe(130);
+    expect(dev.lines.join("\n")).toContain("forced exit; the stack is left as it is");
   });
 
   it("a FastAPI service runs and answers through nginx", async () => {

@@ -134,7 +134,7 @@ describe("dev up", () => {
     expect((await getUntilOk(`${proxy}/search/`)).status).toBe(200);
   });
 
-  it("an invalid stack.yaml edit is reported and the stack keeps running", async () => {
+  it("an invalid stack.yaml edit is reported and the stack keeps running; a valid one is applied", async () => {
     const from = dev.lines.length;
     const file = join(root, "stack.yaml");
     const good = await readFile(file, "utf8");
@@ -142,7 +142,20 @@ describe("dev up", () => {
     await dev.waitFor(/route "search" must start with "\/"/, { from });
     await dev.waitFor(/still running the previous stack.yaml/, { from });
     expect((await getUntilOk(`${proxy}/search/`)).status).toBe(200);
-    await writeFile(file, good);
+
+    // A valid edit is applied: the layers are regenerated and compose recreates what changed.
+    const next = parseDocument(good);
+    next.setIn(["services", "search", "env"], { GREETING: "hi" });
+    const applied = dev.lines.length;
+    await writeFile(file, next.toString());
+    await dev.waitFor(/^stack\.yaml changed: updated .*compose\.yaml/, { from: applied });
+    const deadline = Date.now() + 60_000;
+    let greeting = "";
+    while (Date.now() < deadline && greeting !== "hi") {
+      greeting = (await compose(root, ["exec", "-T", "search", "sh", "-c", "echo $GREETING"])).stdout.trim();
+      if (greeting !== "hi") await sleep(500);
+    }
+    expect(greeting).toBe("hi");
   });
 
   it("status, logs and restart from a second terminal", async () => {
