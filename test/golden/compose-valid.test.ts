@@ -8,7 +8,7 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fixtureCases, planFixture } from "./plan-fixture.js";
 
-const SCHEMA = fileURLToPath(new URL("../../../shared/reference/compose-spec.json", import.meta.url));
+const SCHEMA = fileURLToPath(new URL("../reference/compose-spec.json", import.meta.url));
 const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
 const composeFiles = (paths: string[]) => paths.filter((p) => /^compose(\.[a-z]+)?\.yaml$/.test(p));
 

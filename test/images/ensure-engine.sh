@@ -4,7 +4,8 @@
 set -euo pipefail
 
 need_install=()
-command -v docker >/dev/null 2>&1 || need_install+=(docker.io)
+# A docker client alone (no dockerd) is not an engine: install the distribution's engine then.
+command -v dockerd >/dev/null 2>&1 || need_install+=(docker.io)
 if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev/null 2>&1; then
   need_install+=(docker-compose)
 fi
