@@ -120,6 +120,9 @@ const NAME_HINT = "names use lower-case letters, digits and dashes, and start wi
 function patternMeaning(path: (string | number)[]): { what: string; hint: string } {
   const last = path[path.length - 1];
   const parent = path[path.length - 2];
+  if (["interval", "timeout", "start_period", "stop_grace_period"].includes(String(last))) {
+    return { what: "a duration", hint: "a number with a unit: 500ms, 3s, 1m30s, 1h" };
+  }
   if (last === "path") return { what: "a valid path", hint: "a folder inside the project, relative to stack.yaml, e.g. services/api" };
   if (last === "image" || parent === "images") return { what: "a valid image", hint: "an image reference without spaces, newlines or $, e.g. postgres:16" };
   if (last === "name" || last === "template" || parent === "presets") return { what: "a valid name", hint: NAME_HINT };
@@ -148,9 +151,11 @@ function schemaError(e: ErrorObject, doc: Document, lc: LineCounter, file: strin
     hint = meaning.hint;
   } else if (e.keyword === "propertyNames") {
     const bad = String(e.params.propertyName);
-    message = `${dotted}: ${JSON.stringify(bad)} is not a valid ${path[path.length - 1] === "env" ? "variable name" : "name"}`;
+    const under = path[path.length - 1];
+    const what = under === "env" ? "variable name" : under === "images" ? "image" : "name";
+    message = `${dotted}: ${JSON.stringify(bad)} is not a valid ${what}`;
     location = locate(doc, lc, file, [...path, bad], "key");
-    hint = path[path.length - 1] === "env" ? "variable names use letters, digits and _, and do not start with a digit" : NAME_HINT;
+    hint = under === "env" ? "variable names use letters, digits and _, and do not start with a digit" : under === "images" ? patternMeaning(["images", bad]).hint : NAME_HINT;
     blamed = [...path, bad];
   } else if (e.keyword === "required") {
     message = `missing required key "${String(e.params.missingProperty)}"`;
