@@ -13,8 +13,12 @@ function readsAsString(text: string, version: "1.1" | "1.2"): boolean {
   }
 }
 
-/** Only short words and strings that start like a number or a YAML indicator can resolve to anything else. */
-const MAYBE_NOT_A_STRING = /^[^A-Za-z_/]|^[A-Za-z]{1,5}$/;
+/**
+ * Only these can resolve to anything but a string: what starts like a number or an indicator,
+ * short words (yes, off, null), and `e7`, which the yaml library's 1.1 float pattern accepts.
+ * The filter keeps a 50,000-key env from costing 100,000 trial parses.
+ */
+const MAYBE_NOT_A_STRING = /^[^A-Za-z_/]|^[A-Za-z]{1,5}$|^[eE][-+]?[0-9]+$/;
 
 export function isAmbiguousScalar(text: string): boolean {
   if (!MAYBE_NOT_A_STRING.test(text)) return false;
