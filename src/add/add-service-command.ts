@@ -8,7 +8,7 @@ import { readProjectEnv } from "../fs/read-env.js";
 
 export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path"> {
   C: string;
-  dependsOn?: string;
+  dependsOn?: string[];
   env: string[];
   start: boolean;
   dryRun: boolean;
@@ -29,7 +29,7 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
       template: args.template,
       image: args.image,
       path: args.path,
-      dependsOn: args.dependsOn?.split(",").map((s) => s.trim()).filter(Boolean),
+      dependsOn: args.dependsOn,
       env: args.env,
     });
     const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });

@@ -1,4 +1,4 @@
-import { StackError } from "../errors/stack-error.js";
+import { unknownServiceError } from "../errors/stack-error.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "./check-ports.js";
@@ -25,7 +25,7 @@ export async function up(args: UpArgs): Promise<void> {
   const known = new Set([...ctx.project.services.map((s) => s.name), ...presetServiceNames(ctx.project.parsed.config.presets, ctx.project.presets)]);
   const unknown = args.services.filter((s) => !known.has(s));
   if (unknown.length) {
-    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...known].join(", ")}` });
+    throw unknownServiceError(unknown, known);
   }
 
   let t0 = performance.now();

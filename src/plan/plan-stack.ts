@@ -1,8 +1,8 @@
-import { Document } from "yaml";
 import { withGeneratedHeader } from "../fs/generated-header.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { interpolateString } from "../presets/interpolate.js";
 import { buildLayers } from "../render/compose-layers.js";
+import { stringifyCompose } from "../render/compose-yaml.js";
 import { mergeEnvFile, renderEnvLines, type EnvLine } from "../render/env-file.js";
 import { mergeLines, requirementName } from "../render/merge-lines.js";
 import { NGINX_CONFIG_PATH, renderNginxConfig } from "../render/nginx-config.js";
@@ -41,8 +41,8 @@ export function planStack(input: PlanInput): Plan {
   if (input.stackText !== undefined) add({ path: "stack.yaml", content: input.stackText, owner: "stack" });
 
   for (const [layer, compose] of buildLayers(stack, presets, services)) {
-    const doc = new Document(compose.volumes ? compose : { services: compose.services });
-    add({ path: LAYER_FILES[layer], content: withGeneratedHeader(doc.toString({ lineWidth: 0 })), owner: "generated" });
+    const text = stringifyCompose(compose.volumes ? compose : { services: compose.services });
+    add({ path: LAYER_FILES[layer], content: withGeneratedHeader(text), owner: "generated" });
   }
   if (stack.presets.includes("nginx")) {
     add({ path: NGINX_CONFIG_PATH, content: withGeneratedHeader(renderNginxConfig(stack.name, services)), owner: "generated" });
