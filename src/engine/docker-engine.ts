@@ -128,7 +128,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
       }
     },
 
-    async events(project, onEvent, signal, onReconnect) {
+    async events(project, onEvent, signal, onReconnect, onDisconnect) {
       await keepSubscribed(
         async (connected) => {
           const stream = (await (await docker()).getEvents({ filters: { type: ["container"], label: [`${PROJECT}=${project}`] } })) as NodeJS.ReadableStream & { destroy(): void };
@@ -136,7 +136,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
           await readEvents(stream, onEvent, signal);
         },
         signal,
-        onReconnect,
+        { onReconnect, onDisconnect },
       );
     },
   };
@@ -178,6 +178,7 @@ function toEvent(raw: { Action?: string; status?: string; id?: string; Actor?: {
     service: attrs[SERVICE] ?? "",
     health: verb === "health_status" ? (detail as HealthState) : undefined,
     exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : undefined,
+    oneoff: attrs["com.docker.compose.oneoff"] === "True",
     time: (raw.time ?? 0) * 1000,
   };
 }

@@ -26,6 +26,8 @@ export interface EngineEvent {
   service: string;
   health?: HealthState;
   exitCode?: number;
+  /** A one-off container (`compose run`): the user's, not one of the stack's services. */
+  oneoff?: boolean;
   time: number;
 }
 
@@ -48,6 +50,9 @@ export interface Engine {
   exec(id: string, cmd: string[]): Promise<ExecResult>;
   /** Healthy, or running when there is no healthcheck; E_UNHEALTHY (with logs) if it exits, turns unhealthy or times out. */
   waitHealthy(id: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ContainerInfo>;
-  /** Container events of one project; reconnects when the stream drops and calls onReconnect. Resolves on abort. */
-  events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void): Promise<void>;
+  /**
+   * Container events of one project; reconnects when the stream drops, calling onDisconnect when
+   * it drops and onReconnect once it is back. Resolves on abort.
+   */
+  events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void, onDisconnect?: () => void): Promise<void>;
 }
