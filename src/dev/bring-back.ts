@@ -21,7 +21,7 @@ const READY_TIMEOUT_MS = 120_000;
 export async function bringBack(ctx: DevContext, svc: StackService, env: ReadonlyMap<string, string>, opts: { restartRunning?: boolean } = {}): Promise<BringBackOutcome> {
   const started = performance.now();
   let how: BringBackOutcome["how"] = "running";
-  const before = await ctx.engine.listContainers(ctx.name, { service: svc.name, all: true });
+  const before = await settledContainers(ctx, svc.name);
   if (before.length === 0) {
     await runCompose(ctx, ["up", "-d", "--no-deps", svc.name], `recreating ${svc.name}`);
     how = "recreated";
@@ -42,6 +42,23 @@ export async function bringBack(ctx: DevContext, svc: StackService, env: Readonl
   const now = await ctx.engine.listContainers(ctx.name, { service: svc.name, all: true });
   await Promise.all(now.map((c) => waitServing(ctx, svc, c, env)));
   return { service: svc.name, seconds: (performance.now() - started) / 1000, how };
+}
+
+/**
+ * Its containers, once none is being removed (removing a big one's files takes a while). Their
+ * state comes from inspect: the container list may still show a container running that is
+ * already dead and being removed.
+ */
+async function settledContainers(ctx: DevContext, service: string): Promise<ContainerInfo[]> {
+  const deadline = Date.now() + READY_TIMEOUT_MS;
+  for (;;) {
+    const listed = await ctx.engine.listContainers(ctx.name, { service, all: true });
+    const states = await Promise.all(listed.map((c) => ctx.engine.inspect(c.id).then((i) => ({ ...c, state: i.state }), () => undefined)));
+    const present = states.filter((c): c is ContainerInfo => c !== undefined);
+    const leaving = present.filter((c) => c.state === "removing" || c.state === "dead");
+    if (leaving.length === 0 || Date.now() > deadline) return present.filter((c) => !leaving.includes(c));
+    await new Promise((r) => setTimeout(r, 100));
+  }
 }
 
 async function waitServing(ctx: DevContext, svc: StackService, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<void> {

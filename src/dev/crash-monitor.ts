@@ -8,47 +8,50 @@ export interface CrashMonitorOptions {
   log: (line: string) => void;
   /** Asks for the service to be brought back (through the same scheduler as file changes). */
   restart: (service: string, cause: RestartCause) => void;
-  /** Services it looks after: those of the stack that should be running. */
+  /** Services it looks after: those of the stack that were running while `dev up` watched. */
   watches: (service: string) => boolean;
   /** Stopped on purpose through the tool (`dev stop`, `dev down`): left stopped. Asked when deciding. */
   stoppedOnPurpose?: (service: string) => boolean;
   /** Has sources: saving a fix restarts it at once, and the report says so. */
   hasSources?: (service: string) => boolean;
   /**
-   * How long a stop from outside may take to turn out to be a restart (`docker restart`, `dev
-   * restart` from another terminal: a start follows the stop within milliseconds).
+   * After a stop from outside, how long a start may take to follow before we restart it
+   * ourselves: `docker restart` (and `dev restart` from another terminal) stop, then start, and
+   * the engine may take a couple of seconds in between.
    */
-  graceMs?: number;
+  stopWindowMs?: number;
+  /** How long after our own compose command its events are still ours. */
+  composeTailMs?: number;
   now?: () => number;
 }
 
-interface Decision {
-  timer: NodeJS.Timeout;
-  cause: RestartCause;
-  containerId?: string;
-}
+/** docker kill's default signal; a stop (or restart) sends the image's stop signal first. */
+const KILL_SIGNALS = new Set(["9", "KILL", "SIGKILL"]);
 
 /**
  * Tells crashes and outside stops from intended ones. The engine's kill and stop events do not
  * say who asked; our own restarts are known (expectRestart, ownCompose) and a stop through the
  * tool is recorded (stoppedOnPurpose), so anything else came from outside: a `die` alone is a
- * crash, a `kill`/`stop` then `die` is `docker kill`/`docker stop`, a `destroy` is `docker rm`.
- * Each is reported with the last log lines and brought back with backoff; a code change cancels
- * the wait, so a fix restarts the service at once.
+ * crash, a `kill` then `die` is `docker kill` (SIGKILL) or `docker stop` (its stop signal), a
+ * `destroy` is `docker rm`. Each is reported at once, with the last log lines, and brought back
+ * with backoff (a stop waits a little longer, in case a start follows: a restart); a code change
+ * cancels the wait, so a fix restarts the service at once.
  */
 export class CrashMonitor {
   private readonly backoff = new Map<string, BackoffState>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
-  private readonly decisions = new Map<string, Decision>();
+  /** What a pending timer restarts for: a removal noticed after the stop makes it a recreation. */
+  private readonly timerCauses = new Map<string, RestartCause>();
+  /** The report of the pending restart, printed once its log lines are read. */
+  private readonly reports = new Map<string, Promise<void>>();
   private readonly restarting = new Set<string>();
-  private readonly stoppedFromOutside = new Set<string>();
+  /** Containers stopped by someone else, with the first signal they got. */
+  private readonly outsideSignals = new Map<string, string>();
   private composing = 0;
   private paused = false;
-  private readonly graceMs: number;
   private readonly now: () => number;
 
   constructor(private readonly opts: CrashMonitorOptions) {
-    this.graceMs = opts.graceMs ?? 500;
     this.now = opts.now ?? Date.now;
   }
 
@@ -57,28 +60,33 @@ export class CrashMonitor {
     const ours = this.restarting.has(e.service) || this.composing > 0;
     switch (e.action) {
       case "kill":
-      case "stop":
-        if (!ours) this.stoppedFromOutside.add(e.containerId);
+        if (!ours && !this.outsideSignals.has(e.containerId)) this.outsideSignals.set(e.containerId, e.signal ?? "");
         return;
       case "start":
-        // Someone brought it back (docker restart, dev restart, compose up): nothing to do.
-        if (!ours) this.cancel(e.service);
+        // Someone brought it back (docker restart, dev restart, compose up): nothing left to do.
+        if (ours) return;
+        if (this.timers.has(e.service)) {
+          const service = e.service;
+          void this.reports.get(service)?.then(() => this.opts.log(`${service} was started again from outside`));
+        }
+        this.cancel(e.service);
         return;
       case "die": {
-        const fromOutside = this.stoppedFromOutside.delete(e.containerId);
+        const signal = this.outsideSignals.get(e.containerId);
+        this.outsideSignals.delete(e.containerId);
         if (ours || !this.opts.watches(e.service)) return;
-        if (fromOutside) this.decideLater(e.service, "outside", e.containerId);
-        else void this.crashed(e.service, "crash", `exited with code ${e.exitCode ?? "?"}`, e.containerId);
+        if (signal === undefined) this.crashed(e.service, "crash", `crashed: exited with code ${e.exitCode ?? "?"}`, e.containerId);
+        else if (KILL_SIGNALS.has(signal)) this.crashed(e.service, "outside", "was killed from outside (docker kill)", e.containerId);
+        else this.crashed(e.service, "outside", "was stopped from outside (docker stop)", e.containerId, this.opts.stopWindowMs ?? 3000);
         return;
       }
       case "destroy": {
-        this.stoppedFromOutside.delete(e.containerId);
-        if (ours || !this.opts.watches(e.service)) return;
-        // `docker rm -f`: its kill and die came first; say what really happened. A container
-        // removed while stopped (crashed, waiting for its backoff) is recreated by that restart.
-        const pending = this.decisions.get(e.service);
-        if (pending) pending.cause = "removed";
-        else if (!this.timers.has(e.service)) this.decideLater(e.service, "removed");
+        this.outsideSignals.delete(e.containerId);
+        if (ours || !this.opts.watches(e.service) || this.opts.stoppedOnPurpose?.(e.service)) return;
+        // Removing a container's files may take a while after its kill (docker rm -f): its
+        // stop was reported already and its restart is waiting; it will be a recreation.
+        if (this.timers.has(e.service)) this.timerCauses.set(e.service, "removed");
+        else this.crashed(e.service, "removed", "its container was removed from outside (docker rm)");
         return;
       }
     }
@@ -87,7 +95,7 @@ export class CrashMonitor {
   /** A restart we made did not come up (it crashed again during start-up): back off and retry. */
   failedRestart(service: string, why: string): void {
     this.restarting.delete(service);
-    void this.crashed(service, "crash", why);
+    this.crashed(service, "crash", `crashed: ${why}`);
   }
 
   /** We are about to restart it: its stop and exit are ours, and any pending wait is over. */
@@ -108,22 +116,21 @@ export class CrashMonitor {
       return await work;
     } finally {
       // Its last events may still be on their way when compose exits.
-      setTimeout(() => this.composing--, this.graceMs).unref?.();
+      setTimeout(() => this.composing--, this.opts.composeTailMs ?? 500);
     }
   }
 
   /** New code: whatever the backoff said, try it now. */
   codeChanged(service: string): void {
-    clearTimeout(this.timers.get(service));
-    this.timers.delete(service);
+    this.cancel(service);
     this.backoff.delete(service);
   }
 
   /** The engine went away: nothing can be restarted, and what it stops meanwhile is no crash. */
   pause(): void {
     this.paused = true;
-    for (const service of [...this.timers.keys(), ...this.decisions.keys()]) this.cancel(service);
-    this.stoppedFromOutside.clear();
+    for (const service of [...this.timers.keys()]) this.cancel(service);
+    this.outsideSignals.clear();
   }
 
   /** The engine is back; the caller brings the stack back as a whole. */
@@ -131,37 +138,28 @@ export class CrashMonitor {
     this.paused = false;
   }
 
-  /** Waiting to restart it (a backoff or an outside stop being confirmed). */
+  /** Waiting to restart it (its backoff, or a stop from outside that a start may still follow). */
   waiting(service: string): boolean {
-    return this.timers.has(service) || this.decisions.has(service);
+    return this.timers.has(service);
   }
 
   close(): void {
-    for (const service of [...this.timers.keys(), ...this.decisions.keys()]) this.cancel(service);
+    for (const service of [...this.timers.keys()]) this.cancel(service);
   }
 
   private cancel(service: string): void {
     clearTimeout(this.timers.get(service));
     this.timers.delete(service);
-    clearTimeout(this.decisions.get(service)?.timer);
-    this.decisions.delete(service);
+    this.timerCauses.delete(service);
+    this.reports.delete(service);
   }
 
-  private decideLater(service: string, cause: RestartCause, containerId?: string): void {
-    clearTimeout(this.decisions.get(service)?.timer);
-    const decision: Decision = {
-      cause,
-      containerId,
-      timer: setTimeout(() => {
-        this.decisions.delete(service);
-        const why = decision.cause === "removed" ? "its container was removed from outside (docker rm)" : "was stopped from outside (docker stop or kill)";
-        void this.crashed(service, decision.cause, why, decision.cause === "removed" ? undefined : decision.containerId);
-      }, this.graceMs),
-    };
-    this.decisions.set(service, decision);
-  }
-
-  private async crashed(service: string, cause: RestartCause, why: string, containerId?: string): Promise<void> {
+  /**
+   * Decides now (the wait starts at the crash, and a start arriving meanwhile cancels it), then
+   * reports with the last log lines once they are read; the restart waits for the report, so
+   * the lines come in order.
+   */
+  private crashed(service: string, cause: RestartCause, why: string, containerId?: string, minDelayMs = 0): void {
     if (this.paused || this.restarting.has(service)) return;
     if (this.opts.stoppedOnPurpose?.(service)) {
       this.opts.log(`${service} was stopped on purpose: left stopped`);
@@ -169,24 +167,41 @@ export class CrashMonitor {
     }
     const state = nextBackoff(this.backoff.get(service), this.now());
     this.backoff.set(service, state);
+    const delayMs = Math.max(state.delayMs, minDelayMs);
+    this.cancel(service);
+    this.timerCauses.set(service, cause);
+    const report = this.report(service, cause, why, containerId, delayMs, minDelayMs > state.delayMs);
+    const timer = setTimeout(
+      () =>
+        void report.then(() => {
+          if (this.timers.get(service) !== timer) return;
+          this.timers.delete(service);
+          const restartCause = this.timerCauses.get(service) ?? cause;
+          this.timerCauses.delete(service);
+          // Asked at the last moment: `dev stop` may have recorded it after stopping it.
+          if (this.opts.stoppedOnPurpose?.(service)) this.opts.log(`${service} was stopped on purpose: left stopped`);
+          else this.opts.restart(service, restartCause);
+        }),
+      delayMs,
+    );
+    this.timers.set(service, timer);
+    this.reports.set(service, report);
+  }
+
+  private async report(service: string, cause: RestartCause, why: string, containerId: string | undefined, delayMs: number, unlessStarted: boolean): Promise<void> {
     const id = containerId ?? (cause === "removed" ? undefined : (await this.opts.engine.listContainers(this.opts.project, { service, all: true }).catch(() => []))[0]?.id);
-    const lines = id ? await this.opts.engine.logs(id, { tail: 10 }).catch(() => []) : [];
-    // Meanwhile a save may have restarted it, or the engine gone away.
-    if (this.paused || this.restarting.has(service)) return;
-    clearTimeout(this.timers.get(service));
-    this.timers.set(
-      service,
-      setTimeout(() => {
-        this.timers.delete(service);
-        this.opts.restart(service, cause);
-      }, state.delayMs),
-    );
-    const wait = state.delayMs >= 1000 ? `${(state.delayMs / 1000).toFixed(1)} s` : `${state.delayMs} ms`;
+    // docker rm -f kills first: by the time it died, it is being removed. (Only inspect says so:
+    // the container list still shows it running.)
+    if (cause === "outside" && id && (await this.opts.engine.inspect(id).then((i) => ["removing", "dead"].includes(i.state), () => true))) {
+      [cause, why] = ["removed", "its container was removed from outside (docker rm)"];
+      if (this.timerCauses.has(service)) this.timerCauses.set(service, cause);
+    }
+    const lines = id && cause !== "removed" ? await this.opts.engine.logs(id, { tail: 10 }).catch(() => []) : [];
+    const wait = delayMs >= 1000 ? `${(delayMs / 1000).toFixed(1)} s` : `${delayMs} ms`;
     const verb = cause === "removed" ? "recreating" : "restarting";
-    const crash = cause === "crash" ? "crashed: " : "";
+    const unless = unlessStarted ? " unless it is started again" : "";
     const fix = cause === "crash" && this.opts.hasSources?.(service) ? " (save a fix to restart at once)" : "";
-    this.opts.log(
-      [`${service} ${crash}${why}; ${verb} in ${wait}${fix}${lines.length ? ". Last lines:" : ""}`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"),
-    );
+    const head = `${service}${cause === "removed" ? ":" : ""} ${why}; ${verb} in ${wait}${unless}${fix}`;
+    this.opts.log([`${head}${lines.length ? ". Last lines:" : ""}`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
   }
 }

@@ -48,8 +48,14 @@ export class StackKeeper {
     for (const c of await this.opts.engine.listContainers(this.opts.project)) this.seen.add(c.service);
   }
 
+  /** A service of the stack that ran while `dev up` watched. */
+  looksAfter(service: string): boolean {
+    return this.seen.has(service) && this.opts.services().some((s) => s.name === service);
+  }
+
+  /** ...and was not stopped on purpose since. */
   shouldRun(service: string): boolean {
-    return this.seen.has(service) && this.opts.services().some((s) => s.name === service) && !this.opts.stoppedOnPurpose?.(service);
+    return this.looksAfter(service) && !this.opts.stoppedOnPurpose?.(service);
   }
 
   onEvent(e: EngineEvent): void {

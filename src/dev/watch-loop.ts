@@ -60,7 +60,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
     project: ctx.name,
     log,
     restart: (name, cause) => void keeper.bringBack(name, cause).catch((err: unknown) => log(reportError(err).text)),
-    watches: (name): boolean => keeper.shouldRun(name),
+    watches: (name): boolean => keeper.looksAfter(name),
     stoppedOnPurpose,
     hasSources: (name) => watched.some((w) => w.name === name),
   });
@@ -170,7 +170,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
 
 const CAUSES: Record<RestartCause, string> = {
   crash: "after a crash",
-  outside: "after a stop from outside",
+  outside: "after it was stopped from outside",
   removed: "its container was removed",
   engine: "the engine came back",
   dependency: "it did not recover after a dependency restarted",

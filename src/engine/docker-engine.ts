@@ -178,6 +178,7 @@ function toEvent(raw: { Action?: string; status?: string; id?: string; Actor?: {
     service: attrs[SERVICE] ?? "",
     health: verb === "health_status" ? (detail as HealthState) : undefined,
     exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : undefined,
+    signal: attrs.signal,
     oneoff: attrs["com.docker.compose.oneoff"] === "True",
     time: (raw.time ?? 0) * 1000,
   };

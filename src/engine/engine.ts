@@ -26,6 +26,8 @@ export interface EngineEvent {
   service: string;
   health?: HealthState;
   exitCode?: number;
+  /** For `kill`: the signal sent ("9" is docker kill's default; a stop sends the image's stop signal). */
+  signal?: string;
   /** A one-off container (`compose run`): the user's, not one of the stack's services. */
   oneoff?: boolean;
   time: number;
