@@ -2,7 +2,7 @@ import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { waitForPort } from "./wait-port.js";
+import { containerHealthy, firstOf, portAnswers, waitFor } from "../wait/index.js";
 
 export interface RestartOutcome {
   service: string;
@@ -40,23 +40,10 @@ export async function restartService(ctx: DevContext, svc: ResolvedService, opts
  */
 export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<void> {
   const hostPort = Number(env.get(`${svc.envName}_PORT`));
-  if (!(svc.preset && svc.port !== undefined && hostPort)) {
-    await ctx.engine.waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS });
-    return;
-  }
-  // The port answering is success; the engine's wait only matters if it fails first (the
-  // container exited or turned unhealthy), which ends the wait with its logs.
-  const controller = new AbortController();
-  const failure = ctx.engine
-    .waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal })
-    .then(() => new Promise<never>(() => undefined));
-  try {
-    const ok = await Promise.race([waitForPort(hostPort, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal }), failure]);
-    if (!ok) await failure;
-  } finally {
-    controller.abort();
-    failure.catch(() => undefined);
-  }
+  const healthy = containerHealthy(ctx.engine, c.id);
+  // The port answering is the earliest honest "ready"; the container exiting or turning
+  // unhealthy first ends the wait with its logs.
+  await waitFor(svc.preset && svc.port !== undefined && hostPort ? firstOf(portAnswers(hostPort), healthy) : healthy, { timeoutMs: READY_TIMEOUT_MS });
 }
 
 /** The stop timeout the stack declares (a worker gets time to finish its task), else Docker's 10 s. */

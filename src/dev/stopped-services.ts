@@ -1,6 +1,8 @@
-import { mkdirSync, readFileSync } from "node:fs";
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { atomicWriteFile } from "../fs/atomic-write.js";
+import { STATE_DIR } from "../fs/project-lock.js";
 
 /**
  * Services stopped on purpose through the tool (`dev stop SERVICE`, `dev down`), kept in
@@ -8,7 +10,7 @@ import { atomicWriteFile } from "../fs/atomic-write.js";
  * leaves them stopped rather than bringing them back. Starting them through the tool (`dev up`,
  * `dev start`) takes them off the list.
  */
-export const STOPPED_FILE = join(".create-stack", "stopped.json");
+export const STOPPED_FILE = join(STATE_DIR, "stopped.json");
 
 /** Read at the moment of deciding: another process may have written it a moment ago. */
 export function readStoppedServices(root: string): Set<string> {
@@ -31,6 +33,14 @@ export async function recordStopped(root: string, services: string[], stopped: b
     else next.delete(s);
   }
   if (next.size === current.size && [...next].every((s) => current.has(s))) return;
-  mkdirSync(join(root, ".create-stack"), { recursive: true });
-  await atomicWriteFile(join(root, STOPPED_FILE), JSON.stringify({ services: [...next].sort() }, null, 2) + "\n");
+  // A reader in another process sees the old list or the new one, never half a file.
+  await mkdir(join(root, STATE_DIR), { recursive: true });
+  const tmp = join(root, `${STOPPED_FILE}.${randomBytes(4).toString("hex")}`);
+  try {
+    await writeFile(tmp, JSON.stringify({ services: [...next].sort() }, null, 2) + "\n");
+    await rename(tmp, join(root, STOPPED_FILE));
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }

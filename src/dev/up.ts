@@ -8,6 +8,8 @@ import { waitStackHealthy } from "./wait-stack.js";
 import { watchLoop } from "./watch-loop.js";
 import { recordStopped } from "./stopped-services.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { withProjectWrite } from "../fs/project-transaction.js";
+import { loadProject } from "../stack/load-project.js";
 
 export interface UpArgs {
   C: string;
@@ -27,15 +29,20 @@ export async function up(args: UpArgs): Promise<void> {
     throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...known].join(", ")}` });
   }
 
-  const sync = await syncProject(ctx.project);
-  if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
-  const own = await ctx.engine.listContainers(ctx.name);
-  const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
-  for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
-
-  const t0 = performance.now();
-  log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
-  await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+  let t0 = performance.now();
+  // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
+  // write, and the stack started before another command may change the project.
+  await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
+    ctx.project = loadProject(ctx.project.root);
+    const sync = await syncProject(ctx.project);
+    if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
+    const own = await ctx.engine.listContainers(ctx.name);
+    const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
+    for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
+    log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
+    t0 = performance.now();
+    await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+  });
   await waitStackHealthy(ctx, args.services, log);
   // Started through the tool: whatever `dev stop` or `dev down` recorded for them is over.
   await recordStopped(ctx.project.root, (await ctx.engine.listContainers(ctx.name)).map((c) => c.service), false);

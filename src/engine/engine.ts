@@ -50,8 +50,6 @@ export interface Engine {
   logs(id: string, opts: { tail: number }): Promise<string[]>;
   followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
-  /** Healthy, or running when there is no healthcheck; E_UNHEALTHY (with logs) if it exits, turns unhealthy or times out. */
-  waitHealthy(id: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ContainerInfo>;
   /**
    * Container events of one project; reconnects when the stream drops, calling onDisconnect when
    * it drops and onReconnect once it is back. Resolves on abort.

@@ -9,7 +9,7 @@ import { NGINX_CONFIG_PATH, renderNginxConfig } from "../render/nginx-config.js"
 import { renderReadme } from "../render/render-readme.js";
 import { renderTemplate, templatePath } from "../render/render-template.js";
 import type { StackConfig } from "../stack/stack-config.js";
-import { diffPlan, type DesiredFile } from "./diff-plan.js";
+import { diffPlan, planDeletes, type DesiredFile } from "./diff-plan.js";
 import { LAYER_FILES, type EnvEntry } from "./env-entries.js";
 import type { FileReader, Plan } from "./plan.js";
 import type { ResolvedService } from "./resolve-services.js";
@@ -27,7 +27,9 @@ export interface PlanInput {
   readme?: boolean;
 }
 
-const GITIGNORE = [".env", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
+// .create-stack/ holds the write lock, journal and temp files (the temp copy of .env holds every
+// secret); .*.create-stack-* are temp files beside a symlinked stack.yaml's or .env's target.
+const GITIGNORE = [".env", ".create-stack/", ".*.create-stack-*", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
 
 /** Every file the stack needs, computed in memory; nothing is written here. */
 export function planStack(input: PlanInput): Plan {
@@ -77,7 +79,9 @@ export function planStack(input: PlanInput): Plan {
   add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
   if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values), owner: "starter" });
 
-  return { root: input.root, files: diffPlan(files, reader), notes: [] };
+  // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
+  const generated = [...Object.values(LAYER_FILES), NGINX_CONFIG_PATH];
+  return { root: input.root, files: [...diffPlan(files, reader), ...planDeletes(generated, files, reader)], notes: [] };
 }
 
 function envLines(entries: EnvEntry[], values: Record<string, string>, blankSecrets: boolean): { title: string; lines: EnvLine[] }[] {
