@@ -20,7 +20,10 @@ export interface StackKeeperOptions {
 
 export interface Recovery {
   restarted: string[];
+  /** Tried, and did not come up. */
   failed: string[];
+  /** Not tried: what they depend on did not come up. */
+  skipped: string[];
   seconds: number;
 }
 
@@ -81,14 +84,15 @@ export class StackKeeper {
   /** After the engine came back: everything that should run, in order, reported in one line. */
   async engineBack(): Promise<Recovery> {
     const result = await this.recover({ cause: "engine", quiet: true });
-    const { restarted, failed, seconds } = result;
-    const total = restarted.length + failed.length;
+    const { restarted, failed, skipped, seconds } = result;
+    const total = restarted.length + failed.length + skipped.length;
     if (total === 0) this.opts.log("engine back: every service is still running");
     else {
-      const counted = failed.length ? `${restarted.length} of ${total} services` : `${total} service${total === 1 ? "" : "s"}`;
+      const counted = restarted.length < total ? `${restarted.length} of ${total} services` : `${total} service${total === 1 ? "" : "s"}`;
       const names = restarted.length ? ` (${restarted.join(", ")})` : "";
       const failures = failed.length ? `; ${failed.join(", ")} did not come back (see above)` : "";
-      this.opts.log(`engine back: ${counted} restarted in ${seconds.toFixed(1)} s${names}${failures}`);
+      const waiting = skipped.length ? `; ${skipped.join(", ")} not started (they need ${failed.join(", ")})` : "";
+      this.opts.log(`engine back: ${counted} restarted in ${seconds.toFixed(1)} s${names}${failures}${waiting}`);
     }
     return result;
   }
@@ -102,7 +106,7 @@ export class StackKeeper {
     const t0 = performance.now();
     const listed = await this.opts.engine.listContainers(this.opts.project).catch(() => undefined);
     // The engine went away again: its return starts over.
-    if (!listed) return { restarted: [], failed: [], seconds: 0 };
+    if (!listed) return { restarted: [], failed: [], skipped: [], seconds: 0 };
     const running = new Set(listed.map((c) => c.service));
     const down = this.opts
       .services()
@@ -110,16 +114,19 @@ export class StackKeeper {
       .filter((name) => name === o.include || (this.shouldRun(name) && !running.has(name) && !this.opts.waiting?.(name)));
     const restarted: string[] = [];
     const failed: string[] = [];
+    const skipped: string[] = [];
     for (const level of startLevels(this.opts.services(), down)) {
-      if (this.closed) break;
+      // What depends on a service that did not come up would only fail after it.
+      if (this.closed || failed.length) {
+        skipped.push(...level);
+        continue;
+      }
       const results = await Promise.all(
         level.map((name) => this.opts.push(name, { files: [], rebuild: false, cause: name === o.include ? o.cause : o.cause === "engine" ? "engine" : "crash", quiet: o.quiet })),
       );
       level.forEach((name, i) => (results[i] ? restarted : failed).push(name));
-      // What depends on a service that did not come up would only fail after it: stop here.
-      if (failed.length) break;
     }
-    return { restarted, failed, seconds: (performance.now() - t0) / 1000 };
+    return { restarted, failed, skipped, seconds: (performance.now() - t0) / 1000 };
   }
 
   private tellDependents(service: string): void {
