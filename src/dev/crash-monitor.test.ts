@@ -73,7 +73,7 @@ describe("CrashMonitor", () => {
     kill(engine, nginx.id, "3");
     engine.emit(nginx.id, "stop");
     await vi.advanceTimersByTimeAsync(0);
-    expect(lines[0]).toMatch(/^nginx was stopped from outside \(docker stop\); restarting in 3\.0 s unless it is started again\. Last lines:/);
+    expect(lines[0]).toMatch(/^nginx was stopped from outside; restarting in 3\.0 s unless it is started again\. Last lines:/);
     expect(monitor.waiting("nginx")).toBe(true);
     await vi.advanceTimersByTimeAsync(2_500);
     engine.set(nginx.id, { state: "running" });

@@ -77,7 +77,7 @@ export class CrashMonitor {
         if (ours || !this.opts.watches(e.service)) return;
         if (signal === undefined) this.crashed(e.service, "crash", `crashed: exited with code ${e.exitCode ?? "?"}`, e.containerId);
         else if (KILL_SIGNALS.has(signal)) this.crashed(e.service, "outside", "was killed from outside (docker kill)", e.containerId);
-        else this.crashed(e.service, "outside", "was stopped from outside (docker stop)", e.containerId, this.opts.stopWindowMs ?? 3000);
+        else this.crashed(e.service, "outside", "was stopped from outside", e.containerId, this.opts.stopWindowMs ?? 3000);
         return;
       }
       case "destroy": {

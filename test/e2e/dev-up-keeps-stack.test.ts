@@ -83,7 +83,7 @@ describe("dev up keeps the whole stack running", () => {
     const from = dev.lines.length;
     expect((await sh("docker", ["stop", "-t", "1", before.id])).code).toBe(0);
     // A stop may be the first half of a restart: reported at once, restarted if no start follows.
-    await dev.waitFor(/^api was stopped from outside \(docker stop\); restarting in 3\.0 s unless it is started again/, { from, timeoutMs: 2_000 });
+    await dev.waitFor(/^api was stopped from outside; restarting in 3\.0 s unless it is started again/, { from, timeoutMs: 2_000 });
     await dev.waitFor(/^api restarted in [\d.]+ s \(after it was stopped from outside\)/, { from, timeoutMs: 30_000 });
     expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body).service).toBe("api");
   });
@@ -105,25 +105,15 @@ describe("dev up keeps the whole stack running", () => {
     const restarted = await sh("docker", ["restart", "-t", "2", (await container("nginx")).id]);
     expect(restarted.code, restarted.stderr).toBe(0);
     // The watcher sees kill, die (reported: a stop), stop, then start: a restart, not ours to do.
-    await dev.waitFor(/^nginx was stopped from outside \(docker stop\); restarting in 3\.0 s unless it is started again/, { from, timeoutMs: 5_000 });
+    await dev.waitFor(/^nginx was stopped from outside; restarting in 3\.0 s unless it is started again/, { from, timeoutMs: 5_000 });
     await dev.waitFor(/^nginx was started again from outside$/, { from, timeoutMs: 10_000 });
     expect(dev.count(/^nginx (restarted in|crashed)/, from)).toBe(0);
   });
 
-  it("dev down from a second terminal is on purpose: every service is left stopped", async () => {
-    const from = dev.lines.length;
-    const down = await sh("node", [DEV, "down"], { cwd: root });
-    expect(down.code, down.stderr).toBe(0);
-    for (const s of ["api", "nginx", "postgres"]) await dev.waitFor(new RegExp(`^${s} was stopped on purpose: left stopped$`), { from, timeoutMs: 5_000 });
-    expect(dev.count(/restarting in|recreating in|restarted in|recreated in/, from), dev.lines.slice(from).join("\n")).toBe(0);
-    expect(await containers(project)).toEqual([]);
-  });
-
   it("dev status lists a service whose container was removed as missing", async () => {
+    // Without a watcher (it would recreate it at once); the rest of the stack keeps running.
     dev.kill();
     await dev.exited;
-    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root });
-    expect(up.code, up.stderr).toBe(0);
     expect((await sh("docker", ["rm", "-f", (await container("nginx")).id])).code).toBe(0);
     const status = await sh("node", [DEV, "status", "--json"], { cwd: root });
     expect(status.code, status.stderr).toBe(0);
@@ -133,5 +123,16 @@ describe("dev up keeps the whole stack running", () => {
       ["nginx", "missing"],
       ["postgres", "running"],
     ]);
+  });
+
+  it("dev down from a second terminal is on purpose: every service is left stopped", async () => {
+    dev = new DevProcess(root, ["up"]);
+    await dev.waitFor(/^watching /, { timeoutMs: 300_000 });
+    const from = dev.lines.length;
+    const down = await sh("node", [DEV, "down"], { cwd: root });
+    expect(down.code, down.stderr).toBe(0);
+    for (const s of ["api", "nginx", "postgres"]) await dev.waitFor(new RegExp(`^${s} was stopped on purpose: left stopped$`), { from, timeoutMs: 5_000 });
+    expect(dev.count(/restarting in|recreating in|restarted in|recreated in/, from), dev.lines.slice(from).join("\n")).toBe(0);
+    expect(await containers(project)).toEqual([]);
   });
 });
