@@ -6,6 +6,7 @@ import { openDev, runCompose, type DevContext } from "./dev-context.js";
 import { formatTable, serviceRows } from "./service-table.js";
 import { waitStackHealthy } from "./wait-stack.js";
 import { watchLoop } from "./watch-loop.js";
+import { recordStopped } from "./stopped-services.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { loadProject } from "../stack/load-project.js";
@@ -43,6 +44,8 @@ export async function up(args: UpArgs): Promise<void> {
     await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
   });
   await waitStackHealthy(ctx, args.services, log);
+  // Started through the tool: whatever `dev stop` or `dev down` recorded for them is over.
+  await recordStopped(ctx.project.root, (await ctx.engine.listContainers(ctx.name)).map((c) => c.service), false);
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));
   if (!args.watch) return;

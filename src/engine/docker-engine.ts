@@ -108,7 +108,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
       return { exitCode: info.ExitCode ?? -1, output: lines.join("\n") };
     },
 
-    async events(project, onEvent, signal, onReconnect) {
+    async events(project, onEvent, signal, onReconnect, onDisconnect) {
       await keepSubscribed(
         async (connected) => {
           const stream = (await (await docker()).getEvents({ filters: { type: ["container"], label: [`${PROJECT}=${project}`] } })) as NodeJS.ReadableStream & { destroy(): void };
@@ -116,7 +116,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
           await readEvents(stream, onEvent, signal);
         },
         signal,
-        onReconnect,
+        { onReconnect, onDisconnect },
       );
     },
   };
@@ -158,6 +158,8 @@ function toEvent(raw: { Action?: string; status?: string; id?: string; Actor?: {
     service: attrs[SERVICE] ?? "",
     health: verb === "health_status" ? (detail as HealthState) : undefined,
     exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : undefined,
+    signal: attrs.signal,
+    oneoff: attrs["com.docker.compose.oneoff"] === "True",
     time: (raw.time ?? 0) * 1000,
   };
 }

@@ -26,6 +26,10 @@ export interface EngineEvent {
   service: string;
   health?: HealthState;
   exitCode?: number;
+  /** For `kill`: the signal sent ("9" is docker kill's default; a stop sends the image's stop signal). */
+  signal?: string;
+  /** A one-off container (`compose run`): the user's, not one of the stack's services. */
+  oneoff?: boolean;
   time: number;
 }
 
@@ -46,6 +50,9 @@ export interface Engine {
   logs(id: string, opts: { tail: number }): Promise<string[]>;
   followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
-  /** Container events of one project; reconnects when the stream drops and calls onReconnect. Resolves on abort. */
-  events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void): Promise<void>;
+  /**
+   * Container events of one project; reconnects when the stream drops, calling onDisconnect when
+   * it drops and onReconnect once it is back. Resolves on abort.
+   */
+  events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void, onDisconnect?: () => void): Promise<void>;
 }

@@ -15,7 +15,18 @@ export interface ServiceChange {
   rebuild: boolean;
   /** More is coming (a new folder appeared: a checkout or a generator is writing). */
   burst?: boolean;
+  /** Why a run without files is asked for: the service is down and should be running. */
+  cause?: RestartCause;
+  /** Part of a larger recovery that reports itself in one line: no line of its own. */
+  quiet?: boolean;
 }
+
+/**
+ * crash: it exited by itself; outside: stopped or killed by someone else (docker kill/stop);
+ * removed: its container was removed (docker rm -f); engine: the engine came back after it went
+ * away; dependency: it did not recover after a service it depends on was restarted.
+ */
+export type RestartCause = "crash" | "outside" | "removed" | "engine" | "dependency";
 
 function within(path: string, base: string): boolean {
   const b = base.replace(/\/+$/, "");
