@@ -4,10 +4,13 @@ import { waitForRoute } from "./wait-route.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
 import { planAddService, type AddServiceOptions } from "./plan-add-service.js";
-import { reloadNginx, runningStack } from "./running-stack.js";
+import { reloadProxy, runningStack } from "./running-stack.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { lookAtSource } from "./look-at-source.js";
+import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { proxyRenderer } from "../render/proxy-renderers.js";
 
-export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path"> {
+export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path" | "dockerfile" | "healthCmd" | "healthHttp"> {
   C: string;
   dependsOn?: string;
   env: string[];
@@ -26,6 +29,10 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     template: args.template,
     image: args.image,
     path: args.path,
+    dockerfile: args.dockerfile,
+    healthCmd: args.healthCmd,
+    healthHttp: args.healthHttp,
+    source: lookAtSource(project.root, args.path ?? `services/${args.name}`, args.dockerfile),
     dependsOn: args.dependsOn?.split(",").map((s) => s.trim()).filter(Boolean),
     env: args.env,
   });
@@ -47,12 +54,14 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
     if (container) await ctx.engine.waitHealthy(container.id, { timeoutMs: 180_000 });
     live.serviceStartSeconds = (performance.now() - tStart) / 1000;
-    live.nginxReloaded = await reloadNginx(ctx);
-    const proxyPort = (await readProjectEnv(next.root)).get("PROXY_PORT");
+    const proxy = proxyPresetOf(next.parsed.config.presets, next.presets);
+    live.proxyReloaded = (await reloadProxy(ctx)) !== undefined;
+    const proxyPort = proxy && (await readProjectEnv(next.root)).get(proxy.proxy!.port_env);
     if (args.route && proxyPort) {
-      const url = `http://127.0.0.1:${proxyPort}${args.route}/`;
+      const url = `http://127.0.0.1:${proxyPort}${args.route === "/" ? "" : args.route}/`;
       live.url = url;
-      live.routeAnswered = await waitForRoute(url, args.name, { timeoutMs: 60_000, proxyNamesService: live.nginxReloaded === true });
+      const proxyNamesService = live.proxyReloaded === true && proxyRenderer(proxy).namesService;
+      live.routeAnswered = await waitForRoute(url, args.name, { timeoutMs: 60_000, proxyNamesService });
       live.routeSeconds = (performance.now() - t0) / 1000;
       out(
         live.routeAnswered

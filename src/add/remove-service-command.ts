@@ -5,7 +5,7 @@ import { stopTimeoutOf } from "../dev/restart-service.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
 import { planRemoveService } from "./plan-remove-service.js";
-import { reloadNginx, runningStack } from "./running-stack.js";
+import { reloadProxy, runningStack } from "./running-stack.js";
 
 export async function removeServiceCommand(args: { C: string; name: string; volumes: boolean; deleteSource: boolean; dryRun: boolean; json: boolean }): Promise<void> {
   const project = loadProject(args.C);
@@ -29,7 +29,8 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
       stopped++;
     }
     ctx.project = next;
-    if (await reloadNginx(ctx)) out("nginx reloaded: the route is gone");
+    const reloaded = await reloadProxy(ctx);
+    if (reloaded) out(`${reloaded} reloaded: the route is gone`);
   }
   if (stopped) out(`stopped and removed ${args.name}${args.volumes ? " and its anonymous volumes" : ""}`);
 

@@ -13,9 +13,9 @@ const cli = yargs(hideBin(process.argv))
         .positional("dir", { type: "string", demandOption: true, describe: "Folder to create (or fill, with --force)" })
         .option("preset", {
           type: "string",
-          describe: "Comma-separated presets (default: python-http,postgres,redis,worker,traefik,jumpbox)",
+          describe: "Comma-separated presets (default: python-http,postgres,redis,worker,jumpbox and the default proxy)",
         })
-        .option("proxy", { choices: ["traefik", "nginx", "none"] as const, describe: "Reverse proxy (default traefik)" })
+        .option("proxy", { type: "string", describe: "Reverse proxy: a proxy preset (default: the one marked default), or none; an unknown name lists them" })
         .option("name", { type: "string", describe: "Project name (default: from the folder name)" })
         .option("image", { type: "string", array: true, default: [] as string[], describe: "Image override FROM=TO, e.g. for a private registry (repeatable)" })
         .option("health-interval", { type: "string", describe: "Interval of generated healthchecks (default 3s)" })

@@ -3,6 +3,7 @@ import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { waitForPort } from "./wait-port.js";
+import { isLoopback, listeningPorts } from "./listening-ports.js";
 
 export interface RestartOutcome {
   service: string;
@@ -35,12 +36,14 @@ export async function restartService(ctx: DevContext, svc: ResolvedService, opts
 }
 
 /**
- * Template services speak HTTP on a published port: the first answer there is the earliest
- * honest "ready". Anything else waits for Docker's own health (or just running, without one).
+ * Template and own-Dockerfile services with a published port: the first answer there is the
+ * earliest honest "ready" (for an own Dockerfile without a healthcheck, the only one). Anything
+ * else waits for Docker's own health (or just running, without one). A container that listens,
+ * but on another port than the stack says, fails the wait naming the port it listens on.
  */
 export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<void> {
   const hostPort = Number(env.get(`${svc.envName}_PORT`));
-  if (!(svc.preset && svc.port !== undefined && hostPort)) {
+  if (!((svc.preset || svc.build) && svc.port !== undefined && hostPort)) {
     await ctx.engine.waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS });
     return;
   }
@@ -50,13 +53,37 @@ export async function waitReady(ctx: DevContext, svc: ResolvedService, c: Contai
   const failure = ctx.engine
     .waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal })
     .then(() => new Promise<never>(() => undefined));
+  const wrongPort = watchWrongPort(ctx, svc, c, controller.signal);
   try {
-    const ok = await Promise.race([waitForPort(hostPort, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal }), failure]);
+    const ok = await Promise.race([waitForPort(hostPort, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal }), failure, wrongPort]);
     if (!ok) await failure;
   } finally {
     controller.abort();
     failure.catch(() => undefined);
+    wrongPort.catch(() => undefined);
   }
+}
+
+/** Rejects once the container listens on TCP ports that do not include the service's; never resolves. */
+async function watchWrongPort(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, signal: AbortSignal): Promise<never> {
+  // An app binds its port within moments of starting; give it that before judging.
+  for (let delay = 2000; !signal.aborted; delay = 1000) {
+    await new Promise((r) => setTimeout(r, delay));
+    if (signal.aborted) break;
+    const listeners = await listeningPorts(ctx.engine, c.id);
+    if (!listeners?.length) continue;
+    const own = listeners.filter((l) => l.port === svc.port);
+    if (own.length && own.every((l) => isLoopback(l.address))) {
+      throw runtimeError("E_PORT_LOOPBACK", `${svc.name} listens on ${own[0]!.address}:${svc.port} only, which the proxy and the published port cannot reach`,
+        `make it listen on 0.0.0.0:${svc.port} (all interfaces) inside the container`);
+    }
+    if (own.length === 0) {
+      const ports = [...new Set(listeners.map((l) => l.port))].sort((a, b) => a - b);
+      throw runtimeError("E_PORT_MISMATCH", `${svc.name} does not listen on port ${svc.port}; it listens on ${ports.join(", ")}`,
+        `set port: ${ports[0]} for ${svc.name} in stack.yaml (the port inside the container), or make it listen on ${svc.port}`);
+    }
+  }
+  return new Promise<never>(() => undefined);
 }
 
 /** The stop timeout the stack declares (a worker gets time to finish its task), else Docker's 10 s. */

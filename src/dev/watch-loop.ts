@@ -22,18 +22,11 @@ export interface WatchOptions {
   log: (line: string) => void;
 }
 
-const MANIFESTS = ["Dockerfile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json", "poetry.lock"];
-
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
-    .filter((s) => s.preset && s.path)
-    .map((s) => ({
-      name: s.name,
-      paths: s.watch,
-      rebuildFiles: MANIFESTS.map((m) => `${s.path}/${m}`),
-      reload: s.reload,
-    }));
+    .filter((s) => (s.preset || s.build) && s.path)
+    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: s.reload }));
 }
 
 /**
@@ -48,7 +41,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   const crashes = new CrashMonitor(ctx, {
     log,
     restart: (name) => scheduler.push(name, { files: [], rebuild: false }),
-    watches: (name) => services.some((s) => s.name === name && s.preset !== undefined),
+    watches: (name) => services.some((s) => s.name === name && (s.preset !== undefined || s.build !== undefined)),
   });
 
   const scheduler = createRestartScheduler({
@@ -113,7 +106,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   const relist = async () => {
     log("engine event stream reconnected; checking the services");
     for (const c of await ctx.engine.listContainers(ctx.name, { all: true }).catch(() => [])) {
-      if (c.state === "exited" && services.some((s) => s.name === c.service && s.preset)) crashes.failedRestart(c.service, "exited while the engine was unreachable");
+      if (c.state === "exited" && services.some((s) => s.name === c.service && (s.preset || s.build))) crashes.failedRestart(c.service, "exited while the engine was unreachable");
     }
   };
   const events = ctx.engine.events(ctx.name, (e: EngineEvent) => crashes.onEvent(e), opts.signal, () => void relist());

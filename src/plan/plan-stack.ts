@@ -5,7 +5,8 @@ import { interpolateString } from "../presets/interpolate.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { mergeEnvFile, renderEnvLines, type EnvLine } from "../render/env-file.js";
 import { mergeLines, requirementName } from "../render/merge-lines.js";
-import { NGINX_CONFIG_PATH, renderNginxConfig } from "../render/nginx-config.js";
+import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { proxyRenderer } from "../render/proxy-renderers.js";
 import { renderReadme } from "../render/render-readme.js";
 import { renderTemplate, templatePath } from "../render/render-template.js";
 import type { StackConfig } from "../stack/stack-config.js";
@@ -42,8 +43,9 @@ export function planStack(input: PlanInput): Plan {
     const doc = new Document(compose.volumes ? compose : { services: compose.services });
     add({ path: LAYER_FILES[layer], content: withGeneratedHeader(doc.toString({ lineWidth: 0 })), owner: "generated" });
   }
-  if (stack.presets.includes("nginx")) {
-    add({ path: NGINX_CONFIG_PATH, content: withGeneratedHeader(renderNginxConfig(stack.name, services)), owner: "generated" });
+  const proxy = proxyPresetOf(stack.presets, presets);
+  for (const f of (proxy && proxyRenderer(proxy).files?.(stack.name, services)) ?? []) {
+    add({ path: f.path, content: withGeneratedHeader(f.content), owner: "generated" });
   }
 
   const requirements = new Map<string, string[]>();
