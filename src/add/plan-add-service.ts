@@ -53,16 +53,19 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   if (opts.template && opts.dockerfile) usage("E_TEMPLATE_AND_DOCKERFILE", "--template and --dockerfile cannot be used together", "a template writes its own Dockerfile; yours is built as it is: pick one");
   if (opts.image && opts.dockerfile) usage("E_IMAGE_AND_DOCKERFILE", "--image and --dockerfile cannot be used together", "an image runs as it is; a Dockerfile is built: pick one");
 
-  const source = opts.source;
-  for (const [flag, p] of [["--path", source?.path ?? opts.path], ["--dockerfile", source?.dockerfile?.path ?? opts.dockerfile]] as const) {
+  let outside = false;
+  for (const [flag, p] of [["--path", opts.source?.path ?? opts.path], ["--dockerfile", opts.source?.dockerfile?.path ?? opts.dockerfile]] as const) {
     if (p !== undefined && (p.startsWith("/") || p === ".." || p.startsWith("../"))) {
       usage("E_PATH_OUTSIDE", `${flag} ${p} is outside the project`, "services live inside the project folder (the folder of stack.yaml); move or copy it in");
+      outside = true;
     }
   }
+  // What is there is beside the point for a path we refuse.
+  const source = outside ? undefined : opts.source;
 
   // Which kind of service this is.
   let kind: "image" | "template" | "build" = opts.image ? "image" : opts.template ? "template" : "build";
-  if (kind === "build" && !opts.dockerfile) {
+  if (kind === "build" && !opts.dockerfile && !outside) {
     if (source?.exists && !source.isFolder) usage("E_PATH_NOT_FOLDER", `--path ${source.path} is a file, not a folder`, "give the folder that holds the service's Dockerfile");
     else if (source?.exists && !source.hasDockerfile) {
       usage("E_NO_DOCKERFILE", `${source.path} exists but has no Dockerfile`,
