@@ -1,5 +1,6 @@
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
+import { waitReady } from "../dev/restart-service.js";
 import { waitForRoute } from "./wait-route.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
@@ -52,7 +53,8 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     const tStart = performance.now();
     await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
     const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
-    if (container) await ctx.engine.waitHealthy(container.id, { timeoutMs: 180_000 });
+    const svc = next.services.find((s) => s.name === args.name)!;
+    if (container) await waitReady(ctx, svc, container, await readProjectEnv(next.root));
     live.serviceStartSeconds = (performance.now() - tStart) / 1000;
     const proxy = proxyPresetOf(next.parsed.config.presets, next.presets);
     live.proxyReloaded = (await reloadProxy(ctx)) !== undefined;

@@ -76,9 +76,12 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
       const sync = await syncProject(next);
       ctx.project = next;
       services = next.services;
+      const before = watched.map((w) => w.name).join(", ");
       watched = watchedServices(services);
       if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
       await runCompose(ctx, ["up", "-d", "--remove-orphans"], "applying stack.yaml");
+      const now = watched.map((w) => w.name).join(", ");
+      if (now !== before) log(`watching ${now || "nothing"}`);
     } catch (err) {
       log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
     }
