@@ -1,6 +1,5 @@
 import { spawnSync } from "node:child_process";
-import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
+import { existsSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
@@ -9,41 +8,17 @@ import { parse } from "yaml";
 import { loadPresets } from "../../src/presets/load-presets.js";
 import { parseStack } from "../../src/stack/parse-stack.js";
 import { validateStack } from "../../src/stack/validate-stack.js";
+import { EXAMPLES, scaffoldExample } from "./scaffold-example.js";
 
 /**
  * Every example under examples/ is made by the commands its README lists, run here as a user would
  * (create-stack, dev add, a Dockerfile of their own), and must come out as the stack.yaml beside
  * the README, valid for our schema, the Compose Specification and the compose CLI.
  */
-const EXAMPLES = fileURLToPath(new URL("../../examples/", import.meta.url));
 const DIST = fileURLToPath(new URL("../../dist/bin/", import.meta.url));
 const COMPOSE_SPEC = fileURLToPath(new URL("../reference/compose-spec.json", import.meta.url));
 const validateCompose = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(JSON.parse(readFileSync(COMPOSE_SPEC, "utf8")));
 const update = process.env.UPDATE_GOLDEN === "1";
-
-/** The shell block of an example's README: the commands that make it. */
-export function exampleCommands(name: string): string {
-  const readme = readFileSync(join(EXAMPLES, name, "README.md"), "utf8");
-  const block = /```sh\n([\s\S]*?)```/.exec(readme);
-  if (!block) throw new Error(`examples/${name}/README.md has no sh block`);
-  return block[1]!;
-}
-
-/** Runs an example's commands in a fresh folder with create-stack and dev on the PATH; returns the project. */
-export function scaffoldExample(name: string, env: NodeJS.ProcessEnv = {}): { dir: string; stdout: string; stderr: string; status: number | null } {
-  const work = mkdtempSync(join(tmpdir(), `example-${name}-`));
-  const bin = join(work, ".bin");
-  mkdirSync(bin);
-  for (const cli of ["create-stack", "dev"]) {
-    writeFileSync(join(bin, cli), `#!/bin/sh\nexec "${process.execPath}" "${join(DIST, `${cli}.js`)}" "$@"\n`);
-    chmodSync(join(bin, cli), 0o755);
-  }
-  const res = spawnSync("bash", ["-euo", "pipefail", "-c", exampleCommands(name)], {
-    cwd: work, encoding: "utf8", env: { ...process.env, ...env, PATH: `${bin}:${process.env.PATH}`, NO_COLOR: "1" }, timeout: 240_000,
-  });
-  const dirs = readdirSync(work).filter((d) => d !== ".bin");
-  return { dir: join(work, dirs[0] ?? ""), stdout: res.stdout, stderr: res.stderr, status: res.status };
-}
 
 function composeCli(): string[] | undefined {
   if (spawnSync("docker", ["compose", "version"]).status === 0) return ["docker", "compose"];

@@ -37,7 +37,7 @@ if [ "${REBUILD:-0}" = 1 ] || [ "$extras_built" != "$extras_packages" ]; then
   debootstrap --variant=minbase bookworm "$root" "$mirror" >"$log" 2>&1 || { tail -30 "$log" >&2; exit 1; }
   printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
   mount -t proc proc "$root/proc"
-  trap 'umount "$root/proc" 2>/dev/null; rm -rf "$root"' EXIT
+  trap 'umount "$root/proc" 2>/dev/null || true; rm -rf "$root"' EXIT
   { chroot "$root" apt-get update -qq \
     && DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends $(echo "$extras_packages" | tr , ' '); } >>"$log" 2>&1 \
     || { tail -30 "$log" >&2; exit 1; }
