@@ -1,5 +1,6 @@
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
+import { isStackError } from "../errors/stack-error.js";
 import { waitReady } from "../dev/restart-service.js";
 import { waitForRoute } from "./wait-route.js";
 import { syncProject } from "../plan/sync-project.js";
@@ -51,7 +52,12 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
   if (ctx) {
     out(`starting ${args.name} (the other services keep running)...`);
     const tStart = performance.now();
-    await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
+    await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`).catch(async (err) => {
+      // A running `dev up` saw the stack.yaml change and created the container at the same time:
+      // one more `up` finds it there.
+      if (!isStackError(err) || !err.details.some((l) => /already in use by container/.test(l))) throw err;
+      await runCompose(ctx, ["up", "-d", "--no-deps", args.name], `starting ${args.name}`);
+    });
     const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
     const svc = next.services.find((s) => s.name === args.name)!;
     if (container) await waitReady(ctx, svc, container, await readProjectEnv(next.root));

@@ -23,6 +23,8 @@ export function parseProcNetTcp(text: string): Listener[] {
     if (!m) continue;
     const port = parseInt(m[2]!, 16);
     const address = addressOf(m[1]!);
+    // Docker's embedded DNS listens inside every container on a user network; not the app.
+    if (address === "127.0.0.11") continue;
     if (!out.some((l) => l.port === port && l.address === address)) out.push({ address, port });
   }
   return out;

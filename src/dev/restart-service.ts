@@ -78,7 +78,9 @@ async function watchWrongPort(ctx: DevContext, svc: ResolvedService, c: Containe
         `make it listen on 0.0.0.0:${svc.port} (all interfaces) inside the container`);
     }
     if (own.length === 0) {
-      const ports = [...new Set(listeners.map((l) => l.port))].sort((a, b) => a - b);
+      // Ports others can reach first: those are what the user meant to serve.
+      const reachable = listeners.filter((l) => !isLoopback(l.address));
+      const ports = [...new Set((reachable.length ? reachable : listeners).map((l) => l.port))].sort((a, b) => a - b);
       throw runtimeError("E_PORT_MISMATCH", `${svc.name} does not listen on port ${svc.port}; it listens on ${ports.join(", ")}`,
         `set port: ${ports[0]} for ${svc.name} in stack.yaml (the port inside the container), or make it listen on ${svc.port}`);
     }
