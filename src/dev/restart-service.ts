@@ -22,7 +22,8 @@ export async function restartService(ctx: DevContext, svc: ResolvedService, opts
   const started = performance.now();
   if (opts.rebuild) {
     await runCompose(ctx, ["build", svc.name], `building ${svc.name}`);
-    await runCompose(ctx, ["up", "-d", "--no-deps", svc.name], `recreating ${svc.name}`);
+    // -V: anonymous volumes (a node_modules kept from the image) come fresh from the new image.
+    await runCompose(ctx, ["up", "-d", "--no-deps", "--renew-anon-volumes", svc.name], `recreating ${svc.name}`);
   }
   const containers = await ctx.engine.listContainers(ctx.name, { service: svc.name, all: true });
   if (containers.length === 0) {

@@ -39,6 +39,21 @@ describe("the django starter", () => {
   });
 });
 
+describe("the node starter", () => {
+  it("installs its package.json dependencies when the image is built, answers, and serves through nginx", async () => {
+    const { root, env } = await create("cs-e2e-node", ["--preset", "node", "--proxy", "nginx"]);
+    const build = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, timeoutMs: 600_000 });
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    const logs = await compose(root, ["logs", "web"]);
+    expect(logs.stdout).toMatch(/web listening on :3000/);
+    const res = await getUntilOk(`http://127.0.0.1:${envValue(env, "PROXY_PORT")}/web/hello`);
+    expect(JSON.parse(res.body)).toMatchObject({ service: "web", message: "hello from web", path: "/hello" });
+    // Express came from package.json: the running server is an Express app.
+    const express = await fetch(`http://127.0.0.1:${envValue(env, "WEB_PORT")}/hello`);
+    expect(express.headers.get("x-powered-by")).toBe("Express");
+  });
+});
+
 // Publishes a message and consumes it back through the AMQP URL the stack gave the service.
 const AMQP_APP = `import json, os, uuid
 from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer

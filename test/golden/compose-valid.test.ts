@@ -56,7 +56,7 @@ describe("generated compose files", () => {
   }
 
   const cli = composeCli();
-  for (const name of ["default", "nginx", "nested-traefik", "any-service-nginx", "any-service-traefik", "django-nginx", "search"]) {
+  for (const name of ["default", "nginx", "nested-traefik", "any-service-nginx", "any-service-traefik", "django-nginx", "search", "node-traefik"]) {
     it.skipIf(!cli)(`${name}: the compose CLI's own config check accepts the whole layer set`, { timeout: 60_000 }, async () => {
       const plan = await planFixture(name);
       const dir = mkdtempSync(join(tmpdir(), "create-stack-config-"));
