@@ -7,7 +7,7 @@ import { contentHash } from "../fs/content-hash.js";
 import type { PlannedFile } from "../plan/plan.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
 import { planRemoveService } from "./plan-remove-service.js";
-import { reloadNginx, runningStack } from "./running-stack.js";
+import { reloadProxy, runningStack } from "./running-stack.js";
 
 export async function removeServiceCommand(args: { C: string; name: string; volumes: boolean; deleteSource: boolean; dryRun: boolean; json: boolean }): Promise<void> {
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");
@@ -44,7 +44,8 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
         stopped++;
       }
       ctx.project = next;
-      if (await reloadNginx(ctx)) out("nginx reloaded: the route is gone");
+      const reloaded = await reloadProxy(ctx);
+      if (reloaded) out(`${reloaded} reloaded: the route is gone`);
     }
     if (stopped) out(`stopped and removed ${args.name}${args.volumes ? " and its anonymous volumes" : ""}`);
     if (args.json) process.stdout.write(JSON.stringify({ ...planToJson(plan, written), stopped, deleted, notes: next.notes }, null, 2) + "\n");

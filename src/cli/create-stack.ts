@@ -15,9 +15,9 @@ const cli = yargs(hideBin(process.argv))
         .option("preset", {
           type: "string",
           coerce: list("--preset"),
-          describe: "Comma-separated presets (default: python-http,postgres,redis,worker,traefik,jumpbox)",
+          describe: "Comma-separated presets (default: python-http,postgres,redis,worker,jumpbox and the default proxy)",
         })
-        .option("proxy", { choices: ["traefik", "nginx", "none"] as const, describe: "Reverse proxy (default traefik)" })
+        .option("proxy", { type: "string", coerce: single("--proxy"), describe: "Reverse proxy: a proxy preset (default: the one marked default), or none; an unknown name lists them" })
         .option("name", { type: "string", coerce: single("--name"), describe: "Project name (default: from the folder name)" })
         .option("image", { type: "string", array: true, default: [] as string[], describe: "Image override FROM=TO, e.g. for a private registry (repeatable)" })
         .option("health-interval", { type: "string", coerce: nonEmpty("--health-interval"), describe: "Interval of generated healthchecks (default 3s)" })

@@ -29,18 +29,11 @@ export interface WatchOptions {
   log: (line: string) => void;
 }
 
-const MANIFESTS = ["Dockerfile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json", "poetry.lock"];
-
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
-    .filter((s) => s.preset && s.path)
-    .map((s) => ({
-      name: s.name,
-      paths: s.watch,
-      rebuildFiles: MANIFESTS.map((m) => `${s.path}/${m}`),
-      reload: s.reload,
-    }));
+    .filter((s) => (s.preset || s.build) && s.path)
+    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: s.reload }));
 }
 
 /**
@@ -147,8 +140,11 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
         ctx.project = next;
         services = next.services;
         stack = stackServices(next);
+        const before = watched.map((w) => w.name).join(", ");
         watched = watchedServices(services);
         if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
+        const now = watched.map((w) => w.name).join(", ");
+        if (now !== before) log(`watching ${now || "nothing"}`);
         // Services stopped on purpose stay stopped: name the others when there are some.
         const stopped = readStoppedServices(root);
         const only = stopped.size ? stack.filter((s) => s.profiles.length === 0 && !stopped.has(s.name)).map((s) => s.name) : [];

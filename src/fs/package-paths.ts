@@ -18,3 +18,4 @@ export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.ur
 export const PRESETS_DIR = join(PACKAGE_ROOT, "presets");
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
 export const SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "stack.schema.json");
+export const PRESET_SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "preset.schema.json");

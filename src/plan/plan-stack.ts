@@ -5,7 +5,8 @@ import { buildLayers } from "../render/compose-layers.js";
 import { stringifyCompose } from "../render/compose-yaml.js";
 import { mergeEnvFile, renderEnvLines, type EnvLine } from "../render/env-file.js";
 import { mergeLines, requirementName } from "../render/merge-lines.js";
-import { NGINX_CONFIG_PATH, renderNginxConfig } from "../render/nginx-config.js";
+import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { proxyGeneratedPaths, proxyRenderer } from "../render/proxy-renderers.js";
 import { renderReadme } from "../render/render-readme.js";
 import { renderTemplate, templatePath } from "../render/render-template.js";
 import type { StackConfig } from "../stack/stack-config.js";
@@ -44,8 +45,9 @@ export function planStack(input: PlanInput): Plan {
     const text = stringifyCompose(compose.volumes ? compose : { services: compose.services });
     add({ path: LAYER_FILES[layer], content: withGeneratedHeader(text), owner: "generated" });
   }
-  if (stack.presets.includes("nginx")) {
-    add({ path: NGINX_CONFIG_PATH, content: withGeneratedHeader(renderNginxConfig(stack.name, services)), owner: "generated" });
+  const proxy = proxyPresetOf(stack.presets, presets);
+  for (const f of (proxy && proxyRenderer(proxy).files?.(stack.name, services)) ?? []) {
+    add({ path: f.path, content: withGeneratedHeader(f.content), owner: "generated" });
   }
 
   const requirements = new Map<string, string[]>();
@@ -80,7 +82,7 @@ export function planStack(input: PlanInput): Plan {
   if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values), owner: "starter" });
 
   // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
-  const generated = [...Object.values(LAYER_FILES), NGINX_CONFIG_PATH];
+  const generated = [...Object.values(LAYER_FILES), ...proxyGeneratedPaths()];
   return { root: input.root, files: [...diffPlan(files, reader), ...planDeletes(generated, files, reader)], notes: [] };
 }
 

@@ -31,6 +31,15 @@ export interface ServiceConfig {
   template?: string;
   /** Existing image to run instead of a template. */
   image?: string;
+  /**
+   * Build context of a service that brings its own Dockerfile, built as it is (nothing is written
+   * into the folder, no build argument added). Exclusive with template and image.
+   */
+  build?: string;
+  /** Its Dockerfile, project-relative, when it is not `<build>/Dockerfile`. */
+  dockerfile?: string;
+  /** Healthcheck of a build or image service: a shell command, or an HTTP path on its port. */
+  healthcheck?: { command?: string; http?: string };
   /** Source directory, relative to the project root; the build context for templates. */
   path?: string;
   /** Port the app listens on inside the container. */

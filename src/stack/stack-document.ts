@@ -52,7 +52,10 @@ export function createStackDocument(stack: StackConfig): Document {
 
 /** Adds or replaces one service, keeping every comment and the order of the others. */
 export function setServiceInDocument(doc: Document, name: string, service: ServiceConfig): void {
-  if (!isMap(doc.get("services", true))) doc.set("services", doc.createNode({}));
+  const services = doc.get("services", true);
+  if (!isMap(services)) doc.set("services", doc.createNode({}));
+  // `services: {}` (a stack made without services) grows as a block, one service per entry.
+  else if (services.flow) services.flow = false;
   const node = doc.createNode(service);
   doc.setIn(["services", name], node);
   flowShortLists(doc);

@@ -15,7 +15,7 @@ export default function setup(): void {
     throw new Error("no Docker engine answers: start one (bash test/images/ensure-engine.sh installs and starts it)");
   }
   const prefix = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
-  for (const name of ["postgres", "redis", "nginx", "python"]) {
+  for (const name of ["postgres", "redis", "nginx", "python", "node", "python-extras", "rabbitmq"]) {
     try {
       execFileSync("docker", ["image", "inspect", `${prefix}/${name}:latest`], { stdio: "ignore" });
     } catch {

@@ -56,14 +56,18 @@ describe("generated compose files", () => {
   }
 
   const cli = composeCli();
-  for (const name of ["default", "nginx", "nested-traefik"]) {
-    it.skipIf(!cli)(`${name}: the compose CLI's own config check accepts the whole layer set`, async () => {
+  for (const name of ["default", "nginx", "nested-traefik", "any-service-nginx", "any-service-traefik", "django-nginx", "search", "node-traefik"]) {
+    it.skipIf(!cli)(`${name}: the compose CLI's own config check accepts the whole layer set`, { timeout: 60_000 }, async () => {
       const plan = await planFixture(name);
       const dir = mkdtempSync(join(tmpdir(), "create-stack-config-"));
       try {
         for (const f of plan.files) {
           mkdirSync(dirname(join(dir, f.path)), { recursive: true });
           writeFileSync(join(dir, f.path), f.content);
+        }
+        // Own-Dockerfile services: their folders are the user's, so the plan has none of their files.
+        for (const def of Object.values<any>(parse(plan.files.find((f) => f.path === "compose.yaml")!.content).services)) {
+          if (def.build?.context) mkdirSync(join(dir, def.build.context), { recursive: true });
         }
         const res = spawnSync(cli![0]!, [...cli!.slice(1), "config", "-q"], { cwd: dir, encoding: "utf8" });
         expect(res.status, res.stderr).toBe(0);

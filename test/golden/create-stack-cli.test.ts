@@ -61,7 +61,7 @@ describe.skipIf(!existsSync(CLI))("create-stack, the built CLI", () => {
       [["--preset", "traefik,nginx"], /cannot be used together/],
       [["--preset", "worker"], /needs the redis preset/],
       [["--image", "nonsense"], /is not FROM=TO/],
-      [["--proxy", "apache"], /Invalid values/],
+      [["--proxy", "apache"], /--proxy "apache" is not a proxy preset[\s\S]*hint: choose one of: nginx, traefik, none/],
     ];
     for (const [args, message] of cases) {
       const res = run([dir, "--yes", ...args]);
