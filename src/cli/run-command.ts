@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { errorToJson, reportError } from "../errors/report-error.js";
 import { StackError } from "../errors/stack-error.js";
+import { packageVersion } from "../fs/package-paths.js";
 
 export interface OutputOptions {
   json?: boolean;
@@ -33,7 +34,9 @@ export async function runCli(cli: Argv, name: string): Promise<void> {
       .strict()
       .completion("completion", "Print a shell completion script")
       .help()
-      .version()
+      .version(packageVersion())
+      // A mistyped command gets "Did you mean ...?" in its usage error.
+      .recommendCommands()
       .wrap(Math.min(100, process.stdout.columns || 100))
       .fail((msg, err) => {
         // Throwing stops yargs here: the command must not run with arguments it rejected.

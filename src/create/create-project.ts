@@ -1,8 +1,10 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { StackError } from "../errors/stack-error.js";
+import { detectCompose } from "../engine/compose-cli.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
+import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "../plan/diff-plan.js";
 import type { Plan } from "../plan/plan.js";
 import { planProject } from "../plan/plan-project.js";
@@ -26,6 +28,8 @@ export interface CreateResult {
   plan: Plan;
   written: string[];
   name: string;
+  /** The compose CLI this machine has, as next steps should spell it. */
+  composeCommand: string;
 }
 
 /** Plans the whole project in memory, validates it, then writes it atomically (unless a dry run). */
@@ -40,10 +44,12 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   const stack = buildStackConfig({ name, presets: opts.presets, proxy: opts.proxy, images: opts.images, healthInterval: opts.healthInterval }, presets);
   validateStack(stack, presets);
   const stackText = createStackDocument(stack).toString(STACK_TEXT_OPTIONS);
-  const plan = await planProject({ root, stack, presets, reader: diskReader(root), stackText, readme: true });
+  const composeCommand = await detectCompose().then((c) => c.command.join(" "), () => "docker compose");
+  const plan = await planProject({ root, stack, presets, reader: diskReader(root), stackText, readme: true, composeCommand });
   assertNoConflicts(plan);
   const written = opts.dryRun ? [] : await flushPlan(plan);
-  return { plan, written, name };
+  if (!opts.dryRun) await writeSchemaCopy(root);
+  return { plan, written, name, composeCommand };
 }
 
 function assertTargetUsable(root: string, force: boolean): void {

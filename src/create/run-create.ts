@@ -1,3 +1,4 @@
+import { resolve } from "node:path";
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { DEFAULT_PRESETS, parseImageOverrides, type ProxyChoice } from "./build-stack-config.js";
 import { createProject } from "./create-project.js";
@@ -39,8 +40,18 @@ export async function runCreate(args: CreateArgs): Promise<void> {
   const out = [formatPlan(result.plan)];
   if (args.dryRun) out.push("", "dry run: nothing was written");
   else {
-    out.push("", `created ${result.name} in ${args.dir}. Next:`, `  cd ${args.dir}`, "  dev up             # or: docker compose up");
+    out.push("", `created ${result.name} in ${args.dir}. Next:`, ...nextSteps(args.dir, result.composeCommand));
     out.push(...result.plan.notes.map((n) => `note: ${n}`));
   }
   process.stdout.write(out.join("\n") + "\n");
+}
+
+/** What to type next; `cd` only when the stack is somewhere else, compose as this machine spells it. */
+export function nextSteps(dir: string, composeCommand: string): string[] {
+  const here = resolve(dir) === process.cwd();
+  return [...(here ? [] : [`  cd ${quoteArg(dir)}`]), `  dev up             # or, without create-stack: ${composeCommand} up`];
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -25,9 +25,10 @@ export interface PlanInput {
   stackText?: string;
   /** Write the project README (on creation only: afterwards it is the user's). */
   readme?: boolean;
+  composeCommand?: string;
 }
 
-const GITIGNORE = [".env", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
+const GITIGNORE = [".env", ".create-stack/", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
 
 /** Every file the stack needs, computed in memory; nothing is written here. */
 export function planStack(input: PlanInput): Plan {
@@ -75,7 +76,7 @@ export function planStack(input: PlanInput): Plan {
   add(envFile(input));
   add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
   add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
-  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values), owner: "starter" });
+  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values, input.composeCommand), owner: "starter" });
 
   return { root: input.root, files: diffPlan(files, reader), notes: [] };
 }

@@ -1,5 +1,6 @@
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
+import { writeSchemaCopy } from "../fs/state-dir.js";
 import type { Project } from "../stack/load-project.js";
 import { assertNoConflicts } from "./diff-plan.js";
 import type { Plan } from "./plan.js";
@@ -24,5 +25,6 @@ export async function syncProject(project: Project, opts: { stackText?: string; 
   });
   assertNoConflicts(plan);
   const written = opts.dryRun ? [] : await flushPlan(plan);
+  if (!opts.dryRun) await writeSchemaCopy(project.root);
   return { plan, written };
 }

@@ -7,7 +7,7 @@ import type { StackConfig } from "../stack/stack-config.js";
 import { renderTemplate } from "./render-template.js";
 
 /** The generated project's README: URLs, commands, where to edit what. */
-export function renderReadme(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], env: Record<string, string>): string {
+export function renderReadme(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], env: Record<string, string>, composeCommand = "docker compose"): string {
   const kinds = new Set(stack.presets.map((p) => presets.get(p)?.kind));
   const proxyPort = env.PROXY_PORT;
   const addons = stack.presets
@@ -19,6 +19,7 @@ export function renderReadme(stack: StackConfig, presets: PresetRegistry, servic
     });
   return renderTemplate(join(TEMPLATES_DIR, "project/README.md.hbs"), {
     project: stack.name,
+    compose: composeCommand,
     proxyUrl: kinds.has("proxy") && proxyPort ? `http://127.0.0.1:${proxyPort}` : "",
     dashboardUrl: env.TRAEFIK_DASHBOARD_PORT ? `http://127.0.0.1:${env.TRAEFIK_DASHBOARD_PORT}/dashboard/` : "",
     routes: services

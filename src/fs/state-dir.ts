@@ -1,0 +1,40 @@
+import { mkdir, readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { atomicWriteFile } from "./atomic-write.js";
+import { SCHEMA_FILE } from "./package-paths.js";
+
+/** Per-project state of the tools (git-ignored): the running watcher, stopped services, the schema copy. */
+export const STATE_DIR = ".create-stack";
+
+/** Where stack.yaml's `$schema` line points, relative to stack.yaml. */
+export const SCHEMA_COPY = `${STATE_DIR}/stack.schema.json`;
+
+export function statePath(root: string, name: string): string {
+  return join(root, STATE_DIR, name);
+}
+
+/**
+ * A copy of the installed package's schema beside the project, so the editor's `$schema` line
+ * resolves offline and matches the version of the tool that reads the file. Rewritten only when
+ * it differs.
+ */
+export async function writeSchemaCopy(root: string): Promise<void> {
+  const want = await readFile(SCHEMA_FILE, "utf8");
+  const target = join(root, SCHEMA_COPY);
+  if ((await readFile(target, "utf8").catch(() => undefined)) === want) return;
+  await mkdir(join(root, STATE_DIR), { recursive: true });
+  await atomicWriteFile(target, want);
+}
+
+export async function readStateJson<T>(root: string, name: string): Promise<T | undefined> {
+  try {
+    return JSON.parse(await readFile(statePath(root, name), "utf8")) as T;
+  } catch {
+    return undefined;
+  }
+}
+
+export async function writeStateJson(root: string, name: string, data: unknown): Promise<void> {
+  await mkdir(join(root, STATE_DIR), { recursive: true });
+  await atomicWriteFile(statePath(root, name), JSON.stringify(data, null, 2) + "\n");
+}
