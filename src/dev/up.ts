@@ -7,6 +7,8 @@ import { formatTable, serviceRows } from "./service-table.js";
 import { waitStackHealthy } from "./wait-stack.js";
 import { watchLoop } from "./watch-loop.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { alreadyUpError, claimDevUp, readDevUp } from "./dev-up-record.js";
+import { markStarted } from "./stopped-services.js";
 
 export interface UpArgs {
   C: string;
@@ -26,6 +28,18 @@ export async function up(args: UpArgs): Promise<void> {
     throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...known].join(", ")}` });
   }
 
+  // One dev up per project: a second one would restart every save twice.
+  const other = await readDevUp(ctx.project.root);
+  if (other) throw alreadyUpError(other);
+  const release = args.watch ? await claimDevUp(ctx.project.root, args.services) : () => undefined;
+  try {
+    await upAndWatch(ctx, args);
+  } finally {
+    release();
+  }
+}
+
+async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
   const sync = await syncProject(ctx.project);
   if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
   const own = await ctx.engine.listContainers(ctx.name);
@@ -35,6 +49,7 @@ export async function up(args: UpArgs): Promise<void> {
   const t0 = performance.now();
   log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
   await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+  await markStarted(ctx.project.root, args.services.length ? args.services : "all");
   await waitStackHealthy(ctx, args.services, log);
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));
@@ -55,8 +70,8 @@ export async function up(args: UpArgs): Promise<void> {
   process.on("SIGTERM", onSignal);
   // The handler stays until the stack is stopped: a second Ctrl-C during the stop forces the exit.
   try {
-    await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log });
-    if (!args.detach) {
+    const outcome = await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log });
+    if (!args.detach && !outcome.stoppedElsewhere) {
       await runCompose(ctx, ["stop"], "stopping the stack");
       log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
     }

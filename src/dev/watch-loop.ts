@@ -15,11 +15,18 @@ import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { restartService } from "./restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { StackPresence } from "./stack-presence.js";
+import { readStoppedServices } from "./stopped-services.js";
 
 export interface WatchOptions {
   poll: boolean;
   signal: AbortSignal;
   log: (line: string) => void;
+}
+
+export interface WatchOutcome {
+  /** The stack was stopped from elsewhere (dev down, dev stop, compose): nothing left to stop. */
+  stoppedElsewhere: boolean;
 }
 
 const MANIFESTS = ["Dockerfile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json", "poetry.lock"];
@@ -41,8 +48,22 @@ export function watchedServices(services: ResolvedService[]): WatchedService[] {
  * service, bursts coalesced), crashes are restarted with backoff, and a stack.yaml edit is applied
  * when valid and reported (keeping the running state) when not. Resolves when `signal` aborts.
  */
-export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<void> {
+export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<WatchOutcome> {
   const { log } = opts;
+  const done = new AbortController();
+  opts.signal.addEventListener("abort", () => done.abort(), { once: true });
+  let inFlight = 0;
+  let stoppedElsewhere = false;
+  const presence = new StackPresence({
+    countRunning: async () => (await ctx.engine.listContainers(ctx.name)).length,
+    busy: () => inFlight > 0,
+    onGone: () => {
+      stoppedElsewhere = true;
+      log(`${ctx.name} was stopped from elsewhere (dev down, dev stop or compose): this watcher stops too; dev up starts it again`);
+      done.abort();
+    },
+  });
+  const told = new Set<string>();
   let services = ctx.project.services;
   let watched = watchedServices(services);
   const crashes = new CrashMonitor(ctx, {
@@ -60,8 +81,15 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
     burstDebounceMs: 1000,
     run: async (name, change) => {
       const svc = services.find((s) => s.name === name);
-      if (!svc) return;
+      if (!svc || done.signal.aborted) return;
+      if ((await readStoppedServices(ctx.project.root)).has(name)) {
+        if (!told.has(name)) log(`${name} is stopped (dev stop ${name}): not restarting it; dev start ${name} runs it again`);
+        told.add(name);
+        return;
+      }
+      told.delete(name);
       crashes.expectRestart(name);
+      inFlight++;
       let ok = false;
       try {
         const out = await restartService(ctx, svc, { rebuild: change.rebuild, env: await readProjectEnv(ctx.project.root) });
@@ -70,8 +98,10 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
         ok = true;
       } catch (err) {
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
+        else if (isStackError(err) && err.code === "E_NO_CONTAINER") log(`${name} has no container (removed from elsewhere): not restarting it; dev up ${name} creates it again`);
         else log(reportError(err).text);
       } finally {
+        inFlight--;
         crashes.restartDone(name, ok);
       }
     },
@@ -116,12 +146,18 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
       if (c.state === "exited" && services.some((s) => s.name === c.service && s.preset)) crashes.failedRestart(c.service, "exited while the engine was unreachable");
     }
   };
-  const events = ctx.engine.events(ctx.name, (e: EngineEvent) => crashes.onEvent(e), opts.signal, () => void relist());
-  await new Promise<void>((resolve) => opts.signal.addEventListener("abort", () => resolve(), { once: true }));
+  const onEvent = (e: EngineEvent) => {
+    presence.onEvent(e);
+    crashes.onEvent(e);
+  };
+  const events = ctx.engine.events(ctx.name, onEvent, done.signal, () => void relist());
+  if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();
   crashes.close();
+  presence.close();
   await events.catch(() => undefined);
+  return { stoppedElsewhere };
 }
 
 function isDirectory(path: string): boolean {
