@@ -40,7 +40,7 @@ const cli = global(yargs(hideBin(process.argv)))
     (y) =>
       services(y)
         .option("follow", { alias: "f", type: "boolean", default: false })
-        .option("tail", { type: "number", default: 100, describe: "Lines per service to start with" }),
+        .option("tail", { alias: "n", type: "number", default: 100, describe: "Lines per service to start with" }),
     (argv) => runCommand(argv, async () => (await import("../dev/logs.js")).logs(argv)),
   )
   .command(

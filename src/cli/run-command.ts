@@ -29,6 +29,11 @@ export async function runCommand(argv: object, fn: () => Promise<void>): Promise
  * option, bad choice) reported like any other error, with exit code 2, before any command runs.
  */
 export async function runCli(cli: Argv, name: string): Promise<void> {
+  // `dev logs | head`: the reader left; that is the end of the output, not an error.
+  process.stdout.on("error", (err: NodeJS.ErrnoException) => {
+    if (err.code === "EPIPE") process.exit(0);
+    throw err;
+  });
   try {
     await cli
       .strict()

@@ -71,12 +71,12 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     },
 
     async logs(id, o) {
-      const data = (await (await container(id)).logs({ stdout: true, stderr: true, tail: o.tail, follow: false })) as unknown as Buffer;
+      const data = (await (await container(id)).logs({ stdout: true, stderr: true, tail: o.tail, follow: false, since: o.since, timestamps: o.timestamps ?? false })) as unknown as Buffer;
       return demuxLines(Buffer.isBuffer(data) ? data : Buffer.from(String(data))).filter((l) => l.length > 0);
     },
 
     async followLogs(id, onLine, signal, o = {}) {
-      const stream = (await (await container(id)).logs({ stdout: true, stderr: true, follow: true, tail: o.tail ?? 0 })) as NodeJS.ReadableStream & { destroy(): void };
+      const stream = (await (await container(id)).logs({ stdout: true, stderr: true, follow: true, tail: o.tail ?? 0, since: o.since, timestamps: o.timestamps ?? false })) as NodeJS.ReadableStream & { destroy(): void };
       const demux = new LogDemuxer(onLine);
       await new Promise<void>((resolve) => {
         const stop = () => {

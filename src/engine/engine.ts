@@ -29,6 +29,11 @@ export interface EngineEvent {
   time: number;
 }
 
+export interface LogOptions {
+  since?: number | string;
+  timestamps?: boolean;
+}
+
 export interface ExecResult {
   exitCode: number;
   output: string;
@@ -43,8 +48,9 @@ export interface Engine {
   stop(id: string, opts: { timeoutSeconds: number }): Promise<void>;
   start(id: string): Promise<void>;
   remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
-  logs(id: string, opts: { tail: number }): Promise<string[]>;
-  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number }): Promise<void>;
+  /** `since`: unix seconds (fractions allowed); `timestamps`: each line starts with its RFC 3339 time and a space. */
+  logs(id: string, opts: LogOptions & { tail: number }): Promise<string[]>;
+  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: LogOptions & { tail?: number }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
   /** Healthy, or running when there is no healthcheck; E_UNHEALTHY (with logs) if it exits, turns unhealthy or times out. */
   waitHealthy(id: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ContainerInfo>;
