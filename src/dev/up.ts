@@ -9,6 +9,7 @@ import { watchLoop } from "./watch-loop.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { alreadyUpError, claimDevUp, readDevUp } from "./dev-up-record.js";
 import { markStarted } from "./stopped-services.js";
+import { buildProgress } from "./build-progress.js";
 
 export interface UpArgs {
   C: string;
@@ -48,7 +49,12 @@ async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
 
   const t0 = performance.now();
   log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
-  await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+  const progress = buildProgress(log);
+  try {
+    await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack", { onLine: progress.onLine });
+  } finally {
+    progress.stop();
+  }
   await markStarted(ctx.project.root, args.services.length ? args.services : "all");
   await waitStackHealthy(ctx, args.services, log);
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);

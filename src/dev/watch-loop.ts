@@ -2,7 +2,8 @@ import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
-import { isStackError } from "../errors/stack-error.js";
+import { isStackError, StackError } from "../errors/stack-error.js";
+import { buildProgress } from "./build-progress.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
@@ -64,6 +65,19 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
     },
   });
   const told = new Set<string>();
+  // Services sharing a folder (api and its worker) fail the same build: print it once.
+  const shownBuilds = new Map<string, { output: string; service: string }>();
+  const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
+    const key = svc.path ?? svc.name;
+    const output = err.details.join("\n");
+    const shown = shownBuilds.get(key);
+    if (shown && shown.output === output && shown.service !== svc.name) {
+      log(`${svc.name}: the same build failure as ${shown.service} (shared folder ${key}); save a fix to rebuild both`);
+      return;
+    }
+    shownBuilds.set(key, { output, service: svc.name });
+    log(reportError(new StackError({ code: err.code, message: err.message, details: err.details, exitCode: 1, hint: `save a fix (${key}/Dockerfile, its dependency files) and ${svc.name} is rebuilt; the running container is kept until then` })).text);
+  };
   let services = ctx.project.services;
   let watched = watchedServices(services);
   const crashes = new CrashMonitor(ctx, {
@@ -91,16 +105,20 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
       crashes.expectRestart(name);
       inFlight++;
       let ok = false;
+      const progress = change.rebuild ? buildProgress(log) : undefined;
       try {
-        const out = await restartService(ctx, svc, { rebuild: change.rebuild, env: await readProjectEnv(ctx.project.root) });
+        const out = await restartService(ctx, svc, { rebuild: change.rebuild, env: await readProjectEnv(ctx.project.root), onLine: progress?.onLine });
         const what = change.files.length ? ` (${change.files.length} file${change.files.length === 1 ? "" : "s"})` : " (after a crash)";
         log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
         ok = true;
+        if (change.rebuild) shownBuilds.delete(svc.path ?? svc.name);
       } catch (err) {
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
+        else if (isStackError(err) && err.code === "E_BUILD") reportBuildFailure(svc, err);
         else if (isStackError(err) && err.code === "E_NO_CONTAINER") log(`${name} has no container (removed from elsewhere): not restarting it; dev up ${name} creates it again`);
         else log(reportError(err).text);
       } finally {
+        progress?.stop();
         inFlight--;
         crashes.restartDone(name, ok);
       }

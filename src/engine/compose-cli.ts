@@ -6,18 +6,57 @@ export interface ComposeCli {
   version: string;
   /** The command to prefix arguments with: ["docker", "compose"] or ["docker-compose"]. */
   command: string[];
-  run(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; stdio?: "inherit" | "pipe" }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  run(args: string[], opts: RunOptions): Promise<RunResult>;
 }
 
-function exec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdio?: "inherit" | "pipe" } = {}) {
-  return new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve) => {
+export interface RunOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** inherit: the user's terminal (interactive commands); pipe: captured. */
+  stdio?: "inherit" | "pipe";
+  /** Each output line as it arrives (compose v1 writes build steps to stdout, v2 to stderr). */
+  onLine?: (line: string) => void;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr lines in the order they arrived: a failure's cause may be in either. */
+  combined: string[];
+}
+
+function exec(cmd: string, args: string[], opts: Partial<RunOptions> = {}) {
+  return new Promise<RunResult>((resolve) => {
     const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: opts.stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout?.on("data", (d) => (stdout += d));
-    child.stderr?.on("data", (d) => (stderr += d));
-    child.on("error", (err) => resolve({ exitCode: -1, stdout, stderr: String(err) }));
-    child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
+    const combined: string[] = [];
+    const rest = { out: "", err: "" };
+    const take = (which: "out" | "err", d: Buffer) => {
+      const parts = (rest[which] + d.toString("utf8")).split(/\r?\n/);
+      rest[which] = parts.pop() ?? "";
+      for (const line of parts) {
+        combined.push(line);
+        opts.onLine?.(line);
+      }
+    };
+    child.stdout?.on("data", (d: Buffer) => {
+      stdout += d;
+      take("out", d);
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      stderr += d;
+      take("err", d);
+    });
+    const flush = () => {
+      for (const line of [rest.out, rest.err].filter(Boolean)) combined.push(line);
+    };
+    child.on("error", (err) => resolve({ exitCode: -1, stdout, stderr: String(err), combined: [...combined, String(err)] }));
+    child.on("close", (code) => {
+      flush();
+      resolve({ exitCode: code ?? -1, stdout, stderr, combined });
+    });
   });
 }
 
