@@ -16,6 +16,9 @@ export interface RunOptions {
   stdio?: "inherit" | "pipe";
   /** Each output line as it arrives (compose v1 writes build steps to stdout, v2 to stderr). */
   onLine?: (line: string) => void;
+  /** File descriptors to read stdin from / write stdout to (a dump or a restore); stderr stays captured. */
+  stdinFd?: number;
+  stdoutFd?: number;
 }
 
 export interface RunResult {
@@ -28,7 +31,8 @@ export interface RunResult {
 
 function exec(cmd: string, args: string[], opts: Partial<RunOptions> = {}) {
   return new Promise<RunResult>((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: opts.stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"] });
+    const stdio = opts.stdio === "inherit" ? "inherit" : [opts.stdinFd ?? "ignore", opts.stdoutFd ?? "pipe", "pipe"];
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: stdio as "inherit" });
     let stdout = "";
     let stderr = "";
     const combined: string[] = [];
