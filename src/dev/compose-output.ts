@@ -37,5 +37,8 @@ export function composeFailureHint(output: string[], fallback: string): string {
 
 /** The lines to quote from a failure: the end of everything compose wrote, both streams. */
 export function failureLines(output: string[], max = 25): string[] {
-  return output.filter((l) => l.trim()).slice(-max);
+  return output
+    .map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trimEnd())
+    .filter((l) => l.trim())
+    .slice(-max);
 }
