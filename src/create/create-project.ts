@@ -1,7 +1,7 @@
 import { readdirSync, statSync } from "node:fs";
 import { basename, resolve } from "node:path";
 import { StackError } from "../errors/stack-error.js";
-import { detectCompose } from "../engine/compose-cli.js";
+import { composeSpelling } from "../engine/compose-cli.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { writeSchemaCopy } from "../fs/state-dir.js";
@@ -44,7 +44,7 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   const stack = buildStackConfig({ name, presets: opts.presets, proxy: opts.proxy, images: opts.images, healthInterval: opts.healthInterval }, presets);
   validateStack(stack, presets);
   const stackText = createStackDocument(stack).toString(STACK_TEXT_OPTIONS);
-  const composeCommand = await detectCompose().then((c) => c.command.join(" "), () => "docker compose");
+  const composeCommand = composeSpelling();
   const plan = await planProject({ root, stack, presets, reader: diskReader(root), stackText, readme: true, composeCommand });
   assertNoConflicts(plan);
   const written = opts.dryRun ? [] : await flushPlan(plan);

@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import { runtimeError } from "../errors/stack-error.js";
 
 export interface ComposeCli {
@@ -83,4 +86,23 @@ export function detectCompose(): Promise<ComposeCli> {
     }
     throw runtimeError("E_NO_COMPOSE", "no docker compose CLI found", "install the compose plugin (`docker compose`, part of Docker Desktop and docker-ce) or `docker-compose`");
   })());
+}
+
+/**
+ * How to spell the compose command on this machine, for text shown to the user. Looks for the
+ * files only (the v2 plugin where the docker CLI finds plugins, `docker-compose` on PATH): running
+ * them costs up to a second (v1 is a Python program).
+ */
+export function composeSpelling(): string {
+  const pluginDirs = [
+    ...(process.env.DOCKER_CONFIG ? [join(process.env.DOCKER_CONFIG, "cli-plugins")] : []),
+    join(homedir(), ".docker", "cli-plugins"),
+    "/usr/local/lib/docker/cli-plugins",
+    "/usr/local/libexec/docker/cli-plugins",
+    "/usr/lib/docker/cli-plugins",
+    "/usr/libexec/docker/cli-plugins",
+  ];
+  if (pluginDirs.some((dir) => existsSync(join(dir, "docker-compose")))) return "docker compose";
+  const onPath = (process.env.PATH ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, "docker-compose")));
+  return onPath ? "docker-compose" : "docker compose";
 }

@@ -102,6 +102,9 @@ describe("daily use", () => {
     const port = envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT");
     expect(out.stdout.trim()).toBe(`http://127.0.0.1:${port}/api/`);
     expect((await getUntilOk(out.stdout.trim())).status).toBe(200);
+    // The friendly host name: http://api.localhost:PORT/ reaches api at its root.
+    const byHost = await sh("curl", ["-s", "-H", "Host: api.localhost", `http://127.0.0.1:${port}/hello`]);
+    expect(JSON.parse(byHost.stdout)).toMatchObject({ service: "api", path: "/hello" });
   });
 
   it("a service stopped with dev stop stays stopped while dev up watches; dev start runs it again", async () => {
