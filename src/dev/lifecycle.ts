@@ -3,6 +3,7 @@ import { buildProgress } from "./build-progress.js";
 import { assertKnownServices } from "./service-names.js";
 import { markStarted, markStopped } from "./stopped-services.js";
 import { waitStackHealthy } from "./wait-stack.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
 
 const log = (line: string) => process.stdout.write(line + "\n");
 
@@ -27,6 +28,7 @@ export async function start(args: { C: string; services: string[] }): Promise<vo
   await runCompose(ctx, ["up", "-d", "--no-recreate", ...args.services], `starting ${args.services.join(", ") || ctx.name}`);
   await markStarted(ctx.project.root, args.services.length ? args.services : "all");
   await waitStackHealthy(ctx, args.services, log);
+  await runHooks(ctx, servicesWithHooks(ctx, args.services), log);
 }
 
 /** `dev build [SERVICE...]`: builds images (progress shown); running services are recreated on the new image. */

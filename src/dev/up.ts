@@ -10,6 +10,8 @@ import { readProjectEnv } from "../fs/read-env.js";
 import { alreadyUpError, claimDevUp, readDevUp } from "./dev-up-record.js";
 import { markStarted } from "./stopped-services.js";
 import { buildProgress } from "./build-progress.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
+import { reportError } from "../errors/report-error.js";
 
 export interface UpArgs {
   C: string;
@@ -57,6 +59,13 @@ async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
   }
   await markStarted(ctx.project.root, args.services.length ? args.services : "all");
   await waitStackHealthy(ctx, args.services, log);
+  try {
+    await runHooks(ctx, servicesWithHooks(ctx, args.services), log);
+  } catch (err) {
+    // The stack runs; watching goes on. Without watching, the failure is the command's result.
+    if (!args.watch) throw err;
+    log(reportError(err).text);
+  }
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));
   if (!args.watch) return;

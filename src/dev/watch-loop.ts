@@ -4,6 +4,7 @@ import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
 import { isStackError, StackError } from "../errors/stack-error.js";
 import { buildProgress } from "./build-progress.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
@@ -111,7 +112,11 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         const what = change.files.length ? ` (${change.files.length} file${change.files.length === 1 ? "" : "s"})` : " (after a crash)";
         log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
         ok = true;
-        if (change.rebuild) shownBuilds.delete(svc.path ?? svc.name);
+        if (change.rebuild) {
+          shownBuilds.delete(svc.path ?? svc.name);
+          // A new container: its hooks (migrations) run again.
+          await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err) => log(reportError(err).text));
+        }
       } catch (err) {
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
         else if (isStackError(err) && err.code === "E_BUILD") reportBuildFailure(svc, err);

@@ -1,7 +1,8 @@
 import { spawn } from "node:child_process";
-import { appendFile, readFile, writeFile } from "node:fs/promises";
+import { appendFile, readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
 import { DevProcess } from "./dev-process.js";
 import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
 
@@ -14,6 +15,10 @@ beforeAll(async () => {
   root = join(await tempDir(), project);
   const made = await sh("node", [CREATE_STACK, root, "--yes", "--preset", "python-http,postgres,redis", "--proxy", "nginx", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
   expect(made.code, made.stderr).toBe(0);
+  // Hooks: one that seeds, one that fails while services/api/fail-hook exists.
+  const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
+  stack.setIn(["services", "api", "after_start"], ["echo seeded-$SERVICE_NAME", "test ! -f /app/fail-hook || { echo hook says no; exit 4; }"]);
+  await writeFile(join(root, "stack.yaml"), stack.toString());
   watcher = new DevProcess(root, ["up"]);
   await watcher.waitFor(/^watching /, { timeoutMs: 300_000 });
 });
@@ -25,6 +30,11 @@ afterAll(async () => {
 });
 
 describe("daily use", () => {
+  it("runs the after_start hooks once the stack is up, showing their output", () => {
+    expect(watcher.lines).toContain("api: running hook: echo seeded-$SERVICE_NAME");
+    expect(watcher.lines.some((l) => /api hook \| seeded-api$/.test(l))).toBe(true);
+  });
+
   it("a second dev up says which process runs the project and exits 2", async () => {
     const second = await dev(["up"]);
     expect(second.code).toBe(2);
@@ -110,9 +120,14 @@ describe("daily use", () => {
   it("a service stopped with dev stop stays stopped while dev up watches; dev start runs it again", async () => {
     expect((await dev(["stop", "api"])).code).toBe(0);
     const from = watcher.lines.length;
-    await appendFile(join(root, "services/api/app.py"), "\n# touched\n");
+    await writeFile(join(root, "services/api/fail-hook"), "");
     await watcher.waitFor(/api is stopped \(dev stop api\): not restarting it/, { from });
     expect((await containers(project)).find((c) => c.service === "api")?.status).toBe("exited");
+    const failing = await dev(["start", "api"]);
+    expect(failing.code).toBe(1);
+    expect(failing.stderr).toMatch(/the after_start hook of api failed \(exit 4\)/);
+    expect(failing.stderr).toContain("hook says no");
+    await rm(join(root, "services/api/fail-hook"));
     const started = await dev(["start", "api"]);
     expect(started.code, started.stderr).toBe(0);
     expect((await containers(project)).find((c) => c.service === "api")?.status).toBe("running");
