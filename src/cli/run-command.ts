@@ -2,6 +2,7 @@ import type { Argv } from "yargs";
 import { errorToJson, reportError } from "../errors/report-error.js";
 import { StackError } from "../errors/stack-error.js";
 import { packageVersion } from "../fs/package-paths.js";
+import { suggestOptions } from "./did-you-mean.js";
 
 export interface OutputOptions {
   json?: boolean;
@@ -17,6 +18,12 @@ export async function runCommand(argv: object, fn: () => Promise<void>): Promise
   try {
     await fn();
   } catch (err) {
+    // Ctrl-C at a prompt: the user changed their mind; nothing was written.
+    if ((err as Error)?.name === "ExitPromptError") {
+      process.stderr.write("cancelled\n");
+      process.exitCode = 130;
+      return;
+    }
     const report = reportError(err, opts.verbose);
     if (opts.json) process.stdout.write(JSON.stringify(errorToJson(err), null, 2) + "\n");
     process.stderr.write(report.text + "\n");
@@ -45,7 +52,11 @@ export async function runCli(cli: Argv, name: string): Promise<void> {
       .wrap(Math.min(100, process.stdout.columns || 100))
       .fail((msg, err) => {
         // Throwing stops yargs here: the command must not run with arguments it rejected.
-        throw err ?? new StackError({ code: "E_USAGE", message: msg, hint: `see ${name} --help` });
+        if (err) throw err;
+        const opts = (cli as unknown as { getOptions(): { key: Record<string, unknown>; alias: Record<string, string[]> } }).getOptions();
+        const known = [...Object.keys(opts.key), ...Object.values(opts.alias).flat()];
+        const text = /^Did you mean /.test(msg) ? `unknown command. ${msg}` : suggestOptions(msg, known);
+        throw new StackError({ code: "E_USAGE", message: text, hint: `see ${name} --help` });
       })
       .parseAsync();
   } catch (err) {

@@ -52,7 +52,7 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   return { plan, written, name, composeCommand };
 }
 
-function assertTargetUsable(root: string, force: boolean): void {
+export function assertTargetUsable(root: string, force: boolean): void {
   let entries: string[];
   try {
     if (!statSync(root).isDirectory()) {

@@ -111,7 +111,8 @@ describe("daily use", () => {
     const out = await dev(["open", "api", "--print"]);
     const port = envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT");
     expect(out.stdout.trim()).toBe(`http://127.0.0.1:${port}/api/`);
-    expect((await getUntilOk(out.stdout.trim())).status).toBe(200);
+    const got = await getUntilOk(out.stdout.trim());
+    expect(got.status, got.body + (await sh("docker", ["ps", "-a", "--filter", `label=com.docker.compose.project=${project}`, "--format", "{{.Names}} {{.Status}} {{.Ports}}"])).stdout).toBe(200);
     // The friendly host name: http://api.localhost:PORT/ reaches api at its root.
     const byHost = await sh("curl", ["-s", "-H", "Host: api.localhost", `http://127.0.0.1:${port}/hello`]);
     expect(JSON.parse(byHost.stdout)).toMatchObject({ service: "api", path: "/hello" });
@@ -127,7 +128,11 @@ describe("daily use", () => {
     expect(failing.code).toBe(1);
     expect(failing.stderr).toMatch(/the after_start hook of api failed \(exit 4\)/);
     expect(failing.stderr).toContain("hook says no");
+    // Started nonetheless, and no longer marked stopped: the watcher restarts it on the next save.
+    expect((await containers(project)).find((c) => c.service === "api")?.status).toBe("running");
+    const next = watcher.lines.length;
     await rm(join(root, "services/api/fail-hook"));
+    await watcher.waitFor(/^api restarted in/, { from: next });
     const started = await dev(["start", "api"]);
     expect(started.code, started.stderr).toBe(0);
     expect((await containers(project)).find((c) => c.service === "api")?.status).toBe("running");
