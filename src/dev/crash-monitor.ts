@@ -20,6 +20,7 @@ export class CrashMonitor {
   private readonly timers = new Map<string, NodeJS.Timeout>();
   private readonly restarting = new Set<string>();
   private readonly killed = new Set<string>();
+  private readonly shown = new Map<string, string>();
 
   constructor(
     private readonly ctx: DevContext,
@@ -60,13 +61,24 @@ export class CrashMonitor {
     for (const t of this.timers.values()) clearTimeout(t);
   }
 
+  /** The end of the run that crashed only: lines from earlier runs (old access logs) were shown then. */
+  private async lastRunLines(id: string): Promise<string[]> {
+    const started = await this.ctx.engine.inspect(id).then((c) => Date.parse(c.startedAt ?? ""), () => NaN);
+    const since = Number.isFinite(started) && started > 0 ? Math.floor(started / 1000) : undefined;
+    return this.ctx.engine.logs(id, { tail: 10, since }).catch(() => []);
+  }
+
   private async crashed(service: string, why: string, containerId?: string): Promise<void> {
     const state = nextBackoff(this.backoff.get(service), Date.now());
     this.backoff.set(service, state);
     const id = containerId ?? (await this.ctx.engine.listContainers(this.ctx.name, { service, all: true }))[0]?.id;
-    const lines = id ? await this.ctx.engine.logs(id, { tail: 10 }).catch(() => []) : [];
+    const lines = id ? await this.lastRunLines(id) : [];
     const wait = state.delayMs >= 1000 ? `${(state.delayMs / 1000).toFixed(1)} s` : `${state.delayMs} ms`;
-    this.opts.log([`${service} crashed: ${why}; restarting in ${wait} (save a fix to restart at once). Last lines:`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
+    // Each retry crashing the same way says so in one line instead of the same lines again.
+    const same = lines.length > 0 && lines.join("\n") === this.shown.get(service);
+    this.shown.set(service, lines.join("\n"));
+    const head = `${service} crashed: ${why}; restarting in ${wait} (save a fix to restart at once)`;
+    this.opts.log(same ? `${head}; same output as before` : [`${head}. Last lines:`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
     clearTimeout(this.timers.get(service));
     this.timers.set(service, setTimeout(() => this.opts.restart(service), state.delayMs));
   }

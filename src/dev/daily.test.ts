@@ -86,3 +86,30 @@ describe("stack presence", () => {
     }
   });
 });
+
+describe("dev status rows", () => {
+  it("shows the exit code of a stopped service, restarts and uptime of a running one", async () => {
+    const { formatTable, serviceRows, formatDuration } = await import("./service-table.js");
+    const project = { services: [{ name: "api", route: "/api" }] } as unknown as Parameters<typeof serviceRows>[0];
+    const now = Date.parse("2026-01-01T00:10:00Z");
+    const base = { image: "x", project: "p", ports: [], health: "none" as const };
+    const rows = serviceRows(
+      project,
+      [
+        { ...base, id: "1", name: "p-api-1", service: "api", state: "running", startedAt: "2026-01-01T00:06:48Z", restartCount: 1 },
+        { ...base, id: "2", name: "p-worker-1", service: "worker", state: "exited", exitCode: 3, startedAt: "2026-01-01T00:00:00Z" },
+      ],
+      new Map([["PROXY_PORT", "8080"]]),
+      { api: 2 },
+      now,
+    );
+    expect(rows[0]).toMatchObject({ service: "api", restarts: 3, uptimeSeconds: 192, url: "http://127.0.0.1:8080/api" });
+    expect(rows[1]).toMatchObject({ service: "worker", exitCode: 3, restarts: 0, uptimeSeconds: undefined });
+    const table = formatTable(rows);
+    expect(table).toMatch(/^SERVICE +STATE +HEALTH +UP +RESTARTS/);
+    expect(table).toMatch(/api +running +- +3m 12s +3 /);
+    expect(table).toMatch(/worker +exited \(3\) +- +- +0/);
+    expect(formatDuration(42)).toBe("42 s");
+    expect(formatDuration(2 * 3600 + 5 * 60)).toBe("2h 5m");
+  });
+});

@@ -1,11 +1,15 @@
 import { openDev } from "./dev-context.js";
 import { formatTable, serviceRows } from "./service-table.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { readStateJson } from "../fs/state-dir.js";
+import { RESTARTS_FILE } from "./restart-counts.js";
 
 export async function status(args: { C: string; json: boolean }): Promise<void> {
   const ctx = await openDev(args.C);
-  const containers = await ctx.engine.listContainers(ctx.name, { all: true });
-  const rows = serviceRows(ctx.project, containers, await readProjectEnv(ctx.project.root));
+  // inspect: exit code, start time and Docker's restart count are not in the list.
+  const containers = await Promise.all((await ctx.engine.listContainers(ctx.name, { all: true })).map((c) => ctx.engine.inspect(c.id).catch(() => c)));
+  const restarts = (await readStateJson<Record<string, number>>(ctx.project.root, RESTARTS_FILE)) ?? {};
+  const rows = serviceRows(ctx.project, containers, await readProjectEnv(ctx.project.root), restarts);
   if (args.json) {
     process.stdout.write(JSON.stringify({ project: ctx.name, services: rows }, null, 2) + "\n");
     return;

@@ -11,6 +11,7 @@ import { alreadyUpError, claimDevUp, readDevUp } from "./dev-up-record.js";
 import { markStarted } from "./stopped-services.js";
 import { buildProgress } from "./build-progress.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
+import { resetRestartCounts } from "./restart-counts.js";
 import { reportError } from "../errors/report-error.js";
 
 export interface UpArgs {
@@ -58,6 +59,7 @@ async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
     progress.stop();
   }
   await markStarted(ctx.project.root, args.services.length ? args.services : "all");
+  if (args.services.length === 0) await resetRestartCounts(ctx.project.root);
   await waitStackHealthy(ctx, args.services, log);
   try {
     await runHooks(ctx, servicesWithHooks(ctx, args.services), log);

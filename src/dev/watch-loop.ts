@@ -5,6 +5,7 @@ import { reportError } from "../errors/report-error.js";
 import { isStackError, StackError } from "../errors/stack-error.js";
 import { buildProgress } from "./build-progress.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
+import { restartCounter } from "./restart-counts.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
@@ -66,6 +67,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
     },
   });
   const told = new Set<string>();
+  const countRestart = restartCounter(ctx.project.root);
   // Services sharing a folder (api and its worker) fail the same build: print it once.
   const shownBuilds = new Map<string, { output: string; service: string }>();
   const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
@@ -112,6 +114,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         const what = change.files.length ? ` (${change.files.length} file${change.files.length === 1 ? "" : "s"})` : " (after a crash)";
         log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
         ok = true;
+        countRestart(name);
         if (change.rebuild) {
           shownBuilds.delete(svc.path ?? svc.name);
           // A new container: its hooks (migrations) run again.

@@ -204,6 +204,7 @@ function fromInspect(info: Inspect): ContainerInfo {
     image: info.Config.Image,
     ports,
     exitCode: info.State.ExitCode,
+    restartCount: info.RestartCount,
   };
 }
 

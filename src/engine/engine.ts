@@ -17,6 +17,8 @@ export interface ContainerInfo {
   image: string;
   ports: { containerPort: number; hostPort?: number; hostIp?: string; protocol: string }[];
   exitCode?: number;
+  /** Restarts by Docker's restart policy (from inspect only). */
+  restartCount?: number;
 }
 
 export interface EngineEvent {
