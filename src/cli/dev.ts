@@ -30,7 +30,10 @@ const cli = global(yargs(devArgs))
   .command(
     "down",
     "Stop the stack and remove its containers and networks",
-    (y) => y.option("volumes", { type: "boolean", default: false, describe: "Remove named volumes too (data is lost)" }),
+    (y) =>
+      y
+        .option("volumes", { type: "boolean", default: false, describe: "Remove named volumes too (data is lost)" })
+        .option("rmi", { choices: ["local", "all"] as const, describe: "Remove images too: local = the ones built for this stack, all = pulled ones too" }),
     (argv) => runCommand(argv, async () => (await import("../dev/down.js")).down(argv)),
   )
   .command(

@@ -113,3 +113,28 @@ describe("dev status rows", () => {
     expect(formatDuration(2 * 3600 + 5 * 60)).toBe("2h 5m");
   });
 });
+
+describe("crash reports", () => {
+  it("show the crashed run's lines once, then say the output is the same", async () => {
+    const { CrashMonitor } = await import("./crash-monitor.js");
+    const sinces: (number | string | undefined)[] = [];
+    const engine = {
+      inspect: async () => ({ startedAt: "2026-01-01T00:00:10Z" }),
+      logs: async (_id: string, o: { since?: number | string }) => (sinces.push(o.since), ["Traceback", "NameError: x"]),
+      listContainers: async () => [],
+    };
+    const lines: string[] = [];
+    const monitor = new CrashMonitor({ name: "p", engine } as never, { log: (l) => lines.push(l), restart: () => undefined, watches: () => true });
+    try {
+      monitor.onEvent({ action: "die", containerId: "c1", project: "p", service: "api", exitCode: 1, time: 0 });
+      await vi.waitFor(() => expect(lines).toHaveLength(1));
+      monitor.onEvent({ action: "die", containerId: "c1", project: "p", service: "api", exitCode: 1, time: 0 });
+      await vi.waitFor(() => expect(lines).toHaveLength(2));
+    } finally {
+      monitor.close();
+    }
+    expect(lines[0]).toMatch(/api crashed: exited with code 1.*Last lines:\n  api \| Traceback\n  api \| NameError: x$/s);
+    expect(lines[1]).toMatch(/api crashed: exited with code 1; restarting in .*; same output as before$/);
+    expect(sinces).toEqual([Date.parse("2026-01-01T00:00:10Z") / 1000, Date.parse("2026-01-01T00:00:10Z") / 1000]);
+  });
+});

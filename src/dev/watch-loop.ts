@@ -133,6 +133,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
     },
   });
 
+  let stackBroken = false;
   const onStackChange = async () => {
     try {
       const next = loadProject(ctx.project.root);
@@ -140,9 +141,12 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
       ctx.project = next;
       services = next.services;
       watched = watchedServices(services);
+      if (stackBroken) log("stack.yaml is valid again: applying it");
+      stackBroken = false;
       if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
       await runCompose(ctx, ["up", "-d", "--remove-orphans"], "applying stack.yaml");
     } catch (err) {
+      stackBroken = true;
       log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
     }
   };
