@@ -100,6 +100,7 @@ const cli = global(yargs(devArgs))
           s
             .positional("name", { type: "string", demandOption: true })
             .option("volumes", { type: "boolean", default: false, describe: "Remove its anonymous volumes too" })
+            .option("rmi", { type: "boolean", default: false, describe: "Remove the image built for it too" })
             .option("delete-source", { type: "boolean", default: false, describe: "Delete its source folder too (only if no other service uses it)" })
             .option("dry-run", { type: "boolean", default: false })
             .option("json", { type: "boolean", default: false }),

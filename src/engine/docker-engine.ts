@@ -70,6 +70,17 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
       await ignoreStatus(404, (async () => (await container(id)).remove({ force: o.force ?? false, v: o.volumes ?? false }))());
     },
 
+    async removeImage(ref) {
+      try {
+        await (await docker()).getImage(ref).remove();
+        return true;
+      } catch (err) {
+        const code = (err as { statusCode?: number }).statusCode;
+        if (code === 404 || code === 409) return false;
+        throw err;
+      }
+    },
+
     async logs(id, o) {
       const data = (await (await container(id)).logs({ stdout: true, stderr: true, tail: o.tail, follow: false, since: o.since, timestamps: o.timestamps ?? false })) as unknown as Buffer;
       return demuxLines(Buffer.isBuffer(data) ? data : Buffer.from(String(data))).filter((l) => l.length > 0);

@@ -52,6 +52,8 @@ export interface Engine {
   remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   /** `since`: unix seconds (fractions allowed); `timestamps`: each line starts with its RFC 3339 time and a space. */
   logs(id: string, opts: LogOptions & { tail: number }): Promise<string[]>;
+  /** Removes an image; false when it is still used by a container or already gone. */
+  removeImage(ref: string): Promise<boolean>;
   followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: LogOptions & { tail?: number }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
   /** Healthy, or running when there is no healthcheck; E_UNHEALTHY (with logs) if it exits, turns unhealthy or times out. */

@@ -46,6 +46,18 @@ describe.skipIf(!existsSync(CREATE))("daily use of the built CLIs", () => {
     expect(readFileSync(join(dir, ".gitignore"), "utf8")).toMatch(/^\.create-stack\/$/m);
   }, 30_000);
 
+  it("dev remove service takes its host port out of .env", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "cs-daily-")), "rm-app");
+    expect(run(CREATE, [dir, "--yes", "--preset", "python-http", "--proxy", "nginx"]).status).toBe(0);
+    const added = run(DEV, ["add", "service", "billing", "--route", "/billing", "--no-start"], dir);
+    expect(added.status, added.stderr).toBe(0);
+    expect(readFileSync(join(dir, ".env"), "utf8")).toMatch(/^BILLING_PORT=\d+$/m);
+    const removed = run(DEV, ["remove", "service", "billing"], dir);
+    expect(removed.status, removed.stderr).toBe(0);
+    expect(removed.stdout).toContain("removed BILLING_PORT from .env");
+    expect(readFileSync(join(dir, ".env"), "utf8")).not.toMatch(/BILLING_PORT/);
+  }, 60_000);
+
   it("outside a project the hint names create-stack, not npx", () => {
     const res = run(DEV, ["status"], mkdtempSync(join(tmpdir(), "cs-daily-")));
     expect(res.status).toBe(2);
