@@ -7,11 +7,11 @@ import { runCli, runCommand } from "./run-command.js";
 const cli = yargs(hideBin(process.argv))
   .scriptName("create-stack")
   .command(
-    "$0 <dir>",
+    "$0 [dir]",
     "Scaffold a multi-service dev stack from presets",
     (y) =>
       y
-        .positional("dir", { type: "string", demandOption: true, describe: "Folder to create (or fill, with --force)" })
+        .positional("dir", { type: "string", describe: "Folder to create (or fill, with --force); asked on a terminal when missing" })
         .option("preset", {
           type: "string",
           coerce: list("--preset"),

@@ -47,7 +47,15 @@ export function buildStackConfig(choices: CreateChoices, presets: PresetRegistry
   let codePath: string | undefined;
   for (const template of list.filter((p) => presets.get(p)!.kind === "service")) {
     const preset = presets.get(template)!;
-    const name = uniqueName(preset.defaults!.name, services);
+    const name = preset.defaults!.name;
+    const taken = Object.entries(services).find(([n]) => n === name);
+    if (taken) {
+      throw new StackError({
+        code: "E_DUPLICATE_NAME",
+        message: `${taken[1].template} and ${template} both make a service named ${name}`,
+        hint: `choose one; add the other afterwards under its own name: dev add service NAME --template ${template}`,
+      });
+    }
     const svc: ServiceConfig = { template };
     if (preset.shares_code) svc.path = codePath ?? `services/${name}`;
     else {
@@ -70,11 +78,6 @@ export function buildStackConfig(choices: CreateChoices, presets: PresetRegistry
     health: { ...DEFAULT_HEALTH, ...(choices.healthInterval ? { interval: choices.healthInterval } : {}) },
     ignore: [],
   };
-}
-
-function uniqueName(base: string, taken: Record<string, unknown>): string {
-  if (!taken[base]) return base;
-  for (let i = 2; ; i++) if (!taken[`${base}-${i}`]) return `${base}-${i}`;
 }
 
 /** A project name from a folder name: "My App" -> "my-app". Explicit names are never rewritten. */

@@ -18,10 +18,10 @@ const READY_TIMEOUT_MS = 120_000;
  * it serves again. A rebuild (Dockerfile or dependency manifest changed) goes through compose:
  * build the image, recreate the container.
  */
-export async function restartService(ctx: DevContext, svc: ResolvedService, opts: { rebuild: boolean; env: ReadonlyMap<string, string> }): Promise<RestartOutcome> {
+export async function restartService(ctx: DevContext, svc: ResolvedService, opts: { rebuild: boolean; env: ReadonlyMap<string, string>; onLine?: (line: string) => void }): Promise<RestartOutcome> {
   const started = performance.now();
   if (opts.rebuild) {
-    await runCompose(ctx, ["build", svc.name], `building ${svc.name}`);
+    await runCompose(ctx, ["build", svc.name], `building ${svc.name}`, { code: "E_BUILD", onLine: opts.onLine });
     // -V: anonymous volumes (a node_modules kept from the image) come fresh from the new image.
     await runCompose(ctx, ["up", "-d", "--no-deps", "--renew-anon-volumes", svc.name], `recreating ${svc.name}`);
   }

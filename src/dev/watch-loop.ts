@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
-import { isStackError } from "../errors/stack-error.js";
+import { isStackError, StackError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
@@ -22,6 +22,15 @@ import { readStoppedServices } from "./stopped-services.js";
 import { contentHash } from "../fs/content-hash.js";
 import { readCreated } from "../fs/journal.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
+import { StackPresence } from "./stack-presence.js";
+import { restartCounter } from "./restart-counts.js";
+import { buildProgress } from "./build-progress.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
+
+export interface WatchOutcome {
+  /** The stack was stopped from elsewhere (dev down, dev stop of every service): nothing left to stop. */
+  stoppedElsewhere: boolean;
+}
 
 export interface WatchOptions {
   poll: boolean;
@@ -43,13 +52,48 @@ export function watchedServices(services: ResolvedService[]): WatchedService[] {
  * stack.yaml edit is applied when valid and reported (keeping the running state) when not.
  * Resolves when `signal` aborts.
  */
-export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<void> {
+export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<WatchOutcome> {
   const { log } = opts;
   const root = ctx.project.root;
   let services = ctx.project.services;
   let stack = stackServices(ctx.project);
   let watched = watchedServices(services);
   const stoppedOnPurpose = (name: string) => readStoppedServices(root).has(name);
+
+  const done = new AbortController();
+  opts.signal.addEventListener("abort", () => done.abort(), { once: true });
+  let inFlight = 0;
+  let stoppedElsewhere = false;
+  // Everything stopped on purpose through the tool (`dev down` in another terminal, `dev stop` of
+  // each service): this watcher has nothing left to look after. Anything else that stops the
+  // whole stack (docker stop, the engine going away) is brought back by the keeper instead.
+  const presence = new StackPresence({
+    countRunning: async () => {
+      const stopped = readStoppedServices(root);
+      if (!stack.filter((s) => s.profiles.length === 0).every((s) => stopped.has(s.name))) return 1;
+      return (await ctx.engine.listContainers(ctx.name)).length;
+    },
+    busy: () => inFlight > 0,
+    onGone: () => {
+      stoppedElsewhere = true;
+      log(`${ctx.name} was stopped from elsewhere (dev down or dev stop): this watcher stops too; dev up starts it again`);
+      done.abort();
+    },
+  });
+  const countRestart = restartCounter(root);
+  // Services sharing a folder (api and its worker) fail the same build: print it once.
+  const shownBuilds = new Map<string, { output: string; service: string }>();
+  const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
+    const key = svc.path ?? svc.name;
+    const output = err.details.join("\n");
+    const shown = shownBuilds.get(key);
+    if (shown && shown.output === output && shown.service !== svc.name) {
+      log(`${svc.name}: the same build failure as ${shown.service} (shared folder ${key}); save a fix to rebuild both`);
+      return;
+    }
+    shownBuilds.set(key, { output, service: svc.name });
+    log(reportError(new StackError({ code: err.code, message: err.message, details: err.details, exitCode: 1, hint: `save a fix (${key}/Dockerfile, its dependency files) and ${svc.name} is rebuilt; the running container is kept until then` })).text);
+  };
 
   const crashes: CrashMonitor = new CrashMonitor({
     engine: ctx.engine,
@@ -79,23 +123,34 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
     burstDebounceMs: 1000,
     run: async (name, change) => {
       const svc = stack.find((s) => s.name === name);
-      if (!svc) return true;
+      if (!svc || done.signal.aborted) return true;
       if (stoppedOnPurpose(name)) {
         if (change.files.length) log(`${name} was stopped on purpose: not restarted for this change`);
         return true;
       }
       crashes.expectRestart(name);
+      inFlight++;
       let ok = false;
+      const progress = change.rebuild ? buildProgress(log) : undefined;
       try {
-        const line = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root));
+        const line = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
         if (line && !change.quiet) log(line);
         ok = true;
+        countRestart(name);
+        if (change.rebuild && svc.app) {
+          shownBuilds.delete(svc.app.path ?? name);
+          // A new container: its hooks (migrations) run again.
+          await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err: unknown) => log(reportError(err).text));
+        }
       } catch (err) {
         // The engine went away meanwhile: its return brings the stack back as a whole.
         if (await engineAway(ctx)) return false;
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
+        else if (isStackError(err) && err.code === "E_BUILD" && svc.app) reportBuildFailure(svc.app, err);
         else log(reportError(err).text);
       } finally {
+        progress?.stop();
+        inFlight--;
         crashes.restartDone(name, ok);
       }
       return ok;
@@ -105,6 +160,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   // One apply at a time; saves that arrive meanwhile are coalesced into one more apply after it.
   let applying = false;
   let again = false;
+  let stackBroken = false;
   const onStackChange = async () => {
     if (applying) {
       again = true;
@@ -134,9 +190,12 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
           next = loadProject(ctx.project.root);
           sync = await syncProject(next);
         } catch (err) {
+          stackBroken = true;
           log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
           return;
         }
+        if (stackBroken) log("stack.yaml is valid again: applying it");
+        stackBroken = false;
         ctx.project = next;
         services = next.services;
         stack = stackServices(next);
@@ -181,10 +240,11 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   const events = ctx.engine.events(
     ctx.name,
     (e: EngineEvent) => {
+      presence.onEvent(e);
       keeper.onEvent(e);
       crashes.onEvent(e);
     },
-    opts.signal,
+    done.signal,
     () => {
       crashes.resume();
       void keeper.engineBack().catch((err: unknown) => log(reportError(err).text));
@@ -194,12 +254,14 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
       log("engine unreachable: waiting for it to come back");
     },
   );
-  await new Promise<void>((resolve) => opts.signal.addEventListener("abort", () => resolve(), { once: true }));
+  if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();
   crashes.close();
   keeper.close();
+  presence.close();
   await events.catch(() => undefined);
+  return { stoppedElsewhere };
 }
 
 const CAUSES: Record<RestartCause, string> = {
@@ -214,11 +276,11 @@ const CAUSES: Record<RestartCause, string> = {
  * A file change restarts the running container (Engine API, or a rebuild); a service that is
  * down, or whose container is gone, is brought back. Returns the line to print, if any.
  */
-async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>): Promise<string | undefined> {
+async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<string | undefined> {
   const files = `${change.files.length} file${change.files.length === 1 ? "" : "s"}`;
   if (svc.app && !change.cause) {
     try {
-      const out = await restartService(ctx, svc.app, { rebuild: change.rebuild, env });
+      const out = await restartService(ctx, svc.app, { rebuild: change.rebuild, env, onLine });
       return `${svc.name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s (${files})`;
     } catch (err) {
       if (!(isStackError(err) && err.code === "E_NO_CONTAINER")) throw err;

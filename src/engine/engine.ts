@@ -17,6 +17,8 @@ export interface ContainerInfo {
   image: string;
   ports: { containerPort: number; hostPort?: number; hostIp?: string; protocol: string }[];
   exitCode?: number;
+  /** Restarts by Docker's restart policy (from inspect only). */
+  restartCount?: number;
 }
 
 export interface EngineEvent {
@@ -33,6 +35,11 @@ export interface EngineEvent {
   time: number;
 }
 
+export interface LogOptions {
+  since?: number | string;
+  timestamps?: boolean;
+}
+
 export interface ExecResult {
   exitCode: number;
   output: string;
@@ -47,8 +54,11 @@ export interface Engine {
   stop(id: string, opts: { timeoutSeconds: number }): Promise<void>;
   start(id: string): Promise<void>;
   remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
-  logs(id: string, opts: { tail: number }): Promise<string[]>;
-  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number }): Promise<void>;
+  /** `since`: unix seconds (fractions allowed); `timestamps`: each line starts with its RFC 3339 time and a space. */
+  logs(id: string, opts: LogOptions & { tail: number }): Promise<string[]>;
+  /** Removes an image; false when it is still used by a container or already gone. */
+  removeImage(ref: string): Promise<boolean>;
+  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: LogOptions & { tail?: number }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
   /**
    * Container events of one project; reconnects when the stream drops, calling onDisconnect when

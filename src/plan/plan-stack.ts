@@ -26,6 +26,7 @@ export interface PlanInput {
   stackText?: string;
   /** Write the project README (on creation only: afterwards it is the user's). */
   readme?: boolean;
+  composeCommand?: string;
 }
 
 // .create-stack/ holds the write lock, journal and temp files (the temp copy of .env holds every
@@ -79,7 +80,7 @@ export function planStack(input: PlanInput): Plan {
   add(envFile(input));
   add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
   add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
-  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values), owner: "starter" });
+  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values, input.composeCommand), owner: "starter" });
 
   // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
   const generated = [...Object.values(LAYER_FILES), ...proxyGeneratedPaths()];

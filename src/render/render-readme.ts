@@ -9,7 +9,7 @@ import { proxyRenderer } from "./proxy-renderers.js";
 import { renderTemplate } from "./render-template.js";
 
 /** The generated project's README: URLs, commands, where to edit what. */
-export function renderReadme(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], env: Record<string, string>): string {
+export function renderReadme(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], env: Record<string, string>, composeCommand = "docker compose"): string {
   const kinds = new Set(stack.presets.map((p) => presets.get(p)?.kind));
   const proxy = proxyPresetOf(stack.presets, presets);
   const proxyPort = proxy ? env[proxy.proxy!.port_env] : undefined;
@@ -23,6 +23,7 @@ export function renderReadme(stack: StackConfig, presets: PresetRegistry, servic
     });
   return renderTemplate(join(TEMPLATES_DIR, "project/README.md.hbs"), {
     project: stack.name,
+    compose: composeCommand,
     proxyUrl: proxyPort ? `http://127.0.0.1:${proxyPort}` : "",
     proxyName: proxy ? proxy.name[0]!.toUpperCase() + proxy.name.slice(1) : "",
     dashboardUrl: dashboard && env[dashboard.port_env] ? `http://127.0.0.1:${env[dashboard.port_env]}${dashboard.path}` : "",

@@ -58,6 +58,8 @@ export interface ServiceConfig {
   command?: string[];
   /** How long a stop waits before killing (e.g. a worker finishing its task). */
   stop_grace_period?: string;
+  /** Hooks: shell commands run in the container after dev up, dev start or a rebuild starts it. */
+  after_start?: string[];
 }
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;

@@ -137,6 +137,16 @@ export class FakeEngine implements Engine {
     return this.get(id).logLines.slice(-opts.tail);
   }
 
+  /** Images the code removed; the fake holds no images, so each removal "succeeds" once. */
+  readonly removedImages: string[] = [];
+
+  async removeImage(ref: string): Promise<boolean> {
+    this.calls.push({ method: "removeImage", args: ref });
+    if (this.removedImages.includes(ref)) return false;
+    this.removedImages.push(ref);
+    return true;
+  }
+
   async followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal): Promise<void> {
     this.calls.push({ method: "followLogs", id });
     for (const l of this.get(id).logLines) onLine(l, "stdout");
