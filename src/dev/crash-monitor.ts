@@ -1,4 +1,5 @@
 import type { EngineEvent } from "../engine/engine.js";
+import { RELOAD_SIGNAL_NUMBER } from "../render/supervisor.js";
 import type { DevContext } from "./dev-context.js";
 import { markStarted, nextBackoff, type BackoffState } from "./restart/backoff.js";
 
@@ -27,7 +28,8 @@ export class CrashMonitor {
   ) {}
 
   onEvent(e: EngineEvent): void {
-    if (e.action === "kill" || e.action === "stop") this.killed.add(e.containerId);
+    // A reload signal is no stop: a later exit of that container is still a crash.
+    if ((e.action === "kill" && e.signal !== RELOAD_SIGNAL_NUMBER) || e.action === "stop") this.killed.add(e.containerId);
     if (e.action !== "die") return;
     const intended = this.killed.delete(e.containerId) || this.restarting.has(e.service);
     if (intended || !this.opts.watches(e.service)) return;

@@ -1,23 +1,34 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
+import { RELOAD_SIGNAL, RELOADED_LINE, SUPERVISOR_MARK, reloadModeOf, stopTimeoutOf } from "../render/supervisor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { waitForPort } from "./wait-port.js";
+
+/** process: the app restarted inside its container; container: an Engine API restart; rebuild: built and recreated. */
+export type RestartPath = "process" | "container" | "rebuild";
 
 export interface RestartOutcome {
   service: string;
   seconds: number;
-  rebuilt: boolean;
+  path: RestartPath;
+  /** Process reloads: the old process's exit code, as the supervisor reported it. */
+  exitCode?: number;
 }
 
 const READY_TIMEOUT_MS = 120_000;
 
 /**
- * Restarts one service through the Engine API (no compose process in the loop) and waits until
- * it serves again. A rebuild (Dockerfile or dependency manifest changed) goes through compose:
- * build the image, recreate the container.
+ * Restarts one service and waits until it serves again. A code change reloads the app's process
+ * in place when the container runs our supervisor (see render/supervisor.ts); otherwise the
+ * container restarts through the Engine API (no compose process in the loop). A rebuild
+ * (Dockerfile or dependency manifest changed) goes through compose: build, recreate.
  */
-export async function restartService(ctx: DevContext, svc: ResolvedService, opts: { rebuild: boolean; env: ReadonlyMap<string, string> }): Promise<RestartOutcome> {
+export async function restartService(
+  ctx: DevContext,
+  svc: ResolvedService,
+  opts: { rebuild: boolean; env: ReadonlyMap<string, string>; container?: boolean },
+): Promise<RestartOutcome> {
   const started = performance.now();
   if (opts.rebuild) {
     await runCompose(ctx, ["build", svc.name], `building ${svc.name}`);
@@ -27,18 +38,72 @@ export async function restartService(ctx: DevContext, svc: ResolvedService, opts
   if (containers.length === 0) {
     throw runtimeError("E_NO_CONTAINER", `${svc.name} has no container`, "start the stack with: dev up");
   }
+  let path: RestartPath = opts.rebuild ? "rebuild" : "container";
+  let exitCode: number | undefined;
   if (!opts.rebuild) {
-    await Promise.all(containers.map((c) => ctx.engine.restart(c.id, { timeoutSeconds: stopTimeoutOf(svc) })));
+    const tryProcess = !opts.container && reloadModeOf(svc) === "process";
+    const codes = await Promise.all(
+      containers.map(async (c) => {
+        const code = tryProcess ? await reloadProcess(ctx, c, stopTimeoutOf(svc)) : undefined;
+        if (code === undefined) await ctx.engine.restart(c.id, { timeoutSeconds: stopTimeoutOf(svc) });
+        return code;
+      }),
+    );
+    if (codes.every((c) => c !== undefined)) {
+      path = "process";
+      exitCode = codes.find((c) => c !== 0) ?? codes[0];
+    }
   }
-  await Promise.all(containers.map((c) => waitReady(ctx, svc, c, opts.env)));
-  return { service: svc.name, seconds: (performance.now() - started) / 1000, rebuilt: opts.rebuild };
+  await Promise.all(containers.map((c) => waitReady(ctx, svc, c, opts.env, path === "process")));
+  return { service: svc.name, seconds: (performance.now() - started) / 1000, path, exitCode };
+}
+
+/**
+ * Signals the supervisor and waits for its "reloaded" line; returns the old process's exit code,
+ * or undefined when a process reload cannot be done here (the container is not running, e.g.
+ * after a crash, or runs a command of someone else's) and the container must restart instead.
+ */
+async function reloadProcess(ctx: DevContext, c: ContainerInfo, graceSeconds: number): Promise<number | undefined> {
+  const info = await ctx.engine.inspect(c.id);
+  if (info.state !== "running" || !info.command?.some((a) => a.includes(SUPERVISOR_MARK))) return undefined;
+  const controller = new AbortController();
+  let attached!: () => void;
+  const ready = new Promise<void>((r) => (attached = r));
+  let code: number | undefined;
+  const follow = ctx.engine.followLogs(
+    c.id,
+    (line) => {
+      const m = RELOADED_LINE.exec(line);
+      if (m && code === undefined) {
+        code = Number(m[1]);
+        controller.abort();
+      }
+    },
+    controller.signal,
+    { tail: 0, onAttached: attached },
+  );
+  // Lines are only seen once the stream is attached: the signal goes after that.
+  await Promise.race([ready, follow]);
+  const timer = setTimeout(() => controller.abort(), (graceSeconds + 30) * 1000);
+  try {
+    await ctx.engine.kill(c.id, RELOAD_SIGNAL);
+    await follow;
+  } finally {
+    clearTimeout(timer);
+    controller.abort();
+  }
+  if (code !== undefined) return code;
+  // The stream ended without the line: the container stopped (or never answered). The engine's
+  // wait says why, with the last log lines.
+  await ctx.engine.waitHealthy(c.id, { timeoutMs: 1000 });
+  throw runtimeError("E_UNHEALTHY", `${c.service} did not report its reload within ${graceSeconds + 30} s`, "see its logs: dev logs " + c.service);
 }
 
 /**
  * Template services speak HTTP on a published port: the first answer there is the earliest
  * honest "ready". Anything else waits for Docker's own health (or just running, without one).
  */
-export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<void> {
+export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, env: ReadonlyMap<string, string>, inPlace = false): Promise<void> {
   const hostPort = Number(env.get(`${svc.envName}_PORT`));
   if (!(svc.preset && svc.port !== undefined && hostPort)) {
     await ctx.engine.waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS });
@@ -46,9 +111,11 @@ export async function waitReady(ctx: DevContext, svc: ResolvedService, c: Contai
   }
   // The port answering is success; the engine's wait only matters if it fails first (the
   // container exited or turned unhealthy), which ends the wait with its logs.
+  // After an in-place reload Docker's health is still the old process's, so only the container
+  // exiting (the new process crashed and the supervisor with it) tells a failure.
   const controller = new AbortController();
-  const failure = ctx.engine
-    .waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal })
+  const failure = (inPlace ? untilStopped(ctx, c.id, controller.signal) : Promise.resolve())
+    .then(() => ctx.engine.waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal }))
     .then(() => new Promise<never>(() => undefined));
   try {
     const ok = await Promise.race([waitForPort(hostPort, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal }), failure]);
@@ -59,17 +126,12 @@ export async function waitReady(ctx: DevContext, svc: ResolvedService, c: Contai
   }
 }
 
-/** The stop timeout the stack declares (a worker gets time to finish its task), else Docker's 10 s. */
-export function stopTimeoutOf(svc: ResolvedService): number {
-  const fromPreset = (svc.preset?.layers.base?.services?.["{{name}}"] as { stop_grace_period?: string } | undefined)?.stop_grace_period;
-  return durationSeconds(svc.stopGracePeriod ?? fromPreset) ?? 10;
+async function untilStopped(ctx: DevContext, id: string, signal: AbortSignal): Promise<void> {
+  while (!signal.aborted) {
+    const info = await ctx.engine.inspect(id).catch(() => undefined);
+    if (info && info.state !== "running") return;
+    await new Promise((r) => setTimeout(r, 50));
+  }
 }
 
-export function durationSeconds(text: string | undefined): number | undefined {
-  if (!text) return undefined;
-  let total = 0;
-  for (const [, n, unit] of text.matchAll(/([0-9.]+)(ms|s|m|h)/g)) {
-    total += Number(n) * ({ ms: 0.001, s: 1, m: 60, h: 3600 } as Record<string, number>)[unit!]!;
-  }
-  return Math.ceil(total);
-}
+export { stopTimeoutOf } from "../render/supervisor.js";

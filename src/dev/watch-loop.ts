@@ -13,8 +13,9 @@ import { mapChangesToServices, type WatchedService } from "./restart/map-changes
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { restartService } from "./restart-service.js";
+import { restartService, type RestartOutcome } from "./restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { reloadModeOf } from "../render/supervisor.js";
 
 export interface WatchOptions {
   poll: boolean;
@@ -32,7 +33,7 @@ export function watchedServices(services: ResolvedService[]): WatchedService[] {
       name: s.name,
       paths: s.watch,
       rebuildFiles: MANIFESTS.map((m) => `${s.path}/${m}`),
-      reload: s.reload,
+      reload: reloadModeOf(s) === "self",
     }));
 }
 
@@ -66,7 +67,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
       try {
         const out = await restartService(ctx, svc, { rebuild: change.rebuild, env: await readProjectEnv(ctx.project.root) });
         const what = change.files.length ? ` (${change.files.length} file${change.files.length === 1 ? "" : "s"})` : " (after a crash)";
-        log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
+        log(`${name} ${describePath(out)} in ${out.seconds.toFixed(2)} s${what}`);
         ok = true;
       } catch (err) {
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
@@ -122,6 +123,14 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   scheduler.close();
   crashes.close();
   await events.catch(() => undefined);
+}
+
+/** reloaded: the process, in place; restarted: the container; rebuilt: image and container. */
+function describePath(out: RestartOutcome): string {
+  if (out.path === "rebuild") return "rebuilt and restarted";
+  if (out.path === "container") return "restarted";
+  // 137: the old process outlived its stop grace period and was killed.
+  return out.exitCode === 137 ? "reloaded (the old process was killed after its grace period)" : "reloaded";
 }
 
 function isDirectory(path: string): boolean {

@@ -66,6 +66,9 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     async start(id) {
       await ignoreStatus(304, (async () => (await container(id)).start())());
     },
+    async kill(id, signal) {
+      await (await container(id)).kill({ signal });
+    },
     async remove(id, o = {}) {
       await ignoreStatus(404, (async () => (await container(id)).remove({ force: o.force ?? false, v: o.volumes ?? false }))());
     },
@@ -78,6 +81,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     async followLogs(id, onLine, signal, o = {}) {
       const stream = (await (await container(id)).logs({ stdout: true, stderr: true, follow: true, tail: o.tail ?? 0 })) as NodeJS.ReadableStream & { destroy(): void };
       const demux = new LogDemuxer(onLine);
+      o.onAttached?.();
       await new Promise<void>((resolve) => {
         const stop = () => {
           stream.destroy();
@@ -178,6 +182,7 @@ function toEvent(raw: { Action?: string; status?: string; id?: string; Actor?: {
     service: attrs[SERVICE] ?? "",
     health: verb === "health_status" ? (detail as HealthState) : undefined,
     exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : undefined,
+    signal: attrs.signal,
     time: (raw.time ?? 0) * 1000,
   };
 }
@@ -204,6 +209,7 @@ function fromInspect(info: Inspect): ContainerInfo {
     image: info.Config.Image,
     ports,
     exitCode: info.State.ExitCode,
+    command: [info.Path, ...(info.Args ?? [])],
   };
 }
 

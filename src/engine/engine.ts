@@ -17,6 +17,8 @@ export interface ContainerInfo {
   image: string;
   ports: { containerPort: number; hostPort?: number; hostIp?: string; protocol: string }[];
   exitCode?: number;
+  /** What the container runs (entrypoint and command); from inspect only. */
+  command?: string[];
 }
 
 export interface EngineEvent {
@@ -26,6 +28,8 @@ export interface EngineEvent {
   service: string;
   health?: HealthState;
   exitCode?: number;
+  /** kill events: the signal number sent, e.g. "15". */
+  signal?: string;
   time: number;
 }
 
@@ -42,9 +46,12 @@ export interface Engine {
   restart(id: string, opts: { timeoutSeconds: number }): Promise<void>;
   stop(id: string, opts: { timeoutSeconds: number }): Promise<void>;
   start(id: string): Promise<void>;
+  /** Sends a signal to the container's main process (e.g. "SIGHUP"); one API call. */
+  kill(id: string, signal: string): Promise<void>;
   remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   logs(id: string, opts: { tail: number }): Promise<string[]>;
-  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number }): Promise<void>;
+  /** Resolves when the stream ends or on abort; `onAttached` once new lines will be seen. */
+  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number; onAttached?: () => void }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
   /** Healthy, or running when there is no healthcheck; E_UNHEALTHY (with logs) if it exits, turns unhealthy or times out. */
   waitHealthy(id: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ContainerInfo>;

@@ -18,7 +18,8 @@ export interface ResolvedService {
   env: Record<string, string>;
   /** Everything whose change restarts this service: its path plus stack.yaml's extra watch paths. */
   watch: string[];
-  reload: boolean;
+  /** stack.yaml's `reload:` as written (see ReloadMode in render/supervisor). */
+  reload: boolean | "process" | "container";
   command?: string[];
   stopGracePeriod?: string;
   /** Upper snake case, for .env keys: api-gateway -> API_GATEWAY. */

@@ -4,6 +4,7 @@ import type { LayerFragment, LayerName, Preset } from "../presets/preset.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { layersOf } from "../plan/env-entries.js";
 import type { StackConfig } from "../stack/stack-config.js";
+import { knownCommand, reloadModeOf, stopTimeoutOf, supervisedCommand } from "./supervisor.js";
 import { traefikLabels } from "./traefik-labels.js";
 
 type ComposeService = Record<string, unknown>;
@@ -40,7 +41,9 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
       const devDef = (dev.services[svc.name] ??= {});
       devDef.ports = [`127.0.0.1:\${${svc.envName}_PORT:-${svc.port}}:${svc.port}`];
     }
-    if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command;
+    const command = knownCommand(svc);
+    if (reloadModeOf(svc) === "process" && command) (dev.services[svc.name] ??= {}).command = supervisedCommand(svc.name, stopTimeoutOf(svc), command);
+    else if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command;
   }
 
   const addonConnections: Record<string, string> = {};
