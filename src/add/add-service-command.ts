@@ -1,6 +1,6 @@
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
-import { waitForRoute } from "./wait-route.js";
+import { containerHealthy, routeServedBy, waitFor } from "../wait/index.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
 import { planAddService, type AddServiceOptions } from "./plan-add-service.js";
@@ -45,14 +45,14 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     const tStart = performance.now();
     await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
     const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
-    if (container) await ctx.engine.waitHealthy(container.id, { timeoutMs: 180_000 });
+    if (container) await waitFor(containerHealthy(ctx.engine, container.id), { timeoutMs: 180_000 });
     live.serviceStartSeconds = (performance.now() - tStart) / 1000;
     live.nginxReloaded = await reloadNginx(ctx);
     const proxyPort = (await readProjectEnv(next.root)).get("PROXY_PORT");
     if (args.route && proxyPort) {
       const url = `http://127.0.0.1:${proxyPort}${args.route}/`;
       live.url = url;
-      live.routeAnswered = await waitForRoute(url, args.name, { timeoutMs: 60_000, proxyNamesService: live.nginxReloaded === true });
+      live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService: live.nginxReloaded === true }), { timeoutMs: 60_000 }).catch(() => false);
       live.routeSeconds = (performance.now() - t0) / 1000;
       out(
         live.routeAnswered

@@ -3,6 +3,7 @@ import { connectDev, type DevContext } from "../dev/dev-context.js";
 import type { Project } from "../stack/load-project.js";
 import { NGINX_VERSION_PATH, nginxRoutesVersion } from "../render/nginx-config.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { condition, waitFor } from "../wait/index.js";
 
 /**
  * The stack's dev context if it is running now, else undefined: `dev add` and `dev remove` change
@@ -35,12 +36,11 @@ export async function reloadNginx(ctx: DevContext): Promise<boolean> {
   }
   const port = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
   const expected = nginxRoutesVersion(ctx.project.services);
-  const deadline = Date.now() + 15_000;
-  while (Date.now() < deadline) {
-    if ((await activeWorkers(ctx, nginx.id)) <= workersBefore && (!port || (await servedVersion(port)) === expected)) return true;
-    await new Promise((r) => setTimeout(r, 25));
-  }
-  throw runtimeError("E_NGINX_RELOAD", "nginx did not switch to the new configuration within 15 s", "see dev logs nginx");
+  const switched = condition("nginx serving the new routes", async () => (await activeWorkers(ctx, nginx.id)) <= workersBefore && (!port || (await servedVersion(port)) === expected));
+  await waitFor(switched, { timeoutMs: 15_000 }).catch(() => {
+    throw runtimeError("E_NGINX_RELOAD", "nginx did not switch to the new configuration within 15 s", "see dev logs nginx");
+  });
+  return true;
 }
 
 /** Workers that accept connections: titled "nginx: worker process", not "... is shutting down". */

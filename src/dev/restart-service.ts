@@ -3,7 +3,7 @@ import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { RELOAD_SIGNAL, RELOADED_LINE, SUPERVISOR_MARK, reloadModeOf, stopTimeoutOf } from "../render/supervisor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { waitForPort } from "./wait-port.js";
+import { containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
 
 /** process: the app restarted inside its container; container: an Engine API restart; rebuild: built and recreated. */
 export type RestartPath = "process" | "container" | "rebuild";
@@ -95,7 +95,7 @@ async function reloadProcess(ctx: DevContext, c: ContainerInfo, graceSeconds: nu
   if (code !== undefined) return code;
   // The stream ended without the line: the container stopped (or never answered). The engine's
   // wait says why, with the last log lines.
-  await ctx.engine.waitHealthy(c.id, { timeoutMs: 1000 });
+  await waitFor(containerHealthy(ctx.engine, c.id), { timeoutMs: 1000 });
   throw runtimeError("E_UNHEALTHY", `${c.service} did not report its reload within ${graceSeconds + 30} s`, "see its logs: dev logs " + c.service);
 }
 
@@ -105,33 +105,31 @@ async function reloadProcess(ctx: DevContext, c: ContainerInfo, graceSeconds: nu
  */
 export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, env: ReadonlyMap<string, string>, inPlace = false): Promise<void> {
   const hostPort = Number(env.get(`${svc.envName}_PORT`));
+  const healthy = containerHealthy(ctx.engine, c.id);
   if (!(svc.preset && svc.port !== undefined && hostPort)) {
-    await ctx.engine.waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS });
+    await waitFor(healthy, { timeoutMs: READY_TIMEOUT_MS });
     return;
   }
-  // The port answering is success; the engine's wait only matters if it fails first (the
-  // container exited or turned unhealthy), which ends the wait with its logs.
-  // After an in-place reload Docker's health is still the old process's, so only the container
-  // exiting (the new process crashed and the supervisor with it) tells a failure.
-  const controller = new AbortController();
-  const failure = (inPlace ? untilStopped(ctx, c.id, controller.signal) : Promise.resolve())
-    .then(() => ctx.engine.waitHealthy(c.id, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal }))
-    .then(() => new Promise<never>(() => undefined));
-  try {
-    const ok = await Promise.race([waitForPort(hostPort, { timeoutMs: READY_TIMEOUT_MS, signal: controller.signal }), failure]);
-    if (!ok) await failure;
-  } finally {
-    controller.abort();
-    failure.catch(() => undefined);
-  }
+  // The port answering is the earliest honest "ready"; the container exiting or turning
+  // unhealthy first ends the wait with its logs. After an in-place reload Docker's health is
+  // still the old process's, so there only the container stopping (the new process crashed,
+  // and the supervisor with it) is a failure.
+  await waitFor(firstOf(portAnswers(hostPort), inPlace ? failsWhenStopped(ctx, c.id) : healthy), { timeoutMs: READY_TIMEOUT_MS });
 }
 
-async function untilStopped(ctx: DevContext, id: string, signal: AbortSignal): Promise<void> {
-  while (!signal.aborted) {
-    const info = await ctx.engine.inspect(id).catch(() => undefined);
-    if (info && info.state !== "running") return;
-    await new Promise((r) => setTimeout(r, 50));
-  }
+/** Never ready by itself; the container stopping fails it with containerHealthy's error (its logs). */
+function failsWhenStopped(ctx: DevContext, id: string): Readiness {
+  const verdict = containerHealthy(ctx.engine, id);
+  return {
+    what: `container ${id.slice(0, 12)} running`,
+    intervalMs: 50,
+    async probe() {
+      const info = await ctx.engine.inspect(id);
+      if (info.state === "running") return { ready: false };
+      const r = await verdict.probe();
+      return r.ready ? { ready: false } : r;
+    },
+  };
 }
 
 export { stopTimeoutOf } from "../render/supervisor.js";

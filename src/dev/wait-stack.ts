@@ -1,3 +1,4 @@
+import { containerHealthy, waitFor } from "../wait/index.js";
 import type { DevContext } from "./dev-context.js";
 
 /**
@@ -10,9 +11,9 @@ export async function waitStackHealthy(ctx: DevContext, only: string[], log: (li
   const containers = (await ctx.engine.listContainers(ctx.name)).filter((c) => only.length === 0 || only.includes(c.service));
   await Promise.all(
     containers.map(async (c) => {
-      const ready = await ctx.engine.waitHealthy(c.id, { timeoutMs: 180_000 });
+      await waitFor(containerHealthy(ctx.engine, c.id), { timeoutMs: 180_000 });
       const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      log(`  ${c.service.padEnd(14)} ${ready.health === "healthy" ? "healthy" : "running"} (${secs} s)`);
+      log(`  ${c.service.padEnd(14)} ${c.health === "none" ? "running" : "healthy"} (${secs} s)`);
     }),
   );
 }

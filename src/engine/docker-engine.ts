@@ -1,5 +1,5 @@
 import type Docker from "dockerode";
-import { StackError, runtimeError } from "../errors/stack-error.js";
+import { StackError } from "../errors/stack-error.js";
 import { demuxLines, LogDemuxer } from "./demux.js";
 import { keepSubscribed } from "./reconnecting.js";
 import type { ContainerInfo, Engine, EngineEvent, HealthState } from "./engine.js";
@@ -110,26 +110,6 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
       demux.end();
       const info = await exec.inspect();
       return { exitCode: info.ExitCode ?? -1, output: lines.join("\n") };
-    },
-
-    async waitHealthy(id, o) {
-      const deadline = Date.now() + o.timeoutMs;
-      for (;;) {
-        const info = await inspect(id);
-        if (info.state === "running" && (info.health === "healthy" || info.health === "none")) return info;
-        const failed = info.state === "exited" || info.state === "dead" ? `exited with code ${info.exitCode}` : info.health === "unhealthy" ? "is unhealthy" : undefined;
-        if (failed || Date.now() > deadline || o.signal?.aborted) {
-          const why = failed ?? `was not healthy within ${Math.round(o.timeoutMs / 1000)} s (${info.state}, ${info.health})`;
-          const logs = await engine.logs(id, { tail: 15 }).catch(() => [] as string[]);
-          throw runtimeError("E_UNHEALTHY", `${info.service || info.name} ${why}`, "fix the cause shown above, then run dev up again", [
-            ...(info.healthLog.length ? ["last health checks:", ...info.healthLog.map((l) => `  ${l}`)] : []),
-            "last log lines:",
-            ...logs.map((l) => `  ${l}`),
-          ]);
-        }
-        // Short polls: the health status flips at a healthcheck interval, and every ms counts after a restart.
-        await new Promise((r) => setTimeout(r, 25));
-      }
     },
 
     async events(project, onEvent, signal, onReconnect) {

@@ -53,8 +53,6 @@ export interface Engine {
   /** Resolves when the stream ends or on abort; `onAttached` once new lines will be seen. */
   followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number; onAttached?: () => void }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
-  /** Healthy, or running when there is no healthcheck; E_UNHEALTHY (with logs) if it exits, turns unhealthy or times out. */
-  waitHealthy(id: string, opts: { timeoutMs: number; signal?: AbortSignal }): Promise<ContainerInfo>;
   /** Container events of one project; reconnects when the stream drops and calls onReconnect. Resolves on abort. */
   events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void): Promise<void>;
 }

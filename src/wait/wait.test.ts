@@ -1,0 +1,110 @@
+import { createServer, type Server } from "node:net";
+import { afterEach, describe, expect, it } from "vitest";
+import { FakeEngine } from "../../test/support/fake-engine.js";
+import { isStackError } from "../errors/stack-error.js";
+import { allOf, condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "./index.js";
+
+/** A condition that becomes ready on its n-th look. */
+function readyAfter(n: number, what = `ready after ${n}`): Readiness & { looks: number } {
+  const r = { what, intervalMs: 1, looks: 0, probe: async () => ({ ready: ++r.looks >= n }) };
+  return r;
+}
+
+describe("waitFor", () => {
+  it("looks until the condition holds, and no further", async () => {
+    const r = readyAfter(3);
+    expect(await waitFor(r, { timeoutMs: 1000 })).toBe(true);
+    expect(r.looks).toBe(3);
+  });
+
+  it("times out naming what it waited for", async () => {
+    const never = condition("the moon", async () => false, 5);
+    const started = Date.now();
+    const err = await waitFor(never, { timeoutMs: 60 }).catch((e: unknown) => e);
+    expect(isStackError(err) && err.code).toBe("E_WAIT_TIMEOUT");
+    expect(String((err as Error).message)).toContain("the moon");
+    expect(Date.now() - started).toBeGreaterThanOrEqual(55);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+
+  it("an abort ends the wait at once with false", async () => {
+    const controller = new AbortController();
+    const never = condition("never", async () => false, 10_000);
+    const waiting = waitFor(never, { timeoutMs: 60_000, signal: controller.signal });
+    setTimeout(() => controller.abort(), 20);
+    const started = Date.now();
+    expect(await waiting).toBe(false);
+    expect(Date.now() - started).toBeLessThan(1000);
+  });
+});
+
+describe("combinators", () => {
+  it("allOf waits for every part and stops looking at the parts already ready", async () => {
+    const a = readyAfter(1, "a");
+    const b = readyAfter(4, "b");
+    expect(await waitFor(allOf(a, b), { timeoutMs: 1000 })).toBe(true);
+    expect(a.looks).toBe(1);
+    expect(b.looks).toBe(4);
+  });
+
+  it("allOf's timeout names the part that was not ready", async () => {
+    const err = await waitFor(allOf(readyAfter(1, "db"), condition("api", async () => false, 5)), { timeoutMs: 50 }).catch((e: Error) => e);
+    expect(err.message).toContain("api");
+  });
+
+  it("firstOf is ready with its first ready part; a failure of any part ends it", async () => {
+    expect(await waitFor(firstOf(condition("never", async () => false, 5), readyAfter(2)), { timeoutMs: 1000 })).toBe(true);
+    const engine = new FakeEngine();
+    const c = engine.add({ project: "p", service: "api", state: "exited", exitCode: 3, logLines: ["Traceback", "SyntaxError"] });
+    const err = await waitFor(firstOf(condition("never", async () => false, 5), containerHealthy(engine, c.id)), { timeoutMs: 5000 }).catch((e: unknown) => e);
+    expect(isStackError(err) && err.code).toBe("E_UNHEALTHY");
+  });
+});
+
+describe("containerHealthy", () => {
+  it("is ready when running and healthy, or running without a healthcheck", async () => {
+    const engine = new FakeEngine();
+    const plain = engine.add({ project: "p", service: "a" });
+    const checked = engine.add({ project: "p", service: "b", health: "starting" });
+    expect(await waitFor(containerHealthy(engine, plain.id), { timeoutMs: 100 })).toBe(true);
+    setTimeout(() => engine.set(checked.id, { health: "healthy" }), 40);
+    expect(await waitFor(containerHealthy(engine, checked.id), { timeoutMs: 2000 })).toBe(true);
+  });
+
+  it("an exit fails at once with the exit code, health checks and last log lines", async () => {
+    const engine = new FakeEngine();
+    const c = engine.add({ project: "p", service: "api", state: "exited", exitCode: 1, healthLog: ["curl: (7) refused"], logLines: ["boom"] });
+    const started = Date.now();
+    const err = await waitFor(containerHealthy(engine, c.id), { timeoutMs: 60_000 }).catch((e: unknown) => e);
+    expect(Date.now() - started).toBeLessThan(1000);
+    expect(isStackError(err)).toBe(true);
+    if (!isStackError(err)) return;
+    expect(err.message).toBe("api exited with code 1");
+    expect(err.details).toEqual(["last health checks:", "  curl: (7) refused", "last log lines:", "  boom"]);
+  });
+
+  it("unhealthy is final too; a timeout says the state it was left in", async () => {
+    const engine = new FakeEngine();
+    const sick = engine.add({ project: "p", service: "db", health: "unhealthy" });
+    await expect(waitFor(containerHealthy(engine, sick.id), { timeoutMs: 1000 })).rejects.toThrow("db is unhealthy");
+    const slow = engine.add({ project: "p", service: "slow", health: "starting" });
+    await expect(waitFor(containerHealthy(engine, slow.id), { timeoutMs: 60 })).rejects.toThrow(/slow was not healthy within 0 s \(running, starting\)/);
+  });
+});
+
+describe("portAnswers", () => {
+  let server: Server | undefined;
+  afterEach(() => server?.close());
+
+  it("a TCP accept alone is not an answer; a reply is, HTTP or not", async () => {
+    // Accepts and hangs up at once, like Docker's port proxy with nothing listening behind it.
+    server = createServer((s) => s.destroy()).listen(0, "127.0.0.1");
+    await new Promise((r) => server!.once("listening", r));
+    const port = (server.address() as { port: number }).port;
+    await expect(waitFor(portAnswers(port), { timeoutMs: 150 })).rejects.toThrow("answering");
+    server.close();
+    server = createServer((s) => s.end("SSH-2.0-hello\r\n")).listen(port, "127.0.0.1");
+    await new Promise((r) => server!.once("listening", r));
+    expect(await waitFor(portAnswers(port), { timeoutMs: 2000 })).toBe(true);
+  });
+});
