@@ -21,7 +21,8 @@ export function composeCmd() {
 export function scaffold(name, args) {
   const parent = mkdtempSync(join(tmpdir(), "create-stack-bench-"));
   const root = join(parent, name);
-  execFileSync("node", [CREATE_STACK, root, "--yes", "--name", name, "--health-interval", "1s", ...IMAGE_ARGS, ...args], { stdio: "pipe" });
+  const interval = args.includes("--health-interval") ? [] : ["--health-interval", "1s"];
+  execFileSync("node", [CREATE_STACK, root, "--yes", "--name", name, ...interval, ...IMAGE_ARGS, ...args], { stdio: "pipe" });
   return { root, parent, env: (key) => new RegExp(`^${key}=(.*)$`, "m").exec(readFileSync(join(root, ".env"), "utf8"))?.[1] };
 }
 
@@ -48,18 +49,20 @@ export function percentile(values, p) {
 export const sleep = (ms) => new Promise((r) => setTimeout(r, ms));
 
 /**
- * Polls a URL until its body contains `marker`. Each request gives up after 100 ms, like a user
- * who reloads: a connection attempted while a container's network is being re-created loses its
- * SYN, which Linux retransmits only after 1 s, and one such request must not stall the measurement.
+ * Polls a URL until its body contains `marker`. By default each request gives up after 100 ms
+ * and the next follows 5 ms later: a connection attempted while a container's network is being
+ * re-created loses its SYN, which Linux retransmits only after 1 s, and one such request must not
+ * stall the measurement. `{ requestTimeoutMs: 5000, retryMs: 20 }` is a user instead: one
+ * request right after the save, sent again on an error or the old page, never cut short.
  */
-export async function waitForBody(url, marker, timeoutMs = 60_000) {
+export async function waitForBody(url, marker, timeoutMs = 60_000, { requestTimeoutMs = 100, retryMs = 5 } = {}) {
   const deadline = Date.now() + timeoutMs;
   while (Date.now() < deadline) {
     try {
-      const res = await fetch(url, { signal: AbortSignal.timeout(100) });
+      const res = await fetch(url, { signal: AbortSignal.timeout(requestTimeoutMs) });
       if ((await res.text()).includes(marker)) return;
     } catch {}
-    await sleep(5);
+    await sleep(retryMs);
   }
   throw new Error(`${url} never answered with ${marker}`);
 }

@@ -4,7 +4,7 @@ import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "./check-ports.js";
 import { openDev, runCompose, type DevContext } from "./dev-context.js";
 import { formatTable, serviceRows } from "./service-table.js";
-import { waitStackHealthy } from "./wait-stack.js";
+import { startStack } from "./start-stack.js";
 import { watchLoop } from "./watch-loop.js";
 import { readProjectEnv } from "../fs/read-env.js";
 
@@ -34,8 +34,7 @@ export async function up(args: UpArgs): Promise<void> {
 
   const t0 = performance.now();
   log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
-  await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
-  await waitStackHealthy(ctx, args.services, log);
+  await startStack(ctx, args.services, await readProjectEnv(ctx.project.root), log);
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));
   if (!args.watch) return;

@@ -190,6 +190,7 @@ function fromInspect(info: Inspect): ContainerInfo {
     ports,
     exitCode: info.State.ExitCode,
     command: [info.Path, ...(info.Args ?? [])],
+    healthcheck: info.Config.Healthcheck?.Test,
   };
 }
 

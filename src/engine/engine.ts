@@ -19,6 +19,8 @@ export interface ContainerInfo {
   exitCode?: number;
   /** What the container runs (entrypoint and command); from inspect only. */
   command?: string[];
+  /** Its healthcheck test as the engine has it (["CMD", ...] or ["CMD-SHELL", "..."]); from inspect only. */
+  healthcheck?: string[];
 }
 
 export interface EngineEvent {

@@ -34,7 +34,7 @@ function supervise(app: string, grace = 2) {
 
 const APP = `trap 'echo "stopping $$"; exit 3' TERM; echo "started $$"; while :; do sleep 0.05; done`;
 
-describe("supervisor script", () => {
+describe("supervisor script", { timeout: 20_000 }, () => {
   it("SIGHUP restarts the app in place and reports the old exit code", async () => {
     const s = supervise(APP);
     await s.until(/^started /);
@@ -57,17 +57,21 @@ describe("supervisor script", () => {
     await s.until(RELOADED_LINE);
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     expect(s.lines.find((l) => RELOADED_LINE.test(l))).toMatch(/exited with 137/);
-    s.kill("SIGKILL");
+    // A stop gets the same treatment: TERM, the grace period, KILL; nothing is left running.
+    s.kill("SIGTERM");
+    expect(await s.exited).toBe(137);
   });
 
-  it("stops the app's whole process group, children included", async () => {
-    const s = supervise(`sleep 30 & echo "child $!"; echo "started $$"; wait`);
+  it("the main process gets the TERM (a warm shutdown); what it leaves in its group is killed", async () => {
+    // The child ignores TERM, as a pool process might; only the group KILL ends it.
+    const s = supervise(`sh -c "trap '' TERM; sleep 30" & echo "child $!"; echo "started $$"; wait`);
     await s.until(/^child /);
     const child = Number(s.lines.find((l) => l.startsWith("child "))!.split(" ")[1]);
     s.kill("SIGHUP");
     await s.until(RELOADED_LINE);
-    // Gone, or a zombie waiting for whoever adopted it.
+    // Gone, or a zombie waiting for whoever adopted it (the KILL may take a moment to land).
     const state = () => (existsSync(`/proc/${child}/stat`) ? readFileSync(`/proc/${child}/stat`, "utf8").split(") ")[1]![0] : "gone");
+    for (let i = 0; i < 50 && !["gone", "Z"].includes(state()!); i++) await new Promise((r) => setTimeout(r, 20));
     expect(["gone", "Z"]).toContain(state());
     s.kill("SIGTERM");
     await s.exited;
@@ -76,6 +80,17 @@ describe("supervisor script", () => {
   it("an app that exits by itself ends the supervisor with its code (the container dies, as without it)", async () => {
     const s = supervise(`echo "started $$"; sleep 0.2; exit 5`);
     expect(await s.exited).toBe(5);
+  });
+
+  it("the TERM reaches the main process only: its children finish their work first", async () => {
+    const s = supervise(`trap 'echo "draining"; wait; echo "drained"; exit 0' TERM; (trap '' TERM; sleep 0.5; echo "task done") & echo "started $$"; wait`);
+    await s.until(/^started /);
+    s.kill("SIGHUP");
+    await s.until(RELOADED_LINE);
+    const order = s.lines.filter((l) => /task done|drained|reloaded/.test(l));
+    expect(order).toEqual(["task done", "drained", "create-stack: api reloaded (previous process exited with 0)"]);
+    s.kill("SIGTERM");
+    await s.exited;
   });
 });
 

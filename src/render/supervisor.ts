@@ -22,21 +22,26 @@ export const SUPERVISOR_MARK = "# create-stack supervisor";
 export const RELOADED_LINE = /^create-stack: \S+ reloaded \(previous process exited with (\d+)\)$/;
 
 // Runs "$@" as its own process group (setsid where present: util-linux and busybox have it; dash's
-// job control needs a terminal), stdin kept. SIGHUP: TERM the group, KILL it after the grace
-// period, start it again and say so with the old exit code. SIGTERM/SIGINT (docker stop, Ctrl-C):
+// job control needs a terminal), stdin kept. SIGHUP: TERM the app's main process, as `docker
+// stop` would (a TERM to the whole group would reach Celery's pool children too and cut the
+// running task short instead of a warm shutdown), KILL the group after the grace period, and once
+// the main process is gone KILL whatever it left behind in its group; then start it again and
+// say so with the old exit code. SIGTERM/SIGINT (docker stop, Ctrl-C):
 // the same stop, then exit with the app's code. The app exiting by itself ends the supervisor
 // with its code, so the container dies exactly as it would without us and crash handling stays.
-// A HUP that arrives while stopping is absorbed: the process started next has the new code.
+// A HUP that arrives while stopping is absorbed: the process started next has the new code. A
+// signal handled just before `wait` (the app had only just started) is seen by the check before it.
 const SCRIPT = `${SUPERVISOR_MARK} (dev layer only). Arguments: NAME GRACE_SECONDS COMMAND...
 # Runs COMMAND as its own process group; SIGHUP restarts it in place, SIGTERM stops it.
 name=$0 grace=$1; shift
 exec 3<&0
 start() { if command -v setsid >/dev/null 2>&1; then setsid "$@" <&3 & else "$@" <&3 & fi; pid=$!; }
 stop() {
-  kill -TERM -$pid 2>/dev/null || kill -TERM $pid 2>/dev/null
+  kill -TERM $pid 2>/dev/null
   ( trap 'kill $s; exit 0' TERM; sleep "$grace" & s=$!; wait $s; kill -KILL -$pid || kill -KILL $pid ) 2>/dev/null & timer=$!
   while kill -0 $pid 2>/dev/null; do wait $pid; code=$?; done
   kill $timer 2>/dev/null
+  kill -KILL -$pid 2>/dev/null
 }
 sig=
 trap 'sig=HUP' HUP
@@ -44,9 +49,9 @@ trap 'sig=TERM' TERM
 trap 'sig=INT' INT
 start "$@"
 while :; do
-  wait $pid; code=$?
+  [ -n "$sig" ] || { wait $pid; code=$?; }
   case $sig in
-    HUP) stop; sig=; echo "create-stack: $name reloaded (previous process exited with $code)"; start "$@" ;;
+    HUP) stop; [ "$sig" = HUP ] && sig=; echo "create-stack: $name reloaded (previous process exited with $code)"; start "$@" ;;
     TERM|INT) stop; exit $code ;;
     *) kill -0 $pid 2>/dev/null || exit $code ;;
   esac

@@ -1,0 +1,102 @@
+import type { ContainerInfo } from "../engine/engine.js";
+import { buildLayers } from "../render/compose-layers.js";
+import { condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
+import { runCompose, type DevContext } from "./dev-context.js";
+
+const READY_TIMEOUT_MS = 180_000;
+/** Active probes: a healthcheck passes long before Docker's next interval says so. */
+const PROBE_INTERVAL_MS = 100;
+
+type Dependencies = Map<string, { service: string; healthy: boolean }[]>;
+
+/**
+ * Cold start without compose's waits. Compose creates what is missing (builds, network, volumes,
+ * containers) without starting anything; then each container starts through the Engine API as
+ * soon as what it depends on is really ready, independent services in parallel. "Ready" is
+ * probed every 100 ms: the service's published port answering, or its own healthcheck command
+ * run through the Engine API; Docker's health status would flip only at the next healthcheck
+ * interval. Prints each service as it gets there.
+ */
+export async function startStack(ctx: DevContext, only: string[], env: ReadonlyMap<string, string>, log: (line: string) => void): Promise<void> {
+  const t0 = performance.now();
+  await runCompose(ctx, ["up", "--no-start", "--build", "--remove-orphans", ...only], "creating the stack");
+  const deps = dependenciesOf(ctx);
+  const all = await ctx.engine.listContainers(ctx.name, { all: true });
+  const byService = new Map<string, ContainerInfo[]>();
+  for (const c of all) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
+  const wanted = only.length ? withDependencies(only, deps) : new Set(byService.keys());
+
+  const started = new Map<string, Promise<void>>();
+  const ready = new Map<string, Promise<void>>();
+  const start = (service: string): Promise<void> => {
+    let p = started.get(service);
+    if (!p) {
+      p = (async () => {
+        // Only what our layers declare is waited on; a service of the user's own compose file
+        // without containers here (or none at all) has nothing to wait for.
+        await Promise.all((deps.get(service) ?? []).filter((d) => byService.has(d.service)).map((d) => (d.healthy ? readyOf(d.service) : start(d.service))));
+        await Promise.all((byService.get(service) ?? []).map((c) => ctx.engine.start(c.id)));
+      })();
+      started.set(service, p);
+    }
+    return p;
+  };
+  const readyOf = (service: string): Promise<void> => {
+    let p = ready.get(service);
+    if (!p) {
+      p = (async () => {
+        await start(service);
+        const verdicts = await Promise.all((byService.get(service) ?? []).map(async (c) => {
+          const probe = await readinessOf(ctx, c, env);
+          await waitFor(probe.readiness, { timeoutMs: READY_TIMEOUT_MS });
+          return probe.checked;
+        }));
+        const secs = ((performance.now() - t0) / 1000).toFixed(1);
+        log(`  ${service.padEnd(14)} ${verdicts.some(Boolean) ? "healthy" : "running"} (${secs} s)`);
+      })();
+      ready.set(service, p);
+    }
+    return p;
+  };
+  await Promise.all([...wanted].filter((s) => byService.has(s)).map(readyOf));
+}
+
+/** depends_on of every service in our generated layers: healthy (service_healthy) or just started. */
+function dependenciesOf(ctx: DevContext): Dependencies {
+  const { config } = ctx.project.parsed;
+  const base = buildLayers(config, ctx.project.presets, ctx.project.services).get("base")!;
+  const out: Dependencies = new Map();
+  for (const [name, def] of Object.entries(base.services)) {
+    const dependsOn = (def.depends_on ?? {}) as Record<string, { condition?: string }>;
+    out.set(name, Object.entries(dependsOn).map(([service, d]) => ({ service, healthy: d.condition === "service_healthy" })));
+  }
+  return out;
+}
+
+function withDependencies(services: string[], deps: Dependencies): Set<string> {
+  const out = new Set<string>();
+  const visit = (s: string) => {
+    if (out.has(s)) return;
+    out.add(s);
+    for (const d of deps.get(s) ?? []) visit(d.service);
+  };
+  services.forEach(visit);
+  return out;
+}
+
+/**
+ * How to tell a started container is ready, fastest first: a template app answering on its
+ * published port; else its healthcheck command run in it; else Docker's word (running). The
+ * container exiting or turning unhealthy ends the wait at once, with its logs.
+ */
+async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean }> {
+  const healthy = containerHealthy(ctx.engine, c.id);
+  const svc = ctx.project.services.find((s) => s.name === c.service);
+  const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
+  const test = (await ctx.engine.inspect(c.id)).healthcheck;
+  const command = test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1] ?? "true"] : undefined;
+  if (svc?.preset && svc.port !== undefined && hostPort) return { readiness: firstOf(portAnswers(hostPort), healthy), checked: command !== undefined };
+  if (!command) return { readiness: healthy, checked: false };
+  const passes = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, PROBE_INTERVAL_MS);
+  return { readiness: firstOf(passes, healthy), checked: true };
+}
