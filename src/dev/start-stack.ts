@@ -7,7 +7,7 @@ const READY_TIMEOUT_MS = 180_000;
 /** Active probes: a healthcheck passes long before Docker's next interval says so. */
 const PROBE_INTERVAL_MS = 100;
 
-type Dependencies = Map<string, { service: string; healthy: boolean }[]>;
+export type Dependencies = Map<string, { service: string; healthy: boolean }[]>;
 
 /**
  * Cold start without compose's waits. Compose creates what is missing (builds, network, volumes,
@@ -26,16 +26,47 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
   for (const c of all) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
   const wanted = only.length ? withDependencies(only, deps) : new Set(byService.keys());
 
+  await startInOrder({
+    containers: byService,
+    deps,
+    wanted,
+    start: (c) => ctx.engine.start(c.id),
+    waitReady: async (c) => {
+      const probe = await readinessOf(ctx, c, env);
+      await waitFor(probe.readiness, { timeoutMs: READY_TIMEOUT_MS });
+      return probe.checked;
+    },
+    onReady: (service, checked) => log(`  ${service.padEnd(14)} ${checked ? "healthy" : "running"} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
+  });
+}
+
+export interface StartPlan {
+  containers: ReadonlyMap<string, ContainerInfo[]>;
+  deps: Dependencies;
+  wanted: Iterable<string>;
+  start(c: ContainerInfo): Promise<void>;
+  /** Resolves once ready (true: by a health check, false: just running); rejects on failure. */
+  waitReady(c: ContainerInfo): Promise<boolean>;
+  onReady(service: string, checked: boolean): void;
+}
+
+/**
+ * Starts each wanted service once its dependencies are started (service_started) or ready
+ * (service_healthy), everything else in parallel; resolves when all are ready. The first failure
+ * rejects. Only dependencies with containers are waited on: a service of the user's own
+ * compose file (or one not created) has nothing to wait for.
+ */
+export async function startInOrder(plan: StartPlan): Promise<void> {
   const started = new Map<string, Promise<void>>();
   const ready = new Map<string, Promise<void>>();
+  const containersOf = (service: string) => plan.containers.get(service) ?? [];
   const start = (service: string): Promise<void> => {
     let p = started.get(service);
     if (!p) {
       p = (async () => {
-        // Only what our layers declare is waited on; a service of the user's own compose file
-        // without containers here (or none at all) has nothing to wait for.
-        await Promise.all((deps.get(service) ?? []).filter((d) => byService.has(d.service)).map((d) => (d.healthy ? readyOf(d.service) : start(d.service))));
-        await Promise.all((byService.get(service) ?? []).map((c) => ctx.engine.start(c.id)));
+        const deps = (plan.deps.get(service) ?? []).filter((d) => plan.containers.has(d.service));
+        await Promise.all(deps.map((d) => (d.healthy ? readyOf(d.service) : start(d.service))));
+        await Promise.all(containersOf(service).map((c) => plan.start(c)));
       })();
       started.set(service, p);
     }
@@ -46,19 +77,14 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
     if (!p) {
       p = (async () => {
         await start(service);
-        const verdicts = await Promise.all((byService.get(service) ?? []).map(async (c) => {
-          const probe = await readinessOf(ctx, c, env);
-          await waitFor(probe.readiness, { timeoutMs: READY_TIMEOUT_MS });
-          return probe.checked;
-        }));
-        const secs = ((performance.now() - t0) / 1000).toFixed(1);
-        log(`  ${service.padEnd(14)} ${verdicts.some(Boolean) ? "healthy" : "running"} (${secs} s)`);
+        const checked = await Promise.all(containersOf(service).map((c) => plan.waitReady(c)));
+        plan.onReady(service, checked.some(Boolean));
       })();
       ready.set(service, p);
     }
     return p;
   };
-  await Promise.all([...wanted].filter((s) => byService.has(s)).map(readyOf));
+  await Promise.all([...plan.wanted].filter((s) => plan.containers.has(s)).map(readyOf));
 }
 
 /** depends_on of every service in our generated layers: healthy (service_healthy) or just started. */
