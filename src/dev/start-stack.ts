@@ -1,4 +1,5 @@
 import type { ContainerInfo } from "../engine/engine.js";
+import { runtimeError } from "../errors/stack-error.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
 import { runCompose, type DevContext } from "./dev-context.js";
@@ -30,7 +31,15 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
     containers: byService,
     deps,
     wanted,
-    start: (c) => ctx.engine.start(c.id),
+    start: async (c) => {
+      try {
+        await ctx.engine.start(c.id);
+      } catch (err) {
+        // The engine's own words (e.g. a host port another program took meanwhile), as one line.
+        const why = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
+        throw runtimeError("E_START_FAILED", `${c.service} could not start: ${why}`, "fix the cause, then run dev up again (host ports taken before it starts are moved to free ones)");
+      }
+    },
     waitReady: async (c) => {
       const probe = await readinessOf(ctx, c, env);
       await waitFor(probe.readiness, { timeoutMs: READY_TIMEOUT_MS });
