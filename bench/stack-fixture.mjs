@@ -1,7 +1,7 @@
 // Shared by benchmarks that need a running stack: scaffold with the built CLI, start it with the
 // compose CLI, tear it down. Test images stand in for registry images (see test/images/).
 import { execFileSync, spawnSync } from "node:child_process";
-import { mkdtempSync, readFileSync, rmSync } from "node:fs";
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -23,7 +23,31 @@ export function scaffold(name, args) {
   const root = join(parent, name);
   const interval = args.includes("--health-interval") ? [] : ["--health-interval", "1s"];
   execFileSync("node", [CREATE_STACK, root, "--yes", "--name", name, ...interval, ...IMAGE_ARGS, ...args], { stdio: "pipe" });
+  moveHostPorts(root);
   return { root, parent, env: (key) => new RegExp(`^${key}=(.*)$`, "m").exec(readFileSync(join(root, ".env"), "utf8"))?.[1] };
+}
+
+/**
+ * Random high host ports instead of the presets' defaults (8000, 5432, ...): on an engine shared
+ * with other stacks, a default port freed for a moment by a container restart can be taken by
+ * someone else's container, which fails the restart being measured.
+ */
+function moveHostPorts(root) {
+  const file = join(root, ".env");
+  const used = new Set();
+  const pick = () => {
+    let port;
+    do port = 20000 + Math.floor(Math.random() * 30000);
+    while (used.has(port) || !isFree(port));
+    used.add(port);
+    return port;
+  };
+  writeFileSync(file, readFileSync(file, "utf8").replace(/^([A-Z0-9_]+_PORT)=\d+$/gm, (_, key) => `${key}=${pick()}`));
+}
+
+function isFree(port) {
+  const res = spawnSync(process.execPath, ["-e", `require("net").createServer().once("error",()=>process.exit(1)).listen(${port},"127.0.0.1",()=>process.exit(0))`]);
+  return res.status === 0;
 }
 
 export function compose(root, args) {

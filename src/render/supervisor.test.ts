@@ -58,6 +58,7 @@ describe("supervisor script", { timeout: 20_000 }, () => {
     expect(Date.now() - t0).toBeGreaterThanOrEqual(900);
     expect(s.lines.find((l) => RELOADED_LINE.test(l))).toMatch(/exited with 137/);
     // A stop gets the same treatment: TERM, the grace period, KILL; nothing is left running.
+    await s.until(/^started /, 2);
     s.kill("SIGTERM");
     expect(await s.exited).toBe(137);
   });
