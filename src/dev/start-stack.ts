@@ -11,16 +11,14 @@ const PROBE_INTERVAL_MS = 100;
 export type Dependencies = Map<string, { service: string; healthy: boolean }[]>;
 
 /**
- * Cold start without compose's waits. Compose creates what is missing (builds, network, volumes,
- * containers) without starting anything; then each container starts through the Engine API as
- * soon as what it depends on is really ready, independent services in parallel. "Ready" is
+ * Cold start without compose's waits. Once createStack has made what is missing, each container
+ * starts through the Engine API as soon as what it depends on is really ready, independent services in parallel. "Ready" is
  * probed every 100 ms: the service's published port answering, or its own healthcheck command
  * run through the Engine API; Docker's health status would flip only at the next healthcheck
  * interval. Prints each service as it gets there.
  */
 export async function startStack(ctx: DevContext, only: string[], env: ReadonlyMap<string, string>, log: (line: string) => void): Promise<void> {
   const t0 = performance.now();
-  await runCompose(ctx, ["up", "--no-start", "--build", "--remove-orphans", ...only], "creating the stack");
   const deps = dependenciesOf(ctx);
   const all = await ctx.engine.listContainers(ctx.name, { all: true });
   const byService = new Map<string, ContainerInfo[]>();
@@ -94,6 +92,11 @@ export async function startInOrder(plan: StartPlan): Promise<void> {
     return p;
   };
   await Promise.all([...plan.wanted].filter((s) => plan.containers.has(s)).map(readyOf));
+}
+
+/** Compose builds and creates what is missing (network, volumes, containers) and starts nothing. */
+export async function createStack(ctx: DevContext, only: string[]): Promise<void> {
+  await runCompose(ctx, ["up", "--no-start", "--build", "--remove-orphans", ...only], "creating the stack");
 }
 
 /** depends_on of every service in our generated layers: healthy (service_healthy) or just started. */

@@ -5,7 +5,7 @@ import type { ResolvedService } from "../plan/resolve-services.js";
 import { loadPresets } from "../presets/load-presets.js";
 import { resolveServices } from "../plan/resolve-services.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
-import { RELOADED_LINE, SUPERVISOR_SCRIPT, composeEscaped, reloadModeOf, supervisedCommand } from "./supervisor.js";
+import { RELOADED_LINE, SUPERVISOR_SCRIPT, knownCommand, reloadModeOf, supervisedCommand } from "./supervisor.js";
 
 /** The supervisor under a local POSIX sh, with an app that says when it starts and stops. */
 function supervise(app: string, grace = 2) {
@@ -118,6 +118,18 @@ describe("reload modes", () => {
     expect(cmd.slice(0, 2)).toEqual(["sh", "-c"]);
     expect(cmd.slice(3)).toEqual(["api", "30", "python", "app.py"]);
     expect(cmd[2]).not.toMatch(/(^|[^$])\$[^$]/);
-    expect(composeEscaped("a $b $$c")).toBe("a $$b $$$$c");
+  });
+
+  it("knows each template's command, placeholders filled; stack.yaml's is taken literally", () => {
+    const [api, fast, worker, own] = stack({
+      api: { template: "python-http" },
+      fast: { template: "fastapi", port: 9000 },
+      worker: { template: "worker", path: "services/api" },
+      own: { template: "python-http", command: ["sh", "-c", "echo $HOME && python app.py"] },
+    });
+    expect(knownCommand(api!)).toEqual(["python", "app.py"]);
+    expect(knownCommand(fast!)).toEqual(["python", "-m", "uvicorn", "main:app", "--host", "0.0.0.0", "--port", "9000"]);
+    expect(knownCommand(worker!)?.slice(0, 4)).toEqual(["python", "-m", "celery", "-A"]);
+    expect(knownCommand(own!)).toEqual(["sh", "-c", "echo $$HOME && python app.py"]);
   });
 });

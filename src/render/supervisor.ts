@@ -1,5 +1,7 @@
 import type { ResolvedService } from "../plan/resolve-services.js";
+import { interpolateString } from "../presets/interpolate.js";
 import { durationSeconds } from "../stack/duration.js";
+import { escapeInterpolation } from "./compose-yaml.js";
 
 /**
  * How `dev up` makes a service pick up a code change:
@@ -31,9 +33,9 @@ export const RELOADED_LINE = /^create-stack: \S+ reloaded \(previous process exi
 // with its code, so the container dies exactly as it would without us and crash handling stays.
 // A HUP that arrives while stopping is absorbed: the process started next has the new code. A
 // signal handled just before `wait` (the app had only just started) is seen by the check before it.
-const SCRIPT = `${SUPERVISOR_MARK} (dev layer only). Arguments: NAME GRACE_SECONDS COMMAND...
+// (It starts with code, not its comment: a text starting with "#" is written quoted, unreadably.)
+const SCRIPT = `name=$0 grace=$1; shift  ${SUPERVISOR_MARK} (dev layer only). Arguments: NAME GRACE_SECONDS COMMAND...
 # Runs COMMAND as its own process group; SIGHUP restarts it in place, SIGTERM stops it.
-name=$0 grace=$1; shift
 exec 3<&0
 start() { if command -v setsid >/dev/null 2>&1; then setsid "$@" <&3 & else "$@" <&3 & fi; pid=$!; }
 stop() {
@@ -58,25 +60,25 @@ while :; do
 done
 `;
 
-/** The script as compose must see it: `$` doubled, or compose would interpolate the shell's variables. */
-export function composeEscaped(text: string): string {
-  return text.replace(/\$/g, "$$$$");
-}
-
-/** The command the dev layer runs: the supervisor around the app's command. Escaped for compose. */
+/** The command the dev layer runs: the supervisor around the app's command (as compose should read it). */
 export function supervisedCommand(service: string, graceSeconds: number, command: string[]): string[] {
-  return ["sh", "-c", composeEscaped(SCRIPT), service, String(graceSeconds), ...command];
+  return ["sh", "-c", escapeInterpolation(SCRIPT), service, String(graceSeconds), ...command];
 }
 
 /** The raw script (tests run it with a local sh). */
 export const SUPERVISOR_SCRIPT = SCRIPT;
 
-/** The app's command when we know it: stack.yaml's, the template's compose command, or its image's. */
+/**
+ * The app's command when we know it, as compose should read it: stack.yaml's (meant literally, so
+ * `$` is escaped), the template's compose command, or what its image runs (the preset says).
+ */
 export function knownCommand(svc: ResolvedService): string[] | undefined {
-  if (svc.command) return svc.command;
-  const base = svc.preset?.layers.base?.services?.["{{name}}"] as { command?: unknown } | undefined;
-  if (Array.isArray(base?.command)) return base.command.map(String);
-  return svc.preset?.defaults?.command;
+  if (svc.command) return svc.command.map(escapeInterpolation);
+  const preset = svc.preset;
+  if (!preset) return undefined;
+  const base = preset.layers.base?.services?.["{{name}}"] as { command?: unknown } | undefined;
+  const command = Array.isArray(base?.command) ? base.command.map(String) : preset.defaults?.command;
+  return command?.map((arg) => interpolateString(arg, svc.vars, `preset ${preset.name}`));
 }
 
 /** See ReloadMode. Only services `dev up` watches (templates with sources) get a supervisor. */
