@@ -1,4 +1,5 @@
 import type { Engine, EngineEvent } from "../engine/engine.js";
+import { RELOAD_SIGNAL_NUMBER } from "../render/supervisor.js";
 import { markStarted, nextBackoff, type BackoffState } from "./restart/backoff.js";
 import type { RestartCause } from "./restart/map-changes.js";
 
@@ -62,6 +63,8 @@ export class CrashMonitor {
     const ours = this.restarting.has(e.service) || this.composing > 0;
     switch (e.action) {
       case "kill":
+        // A reload signal is no stop: a later exit of that container is still a crash.
+        if (e.signal === RELOAD_SIGNAL_NUMBER) return;
         if (!ours && !this.outsideSignals.has(e.containerId)) this.outsideSignals.set(e.containerId, e.signal ?? "");
         return;
       case "start":

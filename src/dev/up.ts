@@ -4,7 +4,7 @@ import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "./check-ports.js";
 import { openDev, runCompose, type DevContext } from "./dev-context.js";
 import { formatTable, serviceRows } from "./service-table.js";
-import { waitStackHealthy } from "./wait-stack.js";
+import { createStack, startStack } from "./start-stack.js";
 import { watchLoop } from "./watch-loop.js";
 import { markStarted } from "./stopped-services.js";
 import { readProjectEnv } from "../fs/read-env.js";
@@ -48,7 +48,7 @@ export async function up(args: UpArgs): Promise<void> {
 async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
   let t0 = performance.now();
   // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
-  // write, and the stack started before another command may change the project.
+  // write, and the containers created before another command may change the project.
   await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
     ctx.project = loadProject(ctx.project.root);
     const sync = await syncProject(ctx.project);
@@ -60,7 +60,7 @@ async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
     t0 = performance.now();
     const progress = buildProgress(log);
     try {
-      await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack", { onLine: progress.onLine });
+      await createStack(ctx, args.services, progress.onLine);
     } finally {
       progress.stop();
     }
@@ -68,7 +68,7 @@ async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
   // Started through the tool: whatever `dev stop` or `dev down` recorded for them is over.
   await markStarted(ctx.project.root, args.services.length ? args.services : "all");
   if (args.services.length === 0) await resetRestartCounts(ctx.project.root);
-  await waitStackHealthy(ctx, args.services, log);
+  await startStack(ctx, args.services, await readProjectEnv(ctx.project.root), log);
   try {
     await runHooks(ctx, servicesWithHooks(ctx, args.services), log);
   } catch (err) {

@@ -13,7 +13,7 @@ import { mapChangesToServices, type RestartCause, type ServiceChange, type Watch
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { restartService } from "./restart-service.js";
+import { restartService, type RestartOutcome } from "./restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
 import { StackKeeper } from "./stack-keeper.js";
@@ -31,6 +31,7 @@ export interface WatchOutcome {
   /** The stack was stopped from elsewhere (dev down, dev stop of every service): nothing left to stop. */
   stoppedElsewhere: boolean;
 }
+import { reloadModeOf } from "../render/supervisor.js";
 
 export interface WatchOptions {
   poll: boolean;
@@ -42,7 +43,7 @@ export interface WatchOptions {
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
     .filter((s) => (s.preset || s.build) && s.path)
-    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: s.reload }));
+    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: reloadModeOf(s) === "self" }));
 }
 
 /**
@@ -281,7 +282,7 @@ async function restartOrBringBack(ctx: DevContext, svc: StackService, change: Se
   if (svc.app && !change.cause) {
     try {
       const out = await restartService(ctx, svc.app, { rebuild: change.rebuild, env, onLine });
-      return `${svc.name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s (${files})`;
+      return `${svc.name} ${describePath(out)} in ${out.seconds.toFixed(2)} s (${files})`;
     } catch (err) {
       if (!(isStackError(err) && err.code === "E_NO_CONTAINER")) throw err;
     }
@@ -298,6 +299,14 @@ async function engineAway(ctx: DevContext): Promise<boolean> {
     () => false,
     () => true,
   );
+}
+
+/** reloaded: the process, in place; restarted: the container; rebuilt: image and container. */
+function describePath(out: RestartOutcome): string {
+  if (out.path === "rebuild") return "rebuilt and restarted";
+  if (out.path === "container") return "restarted";
+  // 137: the old process outlived its stop grace period and was killed.
+  return out.exitCode === 137 ? "reloaded (the old process was killed after its grace period)" : "reloaded";
 }
 
 /**

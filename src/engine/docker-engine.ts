@@ -66,6 +66,9 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     async start(id) {
       await ignoreStatus(304, (async () => (await container(id)).start())());
     },
+    async kill(id, signal) {
+      await (await container(id)).kill({ signal });
+    },
     async remove(id, o = {}) {
       await ignoreStatus(404, (async () => (await container(id)).remove({ force: o.force ?? false, v: o.volumes ?? false }))());
     },
@@ -89,6 +92,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     async followLogs(id, onLine, signal, o = {}) {
       const stream = (await (await container(id)).logs({ stdout: true, stderr: true, follow: true, tail: o.tail ?? 0, since: o.since, timestamps: o.timestamps ?? false })) as NodeJS.ReadableStream & { destroy(): void };
       const demux = new LogDemuxer(onLine);
+      o.onAttached?.();
       await new Promise<void>((resolve) => {
         const stop = () => {
           stream.destroy();
@@ -198,6 +202,8 @@ function fromInspect(info: Inspect): ContainerInfo {
     ports,
     exitCode: info.State.ExitCode,
     restartCount: info.RestartCount,
+    command: [info.Path, ...(info.Args ?? [])],
+    healthcheck: info.Config.Healthcheck?.Test,
   };
 }
 

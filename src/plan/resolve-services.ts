@@ -24,7 +24,8 @@ export interface ResolvedService {
   watch: string[];
   /** Project-relative globs whose change rebuilds the image rather than restarting the container. */
   rebuildOn: string[];
-  reload: boolean;
+  /** stack.yaml's `reload:` as written (see ReloadMode in render/supervisor). */
+  reload: boolean | "process" | "container";
   command?: string[];
   stopGracePeriod?: string;
   /** Upper snake case, for .env keys: api-gateway -> API_GATEWAY. */

@@ -51,8 +51,12 @@ export interface Preset {
   connection: Record<string, string>;
   layers: Partial<Record<LayerName, LayerFragment>>;
   files: PresetFile[];
-  /** Service presets only: what a new service gets when the user gives nothing else. */
-  defaults?: { name: string; port?: number; route?: string; path?: string };
+  /**
+   * Service presets only: what a new service gets when the user gives nothing else. `command`:
+   * what its image runs when the compose layers name no command (its Dockerfile's CMD), so
+   * `dev up` can restart that process in place.
+   */
+  defaults?: { name: string; port?: number; route?: string; path?: string; command?: string[] };
   /** Service presets only: requirement lines this template adds to its path's requirements.txt. */
   requirements?: string[];
   /** Service presets only: shares the code of another service rather than having its own. */

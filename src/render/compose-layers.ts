@@ -9,6 +9,7 @@ import { escapeInterpolation } from "./compose-yaml.js";
 import { proxyPresetOf } from "../presets/stack-proxy.js";
 import { proxyRenderer } from "./proxy-renderers.js";
 import { commandHealthTest, httpHealthTest } from "./health-command.js";
+import { knownCommand, reloadModeOf, stopTimeoutOf, supervisedCommand } from "./supervisor.js";
 
 type ComposeService = Record<string, unknown>;
 export interface ComposeFile {
@@ -47,7 +48,9 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
       const devDef = (dev.services[svc.name] ??= {});
       devDef.ports = [`127.0.0.1:\${${svc.envName}_PORT:-${svc.port}}:${svc.port}`];
     }
-    if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command.map(escapeInterpolation);
+    const command = knownCommand(svc);
+    if (reloadModeOf(svc) === "process" && command) (dev.services[svc.name] ??= {}).command = supervisedCommand(svc.name, stopTimeoutOf(svc), command);
+    else if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command.map(escapeInterpolation);
   }
 
   const addonConnections: Record<string, string> = {};

@@ -52,8 +52,12 @@ export interface ServiceConfig {
   env?: Record<string, string>;
   /** Extra watch paths (project-relative) whose changes restart this service too. */
   watch?: string[];
-  /** The service reloads itself on code changes: `dev up` does not restart it. */
-  reload?: boolean;
+  /**
+   * How `dev up` applies a code change. true: the service reloads itself, `dev up` leaves it
+   * alone. false or absent (the default) or "process": restart the app's process inside its
+   * container (a container restart when its command is unknown). "container": restart the container.
+   */
+  reload?: boolean | "process" | "container";
   /** Command to run in development instead of the image's. */
   command?: string[];
   /** How long a stop waits before killing (e.g. a worker finishing its task). */

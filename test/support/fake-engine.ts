@@ -126,6 +126,14 @@ export class FakeEngine implements Engine {
     this.onStart(this.get(id));
   }
 
+  /** Called on kill, e.g. to play a supervisor that prints its reloaded line. */
+  onKill: (c: FakeContainer, signal: string) => void = () => undefined;
+
+  async kill(id: string, signal: string): Promise<void> {
+    this.calls.push({ method: "kill", id, args: signal });
+    this.onKill(this.get(id), signal);
+  }
+
   async remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void> {
     this.calls.push({ method: "remove", id, args: opts });
     this.containers.delete(id);
@@ -147,9 +155,10 @@ export class FakeEngine implements Engine {
     return true;
   }
 
-  async followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal): Promise<void> {
+  async followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts: { onAttached?: () => void } = {}): Promise<void> {
     this.calls.push({ method: "followLogs", id });
     for (const l of this.get(id).logLines) onLine(l, "stdout");
+    opts.onAttached?.();
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   }
 
