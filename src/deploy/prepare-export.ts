@@ -1,0 +1,98 @@
+import { createHash } from "node:crypto";
+import { existsSync, readFileSync } from "node:fs";
+import { mkdir } from "node:fs/promises";
+import { dirname, join, relative, resolve } from "node:path";
+import { StackError } from "../errors/stack-error.js";
+import { atomicWriteFile } from "../fs/atomic-write.js";
+import { generatedState } from "../fs/generated-header.js";
+import { readProjectEnv } from "../fs/read-env.js";
+import { dockerfileStartCommand } from "../export/dockerfile-command.js";
+import { buildExportModel, type ExportModel } from "../export/export-model.js";
+import { NAME_PATTERN } from "../stack/stack-config.js";
+import type { Project } from "../stack/load-project.js";
+import { imageTags } from "./image-tag.js";
+
+export const REGISTRY_PATTERN = /^[a-z0-9]([a-z0-9.-]*[a-z0-9])?(:\d{1,5})?(\/[a-z0-9]+([._-][a-z0-9]+)*)*$/;
+
+export interface ExportCommonArgs {
+  registry?: string;
+  /** Swarm stack name / Kubernetes name prefix. */
+  name?: string;
+}
+
+export interface PreparedExport {
+  model: ExportModel;
+  tagRule: string;
+  env: Record<string, string>;
+}
+
+/** Reads what an export needs (.env, git state, Dockerfiles), checks the flags, builds the model. */
+export async function prepareExport(project: Project, args: ExportCommonArgs): Promise<PreparedExport> {
+  if (args.registry !== undefined && !REGISTRY_PATTERN.test(args.registry)) {
+    throw new StackError({ code: "E_USAGE", message: `--registry "${args.registry}" is not a registry reference`, hint: "give host[:port][/path] in lower case, e.g. --registry registry.example.com/team or --registry 127.0.0.1:5000" });
+  }
+  if (args.name !== undefined && (!NAME_PATTERN.test(args.name) || args.name.length > 40)) {
+    throw new StackError({ code: "E_USAGE", message: `--name "${args.name}" is not a valid name`, hint: "use lower-case letters, digits and dashes, starting with a letter, at most 40 characters" });
+  }
+  const root = project.root;
+  if (!existsSync(join(root, ".env"))) {
+    throw new StackError({ code: "E_EXPORT_NO_ENV", message: ".env is missing, so there are no secrets or settings to export", hint: "run `dev sync` first; it writes .env with fresh secrets" });
+  }
+  const env = Object.fromEntries(await readProjectEnv(root));
+  const stack = project.parsed.config;
+  // A first pass finds the built services; their tags and start commands come from disk.
+  const draft = buildExportModel({ stack, presets: project.presets, services: project.services, env, registry: args.registry ?? "draft", tag: "draft", name: args.name });
+  const contexts: Record<string, string> = {};
+  const startCommands: Record<string, string[] | undefined> = {};
+  for (const svc of draft.services) {
+    if (!svc.build) continue;
+    contexts[svc.name] = svc.build.context;
+    const file = join(root, svc.build.context, svc.build.dockerfile);
+    startCommands[svc.name] = existsSync(file) ? dockerfileStartCommand(readFileSync(file, "utf8")) : undefined;
+  }
+  const { tags, rule } = await imageTags(root, contexts);
+  const model = buildExportModel({ stack, presets: project.presets, services: project.services, env, registry: args.registry, tag: "latest", tags, startCommands, name: args.name });
+  return { model, tagRule: rule, env };
+}
+
+/** `# ...` lines, then the hash line generated files carry, then the body. */
+export function withHeader(lines: string[], body: string): string {
+  const hash = createHash("sha256").update(body).digest("hex").slice(0, 16);
+  return [...lines.map((l) => `# ${l}`), `# create-stack-hash: ${hash}`, body].join("\n");
+}
+
+export interface OutputFile {
+  path: string;
+  content: string;
+  mode?: number;
+  /** Written only when absent (secrets.env): never replaced. */
+  once?: boolean;
+}
+
+/**
+ * Writes every file, or none: a file edited by hand (its hash line no longer matches) stops the
+ * whole export before anything is written.
+ */
+export async function writeOutputs(root: string, files: OutputFile[]): Promise<string[]> {
+  const edited = files.filter((f) => !f.once && existsSync(f.path) && generatedState(readFileSync(f.path, "utf8")) === "edited" && readFileSync(f.path, "utf8") !== f.content);
+  if (edited.length) {
+    throw new StackError({
+      code: "E_EXPORT_EDITED",
+      message: `${edited.map((f) => relative(root, f.path) || f.path).join(", ")} ${edited.length === 1 ? "was" : "were"} changed by hand; not overwriting`,
+      hint: "move the change into stack.yaml or an overlay of your own, delete the file, or export with --out to another place",
+    });
+  }
+  const written: string[] = [];
+  for (const f of files) {
+    if (f.once && existsSync(f.path)) continue;
+    if (existsSync(f.path) && readFileSync(f.path, "utf8") === f.content) continue;
+    await mkdir(dirname(f.path), { recursive: true });
+    await atomicWriteFile(f.path, f.content, f.mode);
+    written.push(f.path);
+  }
+  return written;
+}
+
+export function resolveOut(root: string, cwd: string, out: string | undefined, fallback: string): string {
+  return out ? resolve(cwd, out) : join(root, fallback);
+}
