@@ -8,25 +8,31 @@ const run = promisify(execFile);
 const SKIP = new Set([".git", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache"]);
 
 /**
- * The tag rule for images we build. A clean git checkout: the commit (12 hex digits), the same
- * for every service. Uncommitted changes: `<commit>-dirty-<hash>`; no git: `nogit-<hash>`, where
- * the hash covers the files of that service's build folder, so an untouched service keeps its tag
- * (and its running tasks) and any edit gives a new one.
+ * The tag rule for images we build, per build folder. Committed: the commit (12 hex digits).
+ * Uncommitted changes in that folder: `<commit>-dirty-<hash>`; no git: `nogit-<hash>`, where the
+ * hash covers the folder's files, so an untouched folder keeps its tag (and its running tasks)
+ * and any edit gives a new one.
  */
 export async function imageTags(root: string, contexts: Record<string, string>): Promise<{ tags: Record<string, string>; rule: string }> {
   const commit = await git(root, ["rev-parse", "--short=12", "HEAD"]);
-  const dirty = commit !== undefined && (await git(root, ["status", "--porcelain", "--untracked-files=normal"])) !== "";
   const tags: Record<string, string> = {};
-  if (commit && !dirty) {
-    for (const svc of Object.keys(contexts)) tags[svc] = commit;
-    return { tags, rule: `git commit ${commit}` };
-  }
-  const hashes = new Map<string, string>();
+  const byContext = new Map<string, string>();
+  const rules = new Set<string>();
   for (const [svc, context] of Object.entries(contexts)) {
-    if (!hashes.has(context)) hashes.set(context, await hashFolder(join(root, context)));
-    tags[svc] = `${commit ? `${commit}-dirty` : "nogit"}-${hashes.get(context)}`;
+    if (!byContext.has(context)) {
+      // Only the build folder counts: exported files or another service's edits leave this tag alone.
+      const dirty = commit !== undefined && (await git(root, ["status", "--porcelain", "--untracked-files=normal", "--", context])) !== "";
+      if (commit && !dirty) {
+        byContext.set(context, commit);
+        rules.add(`git commit ${commit}`);
+      } else {
+        byContext.set(context, `${commit ? `${commit}-dirty` : "nogit"}-${await hashFolder(join(root, context))}`);
+        rules.add(commit ? `uncommitted changes: commit ${commit}, -dirty-, a hash of the build folder` : "no git: nogit- and a hash of the build folder");
+      }
+    }
+    tags[svc] = byContext.get(context)!;
   }
-  return { tags, rule: commit ? `uncommitted changes: commit ${commit} plus a hash of each build folder` : "no git: a hash of each build folder" };
+  return { tags, rule: [...rules].join("; ") || "no images to build" };
 }
 
 async function git(root: string, args: string[]): Promise<string | undefined> {
