@@ -14,6 +14,7 @@ const swarmOptions = <T>(y: Argv<T>) =>
   y
     .option("registry", { type: "string", describe: "Registry of the images we build: REGISTRY/PROJECT-SERVICE:TAG" })
     .option("name", { type: "string", describe: "Stack name (default: the project name)" })
+    .option("port", { type: "number", describe: "Port the proxy is published on (default: PROXY_PORT from .env)" })
     .option("endpoint-mode", { choices: ["vip", "dnsrr"] as const, default: "vip" as const, describe: "How services find each other: virtual IPs (needs IPVS) or DNS round robin" });
 
 const cli = global(yargs(hideBin(process.argv)))

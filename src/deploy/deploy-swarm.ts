@@ -60,7 +60,7 @@ export async function deploySwarm(args: DeploySwarmArgs): Promise<void> {
 
   await dockerOk(["stack", "deploy", "--with-registry-auth", "--prune", "-c", file, model.name], `docker stack deploy ${model.name}`, { cwd: dirname(file) });
   log(`deployed stack ${model.name}; waiting for ${model.services.length} services to converge`);
-  await waitFor(converged(model.name, model.services.filter((s) => s.role !== "tool").length), { timeoutMs: args.timeout * 1000 });
+  await waitFor(converged(model.name, model.services.filter((s) => s.role !== "tool").length, started), { timeoutMs: args.timeout * 1000 });
   const proxy = model.services.find((s) => s.publish);
   log(`stack ${model.name} converged in ${secs(started)}`);
   if (proxy?.publish) {
@@ -71,7 +71,7 @@ export async function deploySwarm(args: DeploySwarmArgs): Promise<void> {
 }
 
 /** Every service runs as many tasks as it wants, of its current spec, and no update is in flight. */
-function converged(stack: string, expected: number): Readiness {
+function converged(stack: string, expected: number, since: number): Readiness {
   let last: SwarmServiceState[] = [];
   return {
     what: `stack ${stack}`,
@@ -81,6 +81,12 @@ function converged(stack: string, expected: number): Readiness {
       const failed = last.find((s) => /rollback|paused/.test(s.updateState));
       if (failed) {
         return { ready: false, failed: runtimeError("E_SWARM_ROLLBACK", `service ${failed.name}: update ${failed.updateState}`, "see `docker service ps --no-trunc " + failed.name + "`", [failed.updateMessage, ...failed.tasks.map((t) => `${t.state} ${t.error}`)].filter(Boolean)) };
+      }
+      // Swarm retries a failing task for ever; three failures of this deploy are an answer.
+      const failing = last.find((s) => s.failures.filter((f) => f.createdAt >= since - 5000).length >= 3);
+      if (failing) {
+        const error = failing.failures[0]!.error;
+        return { ready: false, failed: runtimeError("E_SWARM_TASK_FAILED", `service ${failing.name} keeps failing: ${error}`, /address already in use/.test(error) ? "the published port is taken on this node: pass --port PORT" : `see \`docker service ps --no-trunc ${failing.name}\``) };
       }
       const ready = last.length >= expected && last.every((s) => s.running === s.desired && s.updateState !== "updating" && s.tasks.every((t) => t.state === "running"));
       return { ready };

@@ -19,6 +19,7 @@ export interface SwarmExportArgs {
   registry?: string;
   name?: string;
   endpointMode: EndpointMode;
+  port?: number;
 }
 
 export interface SwarmExport {

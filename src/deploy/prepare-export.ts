@@ -7,7 +7,7 @@ import { atomicWriteFile } from "../fs/atomic-write.js";
 import { generatedState } from "../fs/generated-header.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { dockerfileStartCommand } from "../export/dockerfile-command.js";
-import { buildExportModel, type ExportModel } from "../export/export-model.js";
+import { buildExportModel, withBuiltImages, type ExportModel } from "../export/export-model.js";
 import { NAME_PATTERN } from "../stack/stack-config.js";
 import type { Project } from "../stack/load-project.js";
 import { imageTags } from "./image-tag.js";
@@ -18,6 +18,8 @@ export interface ExportCommonArgs {
   registry?: string;
   /** Swarm stack name / Kubernetes name prefix. */
   name?: string;
+  /** The proxy's published port (Swarm). */
+  port?: number;
 }
 
 export interface PreparedExport {
@@ -34,14 +36,16 @@ export async function prepareExport(project: Project, args: ExportCommonArgs): P
   if (args.name !== undefined && (!NAME_PATTERN.test(args.name) || args.name.length > 40)) {
     throw new StackError({ code: "E_USAGE", message: `--name "${args.name}" is not a valid name`, hint: "use lower-case letters, digits and dashes, starting with a letter, at most 40 characters" });
   }
+  if (args.port !== undefined && (!Number.isInteger(args.port) || args.port < 1 || args.port > 65535)) {
+    throw new StackError({ code: "E_USAGE", message: `--port ${args.port} is not a port`, hint: "give a number from 1 to 65535" });
+  }
   const root = project.root;
   if (!existsSync(join(root, ".env"))) {
     throw new StackError({ code: "E_EXPORT_NO_ENV", message: ".env is missing, so there are no secrets or settings to export", hint: "run `dev sync` first; it writes .env with fresh secrets" });
   }
   const env = Object.fromEntries(await readProjectEnv(root));
   const stack = project.parsed.config;
-  // A first pass finds the built services; their tags and start commands come from disk.
-  const draft = buildExportModel({ stack, presets: project.presets, services: project.services, env, registry: args.registry ?? "draft", tag: "draft", name: args.name });
+  const draft = buildExportModel({ stack, presets: project.presets, services: project.services, env, registry: args.registry, tag: "latest", name: args.name, publishPort: args.port });
   const contexts: Record<string, string> = {};
   const startCommands: Record<string, string[] | undefined> = {};
   for (const svc of draft.services) {
@@ -51,7 +55,7 @@ export async function prepareExport(project: Project, args: ExportCommonArgs): P
     startCommands[svc.name] = existsSync(file) ? dockerfileStartCommand(readFileSync(file, "utf8")) : undefined;
   }
   const { tags, rule } = await imageTags(root, contexts);
-  const model = buildExportModel({ stack, presets: project.presets, services: project.services, env, registry: args.registry, tag: "latest", tags, startCommands, name: args.name });
+  const model = withBuiltImages(draft, tags, startCommands);
   return { model, tagRule: rule, env };
 }
 

@@ -14,14 +14,18 @@ export interface CliResult {
  */
 export function docker(args: string[], opts: { cwd?: string; input?: string } = {}): Promise<CliResult> {
   return new Promise((resolve) => {
-    const child = spawn("docker", args, { cwd: opts.cwd, stdio: ["pipe", "pipe", "pipe"] });
+    const child = spawn("docker", args, { cwd: opts.cwd, stdio: [opts.input === undefined ? "ignore" : "pipe", "pipe", "pipe"] });
     let stdout = "";
     let stderr = "";
-    child.stdout.on("data", (d) => (stdout += d));
-    child.stderr.on("data", (d) => (stderr += d));
+    child.stdout?.on("data", (d) => (stdout += d));
+    child.stderr?.on("data", (d) => (stderr += d));
     child.on("error", (err) => resolve({ exitCode: -1, stdout, stderr: String(err) }));
     child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
-    child.stdin.end(opts.input ?? "");
+    if (child.stdin) {
+      // A command that exits without reading its input must not crash us with EPIPE.
+      child.stdin.on("error", () => {});
+      child.stdin.end(opts.input);
+    }
   });
 }
 
@@ -46,6 +50,8 @@ export interface SwarmServiceState {
   updateMessage: string;
   /** Ids of the tasks that should run, with their state and error. */
   tasks: { id: string; state: string; error: string; image: string }[];
+  /** Tasks that failed or were rejected, newest first, with when they were created. */
+  failures: { error: string; createdAt: number }[];
 }
 
 /** Services of one stack, with their update status and current tasks. */
@@ -53,10 +59,15 @@ export async function stackServices(stack: string): Promise<SwarmServiceState[]>
   const ids = (await dockerOk(["service", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${stack}`], "listing the stack's services")).split(/\s+/).filter(Boolean);
   if (!ids.length) return [];
   const specs = JSON.parse(await dockerOk(["service", "inspect", ...ids], "inspecting the stack's services")) as any[];
-  const taskIds = (await dockerOk(["stack", "ps", stack, "-q", "--filter", "desired-state=running"], "listing the stack's tasks")).split(/\s+/).filter(Boolean);
-  const tasks = taskIds.length ? (JSON.parse(await dockerOk(["inspect", ...taskIds], "inspecting the stack's tasks")) as any[]) : [];
+  const taskIds = (await dockerOk(["stack", "ps", stack, "-q"], "listing the stack's tasks")).split(/\s+/).filter(Boolean);
+  const all = taskIds.length ? (JSON.parse(await dockerOk(["inspect", ...taskIds], "inspecting the stack's tasks")) as any[]) : [];
+  const tasks = all.filter((t) => t.DesiredState === "running");
   return specs.map((s) => {
     const mine = tasks.filter((t) => t.ServiceID === s.ID);
+    const failures = all
+      .filter((t) => t.ServiceID === s.ID && (t.Status.State === "failed" || t.Status.State === "rejected"))
+      .map((t) => ({ error: String(t.Status.Err ?? t.Status.State), createdAt: Date.parse(t.CreatedAt) }))
+      .sort((a, b) => b.createdAt - a.createdAt);
     return {
       id: s.ID,
       name: s.Spec.Name,
@@ -65,6 +76,7 @@ export async function stackServices(stack: string): Promise<SwarmServiceState[]>
       updateState: s.UpdateStatus?.State ?? "",
       updateMessage: s.UpdateStatus?.Message ?? "",
       tasks: mine.map((t) => ({ id: t.ID, state: t.Status.State, error: t.Status.Err ?? "", image: t.Spec.ContainerSpec.Image })),
+      failures,
     };
   });
 }

@@ -23,6 +23,8 @@ export interface ExportInput {
   /** Tag of the images we build (see image-tag.ts), per service where they differ. */
   tag: string;
   tags?: Record<string, string>;
+  /** The proxy's published port; PROXY_PORT from .env by default. */
+  publishPort?: number;
   /** ENTRYPOINT + CMD of each built service's Dockerfile, when it declares them in exec or shell form. */
   startCommands?: Record<string, string[] | undefined>;
 }
@@ -135,7 +137,10 @@ export function buildExportModel(input: ExportInput): ExportModel {
       if (role === "proxy") publish ??= parsed;
       else ports.add(parsed.target);
     }
-    if (role === "proxy" && publish) ports.add(publish.target);
+    if (role === "proxy" && publish) {
+      ports.add(publish.target);
+      if (input.publishPort !== undefined) publish.published = input.publishPort;
+    }
 
     out.push({
       name: svcName,
@@ -177,6 +182,19 @@ function parsePort(spec: string, env: Record<string, string>): { target: number;
 
 function unfaithful(message: string, hint: string): StackError {
   return new StackError({ code: "E_EXPORT_UNFAITHFUL", message, hint });
+}
+
+/**
+ * The model once the tags and start commands of the built images are known (they come from git
+ * and the Dockerfiles, after the model said which services are built).
+ */
+export function withBuiltImages(model: ExportModel, tags: Record<string, string>, startCommands: Record<string, string[] | undefined>): ExportModel {
+  return {
+    ...model,
+    services: model.services.map((s) =>
+      s.build ? { ...s, image: s.image.replace(/:[^:/]+$/, `:${tags[s.name] ?? "latest"}`), startCommand: startCommands[s.name] ?? s.startCommand } : s,
+    ),
+  };
 }
 
 /** `30s`, `1m30s`, `500ms` -> seconds (rounded up). */

@@ -14,6 +14,8 @@ let registryDir = "";
 let registry: ChildProcess | undefined;
 let registryAddr = "";
 let joinedSwarm = false;
+// Host-mode publishing binds every interface: a port free on 127.0.0.1 alone is not enough.
+let port = 0;
 
 const dev = (args: string[]) => sh("node", [DEV, ...args], { cwd: root, timeoutMs: 900_000 });
 const git = (args: string[]) => sh("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: root });
@@ -50,6 +52,7 @@ beforeAll(async () => {
     else expect(init.stderr).toMatch(/already part of a swarm/);
   }
 
+  port = await getPort({ host: "0.0.0.0" });
   root = join(await tempDir(), project);
   const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http,postgres", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
   expect(made.code, made.stderr).toBe(0);
@@ -79,10 +82,9 @@ afterAll(async () => {
 
 describe("dev deploy swarm on a single-node swarm with a local registry", () => {
   it("deploys, answers through the proxy, rolls one service on a code change, keeps secrets out of the file", async () => {
-    const first = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--timeout", "600"]);
+    const first = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--port", String(port), "--timeout", "600"]);
     expect(first.code, first.stderr + first.stdout).toBe(0);
     expect(first.stdout).toMatch(/converged in [\d.]+ s/);
-    const port = envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT");
     expect(first.stdout).toContain(`url: http://127.0.0.1:${port}/`);
 
     const res = await fetch(`http://127.0.0.1:${port}/api/hello`);
@@ -104,7 +106,7 @@ describe("dev deploy swarm on a single-node swarm with a local registry", () => 
     const app = join(root, "services/api/app.py");
     await writeFile(app, (await readFile(app, "utf8")).replace("hello from api", "hello again from api"));
     expect((await git(["commit", "-qam", "new greeting"])).code).toBe(0);
-    const second = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--timeout", "600"]);
+    const second = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--port", String(port), "--timeout", "600"]);
     expect(second.code, second.stderr + second.stdout).toBe(0);
     const after = await tasks();
     expect(after.api).toBeDefined();
