@@ -2,6 +2,7 @@ import { spawn, type ChildProcess } from "node:child_process";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
+import { fileURLToPath } from "node:url";
 import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, envValue, getUntilOk, sh, tempDir, uniqueName } from "./support.js";
@@ -16,6 +17,8 @@ let registryAddr = "";
 let joinedSwarm = false;
 // Host-mode publishing binds every interface: a port free on 127.0.0.1 alone is not enough.
 let port = 0;
+const PREFIX = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
+const postgresImage = `${PREFIX}/postgres:${project}`;
 
 const dev = (args: string[]) => sh("node", [DEV, ...args], { cwd: root, timeoutMs: 900_000 });
 const git = (args: string[]) => sh("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: root });
@@ -52,9 +55,14 @@ beforeAll(async () => {
     else expect(init.stderr).toMatch(/already part of a swarm/);
   }
 
+  // This checkout's postgres test image (it honours POSTGRES_PASSWORD_FILE, as the official one
+  // does), under a tag of its own: the shared :latest may be rebuilt from another checkout meanwhile.
+  const built = await sh("docker", ["build", "-q", "--build-arg", `BASE=${PREFIX}/base:bookworm`, "-t", postgresImage, fileURLToPath(new URL("../images/postgres", import.meta.url))]);
+  expect(built.code, built.stderr).toBe(0);
+
   port = await getPort({ host: "0.0.0.0" });
   root = join(await tempDir(), project);
-  const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http,postgres", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
+  const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http,postgres", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS, "--image", `postgres:16=${postgresImage}`]);
   expect(made.code, made.stderr).toBe(0);
   expect((await git(["init", "-q"])).code).toBe(0);
   expect((await git(["add", "-A"])).code).toBe(0);
@@ -74,6 +82,7 @@ afterAll(async () => {
   }
   const images = (await sh("docker", ["image", "ls", "-q", `${registryAddr}/${project}-*`])).stdout.split(/\s+/).filter(Boolean);
   if (images.length) await sh("docker", ["image", "rm", "-f", ...new Set(images)]);
+  await sh("docker", ["image", "rm", postgresImage]);
   registry?.kill();
   if (registryDir) await rm(registryDir, { recursive: true, force: true });
   if (joinedSwarm) await sh("docker", ["swarm", "leave", "--force"]);
