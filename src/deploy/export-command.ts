@@ -5,6 +5,7 @@ import { buildKubernetes, OVERLAYS } from "../export/kubernetes-manifests.js";
 import { buildSwarmStack, renderSwarmStack, type EndpointMode, type SwarmStack } from "../export/swarm-stack.js";
 import type { ExportModel } from "../export/export-model.js";
 import { generateSecret } from "../plan/resolve-env.js";
+import { mergeEnvFile, parseEnvFile } from "../render/env-file.js";
 import { NGINX_CONFIG_PATH } from "../render/nginx-config.js";
 import { loadProject, type Project } from "../stack/load-project.js";
 import { prepareExport, resolveOut, withHeader, writeOutputs, type OutputFile, type PreparedExport } from "./prepare-export.js";
@@ -111,12 +112,17 @@ export async function exportKubernetes(args: KubernetesExportArgs): Promise<void
   }));
   const blank: string[] = [];
   for (const overlay of OVERLAYS) {
+    const path = join(dir, "overlays", overlay, "secrets.env");
+    const existing = existsSync(path) ? readFileSync(path, "utf8") : "";
+    const have = parseEnvFile(existing);
+    // Values already there are kept (never rotated); keys the stack now needs are appended.
     const lines = k8s.secretKeys.map((key) => {
-      const value = args.withDevSecrets ? prepared.env[key] : prepared.model.secretKeys.includes(key) ? generateSecret() : undefined;
-      if (value === undefined || value === "") blank.push(`${overlay}: ${key}`);
-      return `${key}=${value ?? ""}`;
+      const value = have.get(key) ?? (args.withDevSecrets ? prepared.env[key] : prepared.model.secretKeys.includes(key) ? generateSecret() : undefined);
+      if (!value) blank.push(`${overlay}: ${key}`);
+      return { key, value: value ?? "" };
     });
-    files.push({ path: join(dir, "overlays", overlay, "secrets.env"), content: lines.join("\n") + "\n", mode: 0o600, once: true });
+    const content = existing ? mergeEnvFile(existing, lines, new Set()) : lines.map((l) => `${l.key}=${l.value}\n`).join("");
+    files.push({ path, content, mode: 0o600, userOwned: true });
   }
   const written = await writeOutputs(project.root, files);
   const shown = relative(process.cwd(), dir) || ".";
@@ -126,7 +132,7 @@ export async function exportKubernetes(args: KubernetesExportArgs): Promise<void
   }
   const out = [`${written.length ? `wrote ${written.length} file(s) under` : "up to date:"} ${shown}`, `images: ${prepared.tagRule}`];
   for (const [svc, image] of Object.entries(images(prepared.model))) out.push(`  ${svc}: ${image}`);
-  out.push(`secrets: overlays/*/secrets.env (git-ignored; ${args.withDevSecrets ? "the dev values from .env" : "fresh random values"}, kept when they exist)`);
+  out.push(`secrets: overlays/*/secrets.env (git-ignored; ${args.withDevSecrets ? "the dev values from .env" : "fresh random values"}; values already there are kept)`);
   if (blank.length) out.push(`fill in before deploying: ${[...new Set(blank)].join(", ")}`);
   out.push(`render: kubectl kustomize ${join(shown, "overlays/staging")}    apply: kubectl apply -k ${join(shown, "overlays/staging")}`);
   process.stdout.write(out.join("\n") + "\n");

@@ -69,8 +69,8 @@ export interface OutputFile {
   path: string;
   content: string;
   mode?: number;
-  /** Written only when absent (secrets.env): never replaced. */
-  once?: boolean;
+  /** The user's file (secrets.env): content already merged with what is there; no hash guard. */
+  userOwned?: boolean;
 }
 
 /**
@@ -78,7 +78,7 @@ export interface OutputFile {
  * whole export before anything is written.
  */
 export async function writeOutputs(root: string, files: OutputFile[]): Promise<string[]> {
-  const edited = files.filter((f) => !f.once && existsSync(f.path) && generatedState(readFileSync(f.path, "utf8")) === "edited" && readFileSync(f.path, "utf8") !== f.content);
+  const edited = files.filter((f) => !f.userOwned && existsSync(f.path) && generatedState(readFileSync(f.path, "utf8")) === "edited" && readFileSync(f.path, "utf8") !== f.content);
   if (edited.length) {
     throw new StackError({
       code: "E_EXPORT_EDITED",
@@ -88,7 +88,6 @@ export async function writeOutputs(root: string, files: OutputFile[]): Promise<s
   }
   const written: string[] = [];
   for (const f of files) {
-    if (f.once && existsSync(f.path)) continue;
     if (existsSync(f.path) && readFileSync(f.path, "utf8") === f.content) continue;
     await mkdir(dirname(f.path), { recursive: true });
     await atomicWriteFile(f.path, f.content, f.mode);

@@ -5,7 +5,7 @@
  */
 export type Piece = { text: string } | { secret: string };
 
-const PATTERN = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?::?([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
+const PATTERN = /\$\$|\$\{([A-Za-z_][A-Za-z0-9_]*)(?:(:?)([-?])([^}]*))?\}|\$([A-Za-z_][A-Za-z0-9_]*)/g;
 
 export interface ValueContext {
   /** .env values (secrets included: they are looked up, never copied, for secret keys). */
@@ -30,9 +30,12 @@ export function resolvePieces(value: string, ctx: ValueContext): Piece[] {
       push("$");
       continue;
     }
-    const name = (m[1] ?? m[4])!;
+    const name = (m[1] ?? m[5])!;
+    const have = ctx.env[name];
+    // `${X:-d}`: d when X is unset or empty; `${X-d}`: only when unset (compose's rules).
+    const useDefault = m[3] === "-" && (have === undefined || (m[2] === ":" && have === ""));
     if (ctx.secrets.has(name)) out.push({ secret: name });
-    else push(ctx.env[name] ?? (m[2] === "-" ? m[3] ?? "" : ""));
+    else push(useDefault ? m[4]! : have ?? "");
   }
   push(value.slice(at));
   return out;

@@ -76,7 +76,8 @@ afterAll(async () => {
   while (Date.now() < deadline) {
     const nets = (await sh("docker", ["network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${project}`])).stdout.trim();
     const secrets = (await sh("docker", ["secret", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${project}`])).stdout.trim();
-    if (!nets && !secrets) break;
+    const tasks = (await sh("docker", ["ps", "-aq", "--filter", `label=com.docker.stack.namespace=${project}`])).stdout.trim();
+    if (!nets && !secrets && !tasks) break;
     await sh("docker", ["stack", "rm", project]);
     await new Promise((r) => setTimeout(r, 1000));
   }

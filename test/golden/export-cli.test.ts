@@ -72,4 +72,20 @@ describe.skipIf(!existsSync(DEV))("dev export, the built CLI", () => {
     expect(withDev.status, withDev.stderr).toBe(0);
     expect(readFileSync(join(dir, "k8s-dev/overlays/demo/secrets.env"), "utf8")).toContain(`POSTGRES_PASSWORD=${devPassword}`);
   }, 120_000);
+
+  it("secrets.env keeps its values and gains the keys a later export needs", () => {
+    const dir = scaffold();
+    const managed = dev(dir, ["export", "kubernetes", "--registry", "r.example.com", "--managed", "postgres"]);
+    expect(managed.status, managed.stderr).toBe(0);
+    expect(managed.stdout).toMatch(/fill in before deploying: staging: DATABASE_URL, demo: DATABASE_URL/);
+    const file = join(dir, "deploy/kubernetes/overlays/staging/secrets.env");
+    const first = readFileSync(file, "utf8");
+    expect(first).toMatch(/^DATABASE_URL=$/m);
+    const redis = /^REDIS_PASSWORD=(.+)$/m.exec(first)![1]!;
+    expect(dev(dir, ["export", "kubernetes", "--registry", "r.example.com"]).status).toBe(0);
+    const second = readFileSync(file, "utf8");
+    expect(second.startsWith(first)).toBe(true);
+    expect(second).toContain(`REDIS_PASSWORD=${redis}`);
+    expect(second).toMatch(/^POSTGRES_PASSWORD=[A-Za-z0-9_-]{40,}$/m);
+  }, 120_000);
 });
