@@ -118,6 +118,9 @@ export function buildKubernetes(model: ExportModel, opts: KubernetesOptions): Ku
     if (svc.volumes.length) container.volumeMounts = svc.volumes.map((v) => ({ name: v.name, mountPath: v.target, subPath: "data" }));
 
     const pod: Obj = { containers: [container] };
+    // compose's `init: true`: the pod's pause process becomes PID 1 and reaps, so the app is not
+    // PID 1 (which ignores SIGTERM without a handler) and stops on time.
+    if (svc.def.init === true) pod.shareProcessNamespace = true;
     const grace = durationSeconds(svc.def.stop_grace_period as string | undefined);
     if (grace !== undefined) pod.terminationGracePeriodSeconds = grace;
     const template = { metadata: { labels }, spec: pod };
