@@ -1,25 +1,26 @@
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
-import { syncProject } from "../plan/sync-project.js";
-import { loadProject } from "../stack/load-project.js";
+import { syncProject, withLockedProject } from "../plan/sync-project.js";
 import { planAddPreset } from "./plan-add-preset.js";
 import { runningStack } from "./running-stack.js";
 
 export async function addPresetCommand(args: { C: string; name: string; dryRun: boolean; json: boolean }): Promise<void> {
-  const project = loadProject(args.C);
-  const next = planAddPreset(project, args.name);
-  const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");
-  out(formatPlan(plan));
-  next.notes.forEach((n) => out(`note: ${n}`));
-  if (args.dryRun) out("dry run: nothing was written");
-  else {
-    const ctx = await runningStack(next);
-    if (ctx) {
-      // compose recreates only what changed: the new preset, and services that gained its wiring.
-      await runCompose(ctx, ["up", "-d", "--remove-orphans"], `starting ${args.name}`);
-      out(`${args.name} started; services wired to it were recreated`);
+  const { plan, written, next } = await withLockedProject(args.C, `dev add preset ${args.name}`, args, async (project) => {
+    const next = planAddPreset(project, args.name);
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
+    out(formatPlan(plan));
+    next.notes.forEach((n) => out(`note: ${n}`));
+    if (args.dryRun) out("dry run: nothing was written");
+    else {
+      const ctx = await runningStack(next);
+      if (ctx) {
+        // compose recreates only what changed: the new preset, and services that gained its wiring.
+        await runCompose(ctx, ["up", "-d", "--remove-orphans"], `starting ${args.name}`);
+        out(`${args.name} started; services wired to it were recreated`);
+      }
     }
-  }
+    return { plan, written, next };
+  });
   if (args.json) process.stdout.write(JSON.stringify({ ...planToJson(plan, written), notes: next.notes }, null, 2) + "\n");
 }

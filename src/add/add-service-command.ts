@@ -1,15 +1,14 @@
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
 import { containerHealthy, routeServedBy, waitFor } from "../wait/index.js";
-import { syncProject } from "../plan/sync-project.js";
-import { loadProject } from "../stack/load-project.js";
+import { syncProject, withLockedProject } from "../plan/sync-project.js";
 import { planAddService, type AddServiceOptions } from "./plan-add-service.js";
 import { reloadNginx, runningStack } from "./running-stack.js";
 import { readProjectEnv } from "../fs/read-env.js";
 
 export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path"> {
   C: string;
-  dependsOn?: string;
+  dependsOn?: string[];
   env: string[];
   start: boolean;
   dryRun: boolean;
@@ -18,37 +17,44 @@ export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route"
 
 export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
   const t0 = performance.now();
-  const project = loadProject(args.C);
-  const next = planAddService(project, {
-    name: args.name,
-    route: args.route,
-    port: args.port,
-    template: args.template,
-    image: args.image,
-    path: args.path,
-    dependsOn: args.dependsOn?.split(",").map((s) => s.trim()).filter(Boolean),
-    env: args.env,
-  });
-  const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");
-  out(formatPlan(plan));
+  const live: Record<string, unknown> = {};
+  // The lock is held until the new service is started: a watching `dev up` applies the new
+  // stack.yaml after that, and compose finds the service up to date instead of starting it twice.
+  const { plan, written, ctx } = await withLockedProject(args.C, `dev add service ${args.name}`, args, async (project) => {
+    const next = planAddService(project, {
+      name: args.name,
+      route: args.route,
+      port: args.port,
+      template: args.template,
+      image: args.image,
+      path: args.path,
+      dependsOn: args.dependsOn,
+      env: args.env,
+    });
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
+    out(formatPlan(plan));
+    if (args.dryRun) return { plan, written, ctx: undefined };
+    const ctx = args.start ? await runningStack(next) : undefined;
+    if (ctx) {
+      out(`starting ${args.name} (the other services keep running)...`);
+      const tStart = performance.now();
+      await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
+      const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
+      if (container) await waitFor(containerHealthy(ctx.engine, container.id), { timeoutMs: 180_000 });
+      live.serviceStartSeconds = (performance.now() - tStart) / 1000;
+      live.nginxReloaded = await reloadNginx(ctx);
+    }
+    return { plan, written, ctx };
+  });
   if (args.dryRun) {
     if (args.json) process.stdout.write(JSON.stringify(planToJson(plan, written), null, 2) + "\n");
     out("dry run: nothing was written");
     return;
   }
 
-  const live: Record<string, unknown> = {};
-  const ctx = args.start ? await runningStack(next) : undefined;
   if (ctx) {
-    out(`starting ${args.name} (the other services keep running)...`);
-    const tStart = performance.now();
-    await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
-    const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
-    if (container) await waitFor(containerHealthy(ctx.engine, container.id), { timeoutMs: 180_000 });
-    live.serviceStartSeconds = (performance.now() - tStart) / 1000;
-    live.nginxReloaded = await reloadNginx(ctx);
-    const proxyPort = (await readProjectEnv(next.root)).get("PROXY_PORT");
+    const proxyPort = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
     if (args.route && proxyPort) {
       const url = `http://127.0.0.1:${proxyPort}${args.route}/`;
       live.url = url;

@@ -1,48 +1,72 @@
-import { rm } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { lstatSync, readdirSync, readFileSync } from "node:fs";
+import { join } from "node:path";
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { stopTimeoutOf } from "../dev/restart-service.js";
-import { syncProject } from "../plan/sync-project.js";
-import { loadProject } from "../stack/load-project.js";
+import { StackError } from "../errors/stack-error.js";
+import { contentHash } from "../fs/content-hash.js";
+import type { PlannedFile } from "../plan/plan.js";
+import { syncProject, withLockedProject } from "../plan/sync-project.js";
 import { planRemoveService } from "./plan-remove-service.js";
 import { reloadNginx, runningStack } from "./running-stack.js";
 
 export async function removeServiceCommand(args: { C: string; name: string; volumes: boolean; deleteSource: boolean; dryRun: boolean; json: boolean }): Promise<void> {
-  const project = loadProject(args.C);
-  const removed = project.services.find((s) => s.name === args.name);
-  const next = planRemoveService(project, args.name);
-  const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");
-  out(formatPlan(plan));
-  next.notes.forEach((n) => out(`note: ${n}`));
-  if (args.dryRun) {
-    out("dry run: nothing was written or stopped");
-    if (args.json) process.stdout.write(JSON.stringify(planToJson(plan, written), null, 2) + "\n");
-    return;
-  }
-  const ctx = await runningStack(project);
-  let stopped = 0;
-  if (ctx) {
-    for (const c of await ctx.engine.listContainers(ctx.name, { service: args.name, all: true })) {
-      await ctx.engine.stop(c.id, { timeoutSeconds: removed ? stopTimeoutOf(removed) : 10 });
-      await ctx.engine.remove(c.id, { volumes: args.volumes });
-      stopped++;
-    }
-    ctx.project = next;
-    if (await reloadNginx(ctx)) out("nginx reloaded: the route is gone");
-  }
-  if (stopped) out(`stopped and removed ${args.name}${args.volumes ? " and its anonymous volumes" : ""}`);
-
-  let deleted: string | undefined;
-  const path = removed?.preset ? removed.path : undefined;
-  if (path && next.services.some((s) => s.path === path)) out(`kept ${path}: other services use it`);
-  else if (path && args.deleteSource) {
-    const full = join(project.root, path);
-    if (!relative(project.root, full).startsWith("..")) {
-      await rm(full, { recursive: true, force: true });
+  await withLockedProject(args.C, `dev remove service ${args.name}`, args, async (project) => {
+    const removed = project.services.find((s) => s.name === args.name);
+    const next = planRemoveService(project, args.name);
+    // The source folder goes through the plan like every other change: listed by --dry-run and
+    // --json, each file deleted only if it is still as it was read here.
+    let deleted: string | undefined;
+    let extra: PlannedFile[] = [];
+    const path = removed?.preset ? removed.path : undefined;
+    if (path && next.services.some((s) => s.path === path)) out(`kept ${path}: other services use it`);
+    else if (path && args.deleteSource) {
+      if (/^\.?\/*$/.test(path)) throw new StackError({ code: "E_DELETE_ROOT", message: `${args.name}'s path is the project root; --delete-source would delete the project`, hint: "delete its files yourself" });
+      extra = sourceDeletes(project.root, path);
       deleted = path;
-      out(`deleted ${path}`);
+    } else if (path) out(`kept its source in ${path} (delete it yourself, or use --delete-source)`);
+
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun, extra });
+    out(formatPlan(plan));
+    next.notes.forEach((n) => out(`note: ${n}`));
+    if (args.dryRun) {
+      out("dry run: nothing was written or stopped");
+      if (args.json) process.stdout.write(JSON.stringify(planToJson(plan, written), null, 2) + "\n");
+      return;
     }
-  } else if (path) out(`kept its source in ${path} (delete it yourself, or use --delete-source)`);
-  if (args.json) process.stdout.write(JSON.stringify({ ...planToJson(plan, written), stopped, deleted, notes: next.notes }, null, 2) + "\n");
+    if (deleted) out(`deleted ${deleted}`);
+    const ctx = await runningStack(project);
+    let stopped = 0;
+    if (ctx) {
+      for (const c of await ctx.engine.listContainers(ctx.name, { service: args.name, all: true })) {
+        await ctx.engine.stop(c.id, { timeoutSeconds: removed ? stopTimeoutOf(removed) : 10 });
+        await ctx.engine.remove(c.id, { volumes: args.volumes });
+        stopped++;
+      }
+      ctx.project = next;
+      if (await reloadNginx(ctx)) out("nginx reloaded: the route is gone");
+    }
+    if (stopped) out(`stopped and removed ${args.name}${args.volumes ? " and its anonymous volumes" : ""}`);
+    if (args.json) process.stdout.write(JSON.stringify({ ...planToJson(plan, written), stopped, deleted, notes: next.notes }, null, 2) + "\n");
+  });
+}
+
+/** Every file under a service's source folder, as deletes; links are deleted, never followed. */
+function sourceDeletes(root: string, path: string): PlannedFile[] {
+  const out: PlannedFile[] = [];
+  const walk = (rel: string) => {
+    const st = lstatSync(join(root, rel), { throwIfNoEntry: false });
+    if (!st) return;
+    if (st.isSymbolicLink() && rel === path) {
+      throw new StackError({ code: "E_SYMLINK", message: `${path} is a symbolic link; nothing was deleted`, hint: "delete the link yourself if that is what you want" });
+    }
+    if (st.isDirectory()) {
+      for (const name of readdirSync(join(root, rel))) walk(`${rel}/${name}`);
+      return;
+    }
+    const content = st.isFile() ? readFileSync(join(root, rel), "utf8") : "";
+    out.push({ path: rel, content: "", owner: "starter", action: "delete", base: st.isFile() ? contentHash(content) : undefined });
+  };
+  walk(path.replace(/\/+$/, ""));
+  return out;
 }

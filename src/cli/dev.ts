@@ -1,5 +1,6 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
+import { integer, list, nonEmpty } from "./flag-values.js";
 import { runCli, runCommand } from "./run-command.js";
 
 // Only yargs loads up front (--help and --version stay fast); each command imports its work lazily.
@@ -47,7 +48,7 @@ const cli = global(yargs(hideBin(process.argv)))
     (y) =>
       services(y)
         .option("follow", { alias: "f", type: "boolean", default: false })
-        .option("tail", { type: "number", default: 100, describe: "Lines per service to start with" }),
+        .option("tail", { type: "string", default: "100", coerce: integer("--tail", 0, 100), describe: "Lines per service to start with" }),
     (argv) => runCommand(argv, async () => (await import("../dev/logs.js")).logs(argv)),
   )
   .command(
@@ -70,12 +71,12 @@ const cli = global(yargs(hideBin(process.argv)))
         (s) =>
           s
             .positional("name", { type: "string", demandOption: true })
-            .option("route", { type: "string", describe: "Path prefix routed to it through the proxy, e.g. /billing" })
-            .option("port", { type: "number", describe: "Port it listens on inside the container" })
-            .option("template", { type: "string", describe: "Starter: python-http, fastapi, worker (default python-http)" })
-            .option("image", { type: "string", describe: "Run an existing image instead of starter code" })
-            .option("path", { type: "string", describe: "Source folder (default services/NAME); a worker can share another service's" })
-            .option("depends-on", { type: "string", describe: "Comma-separated services or presets to start first" })
+            .option("route", { type: "string", coerce: nonEmpty("--route"), describe: "Path prefix routed to it through the proxy, e.g. /billing" })
+            .option("port", { type: "string", coerce: integer("--port", 1, 8000), describe: "Port it listens on inside the container" })
+            .option("template", { type: "string", coerce: nonEmpty("--template"), describe: "Starter: python-http, fastapi, worker (default python-http)" })
+            .option("image", { type: "string", coerce: nonEmpty("--image"), describe: "Run an existing image instead of starter code" })
+            .option("path", { type: "string", coerce: nonEmpty("--path"), describe: "Source folder (default services/NAME); a worker can share another service's" })
+            .option("depends-on", { type: "string", coerce: list("--depends-on"), describe: "Comma-separated services or presets to start first" })
             .option("env", { type: "string", array: true, default: [] as string[], describe: "K=V environment (repeatable)" })
             .option("start", { type: "boolean", default: true, describe: "Start it when the stack is running (--no-start to skip)" })
             .option("dry-run", { type: "boolean", default: false })

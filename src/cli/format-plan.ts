@@ -1,6 +1,6 @@
 import type { Plan } from "../plan/plan.js";
 
-const LABEL: Record<string, string> = { create: "CREATE", update: "UPDATE", unchanged: "same  ", skip: "KEEP  ", conflict: "EDITED" };
+const LABEL: Record<string, string> = { create: "CREATE", update: "UPDATE", delete: "DELETE", unchanged: "same  ", skip: "KEEP  ", conflict: "EDITED" };
 
 /** One line per file, Nx style: what would happen to it, and why when it is not written. */
 export function formatPlan(plan: Plan, opts: { all?: boolean } = {}): string {

@@ -1,6 +1,7 @@
 import type { Argv } from "yargs";
 import { errorToJson, reportError } from "../errors/report-error.js";
 import { StackError } from "../errors/stack-error.js";
+import { flagErrorFor } from "./flag-values.js";
 
 export interface OutputOptions {
   json?: boolean;
@@ -37,7 +38,8 @@ export async function runCli(cli: Argv, name: string): Promise<void> {
       .wrap(Math.min(100, process.stdout.columns || 100))
       .fail((msg, err) => {
         // Throwing stops yargs here: the command must not run with arguments it rejected.
-        throw err ?? new StackError({ code: "E_USAGE", message: msg, hint: `see ${name} --help` });
+        if (err instanceof StackError) throw err;
+        throw flagErrorFor(err) ?? new StackError({ code: "E_USAGE", message: err?.message ?? msg, hint: `see ${name} --help` });
       })
       .parseAsync();
   } catch (err) {

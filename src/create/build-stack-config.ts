@@ -93,7 +93,7 @@ export function parseImageOverrides(pairs: string[]): Record<string, string> {
     const from = pair.slice(0, eq);
     const to = pair.slice(eq + 1);
     if (eq <= 0 || !to || /\s/.test(pair)) {
-      throw new StackError({ code: "E_IMAGE_OVERRIDE", message: `--image "${pair}" is not FROM=TO`, hint: "e.g. --image postgres:16=registry.example.com/postgres:16" });
+      throw new StackError({ code: "E_IMAGE_OVERRIDE", message: `--image ${JSON.stringify(pair)} is not FROM=TO`, hint: "e.g. --image postgres:16=registry.example.com/postgres:16" });
     }
     images[from] = to;
   }

@@ -5,7 +5,7 @@ import { promptChoices } from "./prompt-choices.js";
 
 export interface CreateArgs {
   dir: string;
-  preset?: string;
+  preset?: string[];
   proxy?: ProxyChoice;
   name?: string;
   image: string[];
@@ -17,7 +17,7 @@ export interface CreateArgs {
 }
 
 export async function runCreate(args: CreateArgs): Promise<void> {
-  let presets = args.preset ? args.preset.split(",").map((p) => p.trim()).filter(Boolean) : undefined;
+  let presets = args.preset;
   let proxy = args.proxy;
   if (!presets && !args.yes && !args.json && process.stdin.isTTY && process.stdout.isTTY) {
     ({ presets, proxy } = await promptChoices(proxy));

@@ -1,17 +1,19 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { atomicWriteFile } from "../fs/atomic-write.js";
+import { contentHash } from "../fs/content-hash.js";
+import { flushPlan } from "../fs/flush-plan.js";
 import { parseEnvFile } from "../render/env-file.js";
 import { allocateFreePort } from "../plan/resolve-env.js";
 
 /**
  * Host ports in .env that something else took since scaffolding are moved to free ones, so `up`
  * does not fail on "port is already allocated". Ports our own running containers hold are fine.
- * Returns one message per moved port.
+ * The new .env is a plan like any other write (guarded by the hash it was read with); the caller
+ * holds the project lock. Returns one message per moved port.
  */
 export async function movePortsTaken(root: string, portKeys: string[], ownPorts: ReadonlySet<number>, isFree: (port: number) => Promise<boolean> = portIsFree): Promise<string[]> {
-  const file = join(root, ".env");
-  let text = await readFile(file, "utf8");
+  const original = await readFile(join(root, ".env"), "utf8");
+  let text = original;
   const env = parseEnvFile(text);
   const used = new Set([...env.entries()].filter(([k]) => portKeys.includes(k)).map(([, v]) => Number(v)));
   const moved: string[] = [];
@@ -23,7 +25,9 @@ export async function movePortsTaken(root: string, portKeys: string[], ownPorts:
     text = text.replace(new RegExp(`^${key}=.*$`, "m"), `${key}=${next}`);
     moved.push(`${key}: port ${port} is taken by another program; using ${next} (updated .env)`);
   }
-  if (moved.length) await atomicWriteFile(file, text, 0o600);
+  if (moved.length) {
+    await flushPlan({ root, notes: moved, files: [{ path: ".env", content: text, owner: "merge", mode: 0o600, action: "update", base: contentHash(original) }] });
+  }
   return moved;
 }
 

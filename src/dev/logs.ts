@@ -1,4 +1,4 @@
-import { StackError } from "../errors/stack-error.js";
+import { unknownServiceError } from "../errors/stack-error.js";
 import { openDev } from "./dev-context.js";
 
 const COLOURS = [36, 33, 32, 35, 34, 91, 92, 93, 94, 95, 96];
@@ -10,7 +10,7 @@ export async function logs(args: { C: string; services: string[]; follow: boolea
   const known = new Set(all.map((c) => c.service));
   const unknown = args.services.filter((s) => !known.has(s));
   if (unknown.length) {
-    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `no container for ${unknown.join(", ")}`, hint: known.size ? `running: ${[...known].join(", ")}` : "start the stack with: dev up" });
+    throw unknownServiceError(unknown, known, known.size ? `services with a container: ${[...known].join(", ")}` : "start the stack with: dev up");
   }
   const chosen = all.filter((c) => args.services.length === 0 || args.services.includes(c.service)).sort((a, b) => a.service.localeCompare(b.service));
   const width = Math.max(...chosen.map((c) => c.service.length), 1);

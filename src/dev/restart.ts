@@ -1,4 +1,4 @@
-import { StackError } from "../errors/stack-error.js";
+import { unknownServiceError } from "../errors/stack-error.js";
 import { openDev } from "./dev-context.js";
 import { restartService } from "./restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
@@ -9,7 +9,7 @@ export async function restart(args: { C: string; services: string[] }): Promise<
   const byName = new Map(ctx.project.services.map((s) => [s.name, s]));
   const unknown = args.services.filter((s) => !byName.has(s));
   if (unknown.length) {
-    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...byName.keys()].join(", ")}` });
+    throw unknownServiceError(unknown, byName.keys());
   }
   const env = await readProjectEnv(ctx.project.root);
   await Promise.all(

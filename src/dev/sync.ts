@@ -1,10 +1,8 @@
 import { formatPlan, planToJson } from "../cli/format-plan.js";
-import { syncProject } from "../plan/sync-project.js";
-import { loadProject } from "../stack/load-project.js";
+import { syncProject, withLockedProject } from "../plan/sync-project.js";
 
 export async function sync(args: { C: string; dryRun: boolean; json: boolean }): Promise<void> {
-  const project = loadProject(args.C);
-  const { plan, written } = await syncProject(project, { dryRun: args.dryRun });
+  const { plan, written } = await withLockedProject(args.C, "dev sync", args, (project) => syncProject(project, { dryRun: args.dryRun }));
   if (args.json) {
     process.stdout.write(JSON.stringify(planToJson(plan, written), null, 2) + "\n");
     return;

@@ -1,4 +1,4 @@
-import { StackError } from "../errors/stack-error.js";
+import { unknownServiceError } from "../errors/stack-error.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "./check-ports.js";
@@ -7,6 +7,8 @@ import { formatTable, serviceRows } from "./service-table.js";
 import { waitStackHealthy } from "./wait-stack.js";
 import { watchLoop } from "./watch-loop.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { withProjectWrite } from "../fs/project-transaction.js";
+import { loadProject } from "../stack/load-project.js";
 
 export interface UpArgs {
   C: string;
@@ -23,18 +25,23 @@ export async function up(args: UpArgs): Promise<void> {
   const known = new Set([...ctx.project.services.map((s) => s.name), ...presetServiceNames(ctx.project.parsed.config.presets, ctx.project.presets)]);
   const unknown = args.services.filter((s) => !known.has(s));
   if (unknown.length) {
-    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`, hint: `services: ${[...known].join(", ")}` });
+    throw unknownServiceError(unknown, known);
   }
 
-  const sync = await syncProject(ctx.project);
-  if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
-  const own = await ctx.engine.listContainers(ctx.name);
-  const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
-  for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
-
-  const t0 = performance.now();
-  log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
-  await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+  let t0 = performance.now();
+  // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
+  // write, and the stack started before another command may change the project.
+  await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
+    ctx.project = loadProject(ctx.project.root);
+    const sync = await syncProject(ctx.project);
+    if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
+    const own = await ctx.engine.listContainers(ctx.name);
+    const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
+    for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
+    log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
+    t0 = performance.now();
+    await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+  });
   await waitStackHealthy(ctx, args.services, log);
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));

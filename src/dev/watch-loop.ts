@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
@@ -15,6 +15,9 @@ import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { restartService } from "./restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { contentHash } from "../fs/content-hash.js";
+import { readCreated } from "../fs/journal.js";
+import { withProjectWrite } from "../fs/project-transaction.js";
 
 export interface WatchOptions {
   poll: boolean;
@@ -77,26 +80,61 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
     },
   });
 
+  // One apply at a time; saves that arrive meanwhile are coalesced into one more apply after it.
+  let applying = false;
+  let again = false;
   const onStackChange = async () => {
+    if (applying) {
+      again = true;
+      return;
+    }
+    applying = true;
     try {
-      const next = loadProject(ctx.project.root);
-      const sync = await syncProject(next);
-      ctx.project = next;
-      services = next.services;
-      watched = watchedServices(services);
-      if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
-      await runCompose(ctx, ["up", "-d", "--remove-orphans"], "applying stack.yaml");
-    } catch (err) {
-      log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
+      do {
+        again = false;
+        await applyStack();
+      } while (again && !opts.signal.aborted);
+    } finally {
+      applying = false;
     }
   };
+
+  // Under the project lock: a `dev add` that is starting its service finishes first, and the
+  // apply after it finds that service up to date instead of starting it a second time.
+  const applyStack = () =>
+    withProjectWrite(
+      ctx.project.root,
+      "dev up (applying stack.yaml)",
+      async () => {
+        let sync;
+        let next;
+        try {
+          next = loadProject(ctx.project.root);
+          sync = await syncProject(next);
+        } catch (err) {
+          log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
+          return;
+        }
+        ctx.project = next;
+        services = next.services;
+        watched = watchedServices(services);
+        if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
+        try {
+          await runCompose(ctx, ["up", "-d", "--remove-orphans"], "applying stack.yaml");
+        } catch (err) {
+          // stack.yaml is valid and the files follow it: what failed is starting a container.
+          log(`${reportError(err).text}\n  (stack.yaml is applied to the files; the services compose names above are not running as configured)`);
+        }
+      },
+      { onWait: (holder) => log(`stack.yaml changed: applying it once ${holder} is done`) },
+    ).catch((err: unknown) => log(reportError(err).text));
 
   const onChanges = (all: FileChange[]) => {
     // A new folder is no code change itself, but says more files are coming (a checkout, a
     // generator): the services under it wait for the burst to settle before restarting.
     const folders = all.filter((c) => c.kind === "create" && isDirectory(join(ctx.project.root, c.path)));
-    const changes = all.filter((c) => !folders.includes(c));
-    if (changes.some((c) => c.path === STACK_FILE)) void onStackChange();
+    const changes = withoutOwnWrites(ctx.project.root, all.filter((c) => !folders.includes(c)));
+    if (all.some((c) => c.path === STACK_FILE)) void onStackChange();
     for (const name of mapChangesToServices(folders, watched).keys()) scheduler.push(name, { files: [], rebuild: false, burst: true });
     for (const [name, change] of mapChangesToServices(changes, watched)) {
       crashes.codeChanged(name);
@@ -122,6 +160,23 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   scheduler.close();
   crashes.close();
   await events.catch(() => undefined);
+}
+
+/**
+ * Files a create-stack write just created (a `dev add`'s starter code, built and started by that
+ * command) are not code changes: the service would be built a second time.
+ */
+function withoutOwnWrites(root: string, changes: FileChange[]): FileChange[] {
+  const created = readCreated(root);
+  return changes.filter((c) => {
+    const hash = created[c.path];
+    if (hash === undefined || c.kind === "delete") return true;
+    try {
+      return contentHash(readFileSync(join(root, c.path), "utf8")) !== hash;
+    } catch {
+      return true;
+    }
+  });
 }
 
 function isDirectory(path: string): boolean {

@@ -1,32 +1,149 @@
 import { randomBytes } from "node:crypto";
-import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { dirname, join } from "node:path";
-import { runtimeError } from "../errors/stack-error.js";
-import { changedFiles } from "../plan/diff-plan.js";
-import type { Plan } from "../plan/plan.js";
+import { lstatSync, readFileSync, realpathSync } from "node:fs";
+import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, sep } from "node:path";
+import { runtimeError, StackError } from "../errors/stack-error.js";
+import type { Plan, PlannedFile } from "../plan/plan.js";
+import { contentHash } from "./content-hash.js";
+import { applyOps, cleanStateDir, commitJournal, finishJournal, recordCreated, tempDir, type JournalOp } from "./journal.js";
+
+/** Top-level files that may be symbolic links the user made: written through, the link stays. */
+const WRITE_THROUGH = new Set(["stack.yaml", ".env"]);
+
+interface Staged {
+  file: PlannedFile;
+  /** Where the content goes: the project path, or a symlinked stack.yaml/.env's real target. */
+  target: string;
+  tmp?: string;
+}
 
 /**
- * Writes a plan in two phases: every file to a temp file beside its target, then every temp file
- * renamed into place. A failure in the first phase removes the temp files and leaves the project
- * as it was; renames within one filesystem do not fail half-way through a file.
+ * The one way anything is written to a project. Run under the project lock (project-lock.ts).
+ *
+ * 1. Check every path stays inside the project's real path (no symlinked folder, no symlinked
+ *    file but a stack.yaml or .env written through) and is still as it was when planned.
+ * 2. Write every new content to a temp file in .create-stack/tmp (git-ignored).
+ * 3. Commit: the journal of pending renames and deletes is renamed into place.
+ * 4. Rename and delete: .env and everything else first, stack.yaml last, since `dev up` applies
+ *    stack.yaml as soon as it changes and must find what it refers to.
+ * A command killed after 3 is rolled forward by the next one (recoverProject); before 3 its temp
+ * files are removed and the project is as it was.
  */
 export async function flushPlan(plan: Plan): Promise<string[]> {
-  const files = changedFiles(plan);
-  const staged: { tmp: string; target: string }[] = [];
+  const files = plan.files.filter((f) => f.action === "create" || f.action === "update" || f.action === "delete");
+  if (files.length === 0) return [];
+  const root = realRoot(plan.root);
+  const staged = files.map((file) => ({ file, target: checkTarget(root, file) }) as Staged);
+  for (const s of staged) checkBase(s);
+
+  const tmpDir = tempDir(root);
   try {
-    for (const f of files) {
-      const target = join(plan.root, f.path);
-      const tmp = join(dirname(target), `.${f.path.split("/").pop()}.create-stack-${randomBytes(4).toString("hex")}`);
-      await mkdir(dirname(target), { recursive: true });
-      staged.push({ tmp, target });
-      await writeFile(tmp, f.content, { mode: f.mode ?? 0o644 });
+    await mkdir(tmpDir, { recursive: true });
+    for (const s of staged) {
+      if (s.file.action === "delete") continue;
+      const id = randomBytes(4).toString("hex");
+      // A write-through target may live on another filesystem: its temp file goes beside it.
+      s.tmp = s.target.startsWith(root + sep) ? join(tmpDir, `${id}-${basename(s.target)}`) : join(dirname(s.target), `.${basename(s.target)}.create-stack-${id}`);
+      await writeFile(s.tmp, s.file.content, { mode: s.file.mode ?? 0o644 });
       // writeFile's mode is filtered by the umask; .env must be 0600 whatever the umask says.
-      if (f.mode !== undefined) await chmod(tmp, f.mode);
+      if (s.file.mode !== undefined) await chmod(s.tmp, s.file.mode);
     }
+    await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, hash: contentHash(s.file.content) })));
   } catch (err) {
-    await Promise.all(staged.map((s) => rm(s.tmp, { force: true })));
+    await Promise.all(staged.map((s) => (s.tmp ? rm(s.tmp, { force: true }) : undefined)));
+    await cleanStateDir(root);
     throw runtimeError("E_WRITE", `could not write the project: ${(err as Error).message}`, "check permissions and free disk space; nothing was changed");
   }
-  for (const s of staged) await rename(s.tmp, s.target);
+
+  const rank = (s: Staged) => (s.file.path === ".env" ? 0 : s.file.path === "stack.yaml" ? 3 : s.file.action === "delete" ? 2 : 1);
+  const ops: JournalOp[] = [...staged]
+    .sort((a, b) => rank(a) - rank(b))
+    .map((s) => (s.tmp ? { op: "rename", tmp: s.tmp, target: s.target } : { op: "delete", target: s.target }));
+  await commitJournal(root, ops);
+  await applyOps(root, ops);
+  await finishJournal(root);
   return files.map((f) => f.path);
+}
+
+function realRoot(root: string): string {
+  try {
+    return realpathSync(root);
+  } catch {
+    return root;
+  }
+}
+
+function symlinkError(path: string, to: string): StackError {
+  return new StackError({
+    code: "E_SYMLINK",
+    message: `${path} is a symbolic link (to ${to}); nothing was written`,
+    hint: "create-stack writes only inside the project and does not follow links there: replace the link with a real folder or file",
+  });
+}
+
+/**
+ * Where a planned file goes, refusing any path that would leave the project: a folder on the way
+ * that is a symbolic link (a hostile clone's `services/x -> /anywhere`), or a file that is one,
+ * except stack.yaml and .env, which are written through to their targets.
+ */
+function checkTarget(root: string, file: PlannedFile): string {
+  const parts = file.path.split("/");
+  if (parts.some((p) => p === ".." || p === "" || p === ".")) {
+    throw new StackError({ code: "E_OUTSIDE_PROJECT", message: `${file.path} is not a path inside the project; nothing was written`, hint: "use a relative path without . or .. parts" });
+  }
+  let dir = root;
+  for (const [i, part] of parts.entries()) {
+    const path = join(dir, part);
+    const last = i === parts.length - 1;
+    let st;
+    try {
+      st = lstatSync(path);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") return join(root, ...parts);
+      throw err;
+    }
+    const shown = parts.slice(0, i + 1).join("/");
+    if (st.isSymbolicLink()) {
+      // Deleting a link removes the link itself, never its target.
+      if (last && file.action === "delete") return path;
+      if (!last || !WRITE_THROUGH.has(file.path)) throw symlinkError(shown, readLink(path));
+      try {
+        return realpathSync(path);
+      } catch {
+        if (file.action === "delete") return path;
+        throw symlinkError(shown, `${readLink(path)}, which does not exist`);
+      }
+    }
+    if (!last && !st.isDirectory()) {
+      throw runtimeError("E_WRITE", `could not write the project: ${shown} is a file where a folder must go`, "move it away; nothing was changed");
+    }
+    if (last && st.isDirectory()) {
+      throw runtimeError("E_WRITE", `could not write the project: ${shown} is a folder where a file must go`, "move it away; nothing was changed");
+    }
+    dir = path;
+  }
+  return join(root, ...parts);
+}
+
+function readLink(path: string): string {
+  try {
+    return realpathSync(path);
+  } catch {
+    return "a missing target";
+  }
+}
+
+/** Refuses to write over a file that changed between planning and writing (an editor's save). */
+function checkBase(s: Staged): void {
+  if (s.file.base === undefined) return;
+  let now: string | null;
+  try {
+    now = contentHash(readFileSync(s.target, "utf8"));
+  } catch (err) {
+    if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err;
+    now = null;
+  }
+  if (now !== s.file.base) {
+    throw runtimeError("E_CHANGED", `${s.file.path} changed while this command ran; nothing was written`, "run the command again: it re-reads the project");
+  }
 }

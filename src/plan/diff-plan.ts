@@ -1,4 +1,5 @@
 import { StackError } from "../errors/stack-error.js";
+import { contentHash } from "../fs/content-hash.js";
 import { generatedState } from "../fs/generated-header.js";
 import type { FileReader, Plan, PlannedFile } from "./plan.js";
 
@@ -8,19 +9,38 @@ export type DesiredFile = Omit<PlannedFile, "action" | "reason">;
 export function diffPlan(files: DesiredFile[], reader: FileReader): PlannedFile[] {
   return files.map((f) => {
     const current = reader.read(f.path);
-    if (current === undefined) return { ...f, action: "create" };
+    if (current === undefined) return { ...f, action: "create", base: null };
     if (current === f.content) return { ...f, action: "unchanged" };
     switch (f.owner) {
       case "starter":
         return { ...f, action: "skip", reason: "exists and is yours to edit" };
       case "generated":
         return generatedState(current) === "pristine"
-          ? { ...f, action: "update" }
+          ? { ...f, action: "update", base: contentHash(current) }
           : { ...f, action: "conflict", reason: "edited by hand since create-stack generated it" };
       default:
-        return { ...f, action: "update" };
+        return { ...f, action: "update", base: contentHash(current) };
     }
   });
+}
+
+/**
+ * Generated files the stack no longer needs (a dropped proxy's layer and config): deleted when
+ * pristine, kept and reported when edited by hand.
+ */
+export function planDeletes(candidates: string[], wanted: DesiredFile[], reader: FileReader): PlannedFile[] {
+  const out: PlannedFile[] = [];
+  for (const path of new Set(candidates)) {
+    if (wanted.some((f) => f.path === path)) continue;
+    const current = reader.read(path);
+    if (current === undefined) continue;
+    out.push(
+      generatedState(current) === "pristine"
+        ? { path, content: "", owner: "generated", action: "delete", base: contentHash(current) }
+        : { path, content: current, owner: "generated", action: "skip", reason: "no longer generated; kept because it was edited by hand" },
+    );
+  }
+  return out;
 }
 
 /** Refuses the whole plan, before anything is written, if it would overwrite a hand edit. */
@@ -39,5 +59,5 @@ export function assertNoConflicts(plan: Plan): void {
 }
 
 export function changedFiles(plan: Plan): PlannedFile[] {
-  return plan.files.filter((f) => f.action === "create" || f.action === "update");
+  return plan.files.filter((f) => f.action === "create" || f.action === "update" || f.action === "delete");
 }

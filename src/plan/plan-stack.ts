@@ -1,15 +1,15 @@
-import { Document } from "yaml";
 import { withGeneratedHeader } from "../fs/generated-header.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { interpolateString } from "../presets/interpolate.js";
 import { buildLayers } from "../render/compose-layers.js";
+import { stringifyCompose } from "../render/compose-yaml.js";
 import { mergeEnvFile, renderEnvLines, type EnvLine } from "../render/env-file.js";
 import { mergeLines, requirementName } from "../render/merge-lines.js";
 import { NGINX_CONFIG_PATH, renderNginxConfig } from "../render/nginx-config.js";
 import { renderReadme } from "../render/render-readme.js";
 import { renderTemplate, templatePath } from "../render/render-template.js";
 import type { StackConfig } from "../stack/stack-config.js";
-import { diffPlan, type DesiredFile } from "./diff-plan.js";
+import { diffPlan, planDeletes, type DesiredFile } from "./diff-plan.js";
 import { LAYER_FILES, type EnvEntry } from "./env-entries.js";
 import type { FileReader, Plan } from "./plan.js";
 import type { ResolvedService } from "./resolve-services.js";
@@ -27,7 +27,9 @@ export interface PlanInput {
   readme?: boolean;
 }
 
-const GITIGNORE = [".env", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
+// .create-stack/ holds the write lock, journal and temp files (the temp copy of .env holds every
+// secret); .*.create-stack-* are temp files beside a symlinked stack.yaml's or .env's target.
+const GITIGNORE = [".env", ".create-stack/", ".*.create-stack-*", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
 
 /** Every file the stack needs, computed in memory; nothing is written here. */
 export function planStack(input: PlanInput): Plan {
@@ -39,8 +41,8 @@ export function planStack(input: PlanInput): Plan {
   if (input.stackText !== undefined) add({ path: "stack.yaml", content: input.stackText, owner: "stack" });
 
   for (const [layer, compose] of buildLayers(stack, presets, services)) {
-    const doc = new Document(compose.volumes ? compose : { services: compose.services });
-    add({ path: LAYER_FILES[layer], content: withGeneratedHeader(doc.toString({ lineWidth: 0 })), owner: "generated" });
+    const text = stringifyCompose(compose.volumes ? compose : { services: compose.services });
+    add({ path: LAYER_FILES[layer], content: withGeneratedHeader(text), owner: "generated" });
   }
   if (stack.presets.includes("nginx")) {
     add({ path: NGINX_CONFIG_PATH, content: withGeneratedHeader(renderNginxConfig(stack.name, services)), owner: "generated" });
@@ -77,7 +79,9 @@ export function planStack(input: PlanInput): Plan {
   add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
   if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values), owner: "starter" });
 
-  return { root: input.root, files: diffPlan(files, reader), notes: [] };
+  // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
+  const generated = [...Object.values(LAYER_FILES), NGINX_CONFIG_PATH];
+  return { root: input.root, files: [...diffPlan(files, reader), ...planDeletes(generated, files, reader)], notes: [] };
 }
 
 function envLines(entries: EnvEntry[], values: Record<string, string>, blankSecrets: boolean): { title: string; lines: EnvLine[] }[] {

@@ -99,7 +99,9 @@ describe("flushPlan", () => {
     });
     expect(readFileSync(join(root, "a/b/c.txt"), "utf8")).toBe("c");
     expect(statSync(join(root, ".env")).mode & 0o777).toBe(0o600);
-    expect(readdirSync(root).sort()).toEqual([".env", "a"]);
+    expect(readdirSync(root).sort()).toEqual([".create-stack", ".env", "a"]);
+    // No temp file, lock or journal is left; only the record of created files.
+    expect(readdirSync(join(root, ".create-stack"))).toEqual(["created.json"]);
   });
 
   it("writes nothing when one file cannot be written", async () => {

@@ -9,7 +9,7 @@
  */
 export type FileOwner = "generated" | "starter" | "merge" | "stack";
 
-export type FileAction = "create" | "update" | "unchanged" | "skip" | "conflict";
+export type FileAction = "create" | "update" | "delete" | "unchanged" | "skip" | "conflict";
 
 export interface PlannedFile {
   /** Project-relative path with forward slashes. */
@@ -21,6 +21,11 @@ export interface PlannedFile {
   action: FileAction;
   /** Why a file is skipped or in conflict, for the user. */
   reason?: string;
+  /**
+   * Hash of the file as it was when planned (null: it did not exist). The flush refuses to write
+   * over a file that changed since, so nothing is planned on one version and written on another.
+   */
+  base?: string | null;
 }
 
 export interface Plan {

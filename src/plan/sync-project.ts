@@ -1,6 +1,8 @@
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
-import type { Project } from "../stack/load-project.js";
+import { withProjectWrite } from "../fs/project-transaction.js";
+import { findStackRoot } from "../stack/find-stack.js";
+import { loadProject, type Project } from "../stack/load-project.js";
 import { assertNoConflicts } from "./diff-plan.js";
 import type { Plan } from "./plan.js";
 import { planProject } from "./plan-project.js";
@@ -13,8 +15,9 @@ export interface SyncResult {
 /**
  * Brings the generated files up to date with stack.yaml. Refuses, writing nothing, when a
  * generated file was edited by hand. `stackText` is given by commands that change stack.yaml.
+ * Writing callers hold the project lock (withLockedProject).
  */
-export async function syncProject(project: Project, opts: { stackText?: string; dryRun?: boolean } = {}): Promise<SyncResult> {
+export async function syncProject(project: Project, opts: { stackText?: string; dryRun?: boolean; extra?: Plan["files"] } = {}): Promise<SyncResult> {
   const plan = await planProject({
     root: project.root,
     stack: project.parsed.config,
@@ -22,7 +25,17 @@ export async function syncProject(project: Project, opts: { stackText?: string; 
     reader: diskReader(project.root),
     stackText: opts.stackText,
   });
+  if (opts.extra) plan.files.push(...opts.extra);
   assertNoConflicts(plan);
   const written = opts.dryRun ? [] : await flushPlan(plan);
   return { plan, written };
+}
+
+/**
+ * A writing command's frame: under the project lock, stack.yaml is read (after any interrupted
+ * write was recovered), then `fn` plans and flushes. A dry run only reads, so it takes no lock.
+ */
+export async function withLockedProject<T>(cwd: string, what: string, opts: { dryRun?: boolean }, fn: (project: Project) => Promise<T>): Promise<T> {
+  if (opts.dryRun) return fn(loadProject(cwd));
+  return withProjectWrite(findStackRoot(cwd), what, async () => fn(loadProject(cwd)));
 }

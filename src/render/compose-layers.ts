@@ -4,6 +4,7 @@ import type { LayerFragment, LayerName, Preset } from "../presets/preset.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { layersOf } from "../plan/env-entries.js";
 import type { StackConfig } from "../stack/stack-config.js";
+import { escapeInterpolation } from "./compose-yaml.js";
 import { traefikLabels } from "./traefik-labels.js";
 
 type ComposeService = Record<string, unknown>;
@@ -40,7 +41,7 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
       const devDef = (dev.services[svc.name] ??= {});
       devDef.ports = [`127.0.0.1:\${${svc.envName}_PORT:-${svc.port}}:${svc.port}`];
     }
-    if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command;
+    if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command.map(escapeInterpolation);
   }
 
   const addonConnections: Record<string, string> = {};
@@ -94,7 +95,8 @@ function wireDependencies(svc: ResolvedService, stack: StackConfig, presets: Pre
       dependsOn[dep] = condition(dep);
     }
   }
-  const merged = { ...env, ...(def.environment as object | undefined), ...svc.env };
+  const own = Object.fromEntries(Object.entries(svc.env).map(([k, v]) => [k, escapeInterpolation(v)]));
+  const merged = { ...env, ...(def.environment as object | undefined), ...own };
   if (Object.keys(merged).length) def.environment = merged;
   if (Object.keys(dependsOn).length) def.depends_on = dependsOn;
 }

@@ -4,11 +4,14 @@ import { StackError } from "../errors/stack-error.js";
 
 export const STACK_FILE = "stack.yaml";
 
-/** The project root: the nearest folder, from `start` upward, that holds stack.yaml. */
+/**
+ * The project root: the nearest folder, from `start` upward, that holds stack.yaml, or a write
+ * journal (a command was killed before stack.yaml landed: the next one completes the write).
+ */
 export function findStackRoot(start: string): string {
   let dir = resolve(start);
   for (;;) {
-    if (existsSync(join(dir, STACK_FILE))) return dir;
+    if (existsSync(join(dir, STACK_FILE)) || existsSync(join(dir, ".create-stack", "journal"))) return dir;
     const parent = dirname(dir);
     if (parent === dir) {
       throw new StackError({

@@ -59,3 +59,20 @@ export const DEFAULT_HEALTH: HealthTiming = {
   retries: 20,
   start_period: "30s",
 };
+
+/**
+ * Words YAML 1.1 (docker-compose v1 reads it) takes for booleans or null even unquoted as keys.
+ * A name must be a string in every reader, so these are refused as project and service names.
+ */
+const YAML11_WORDS = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
+
+export function yaml11Problem(name: string): string | undefined {
+  return YAML11_WORDS.has(name) ? `"${name}" reads as a ${name === "null" ? "null" : "boolean"} in YAML 1.1 (docker-compose v1)` : undefined;
+}
+
+/** Where a project-relative path leads: outside the project, to its root, or to a folder inside. */
+export function pathProblem(path: string): "outside" | "root" | undefined {
+  if (path.startsWith("/") || path.split("/").includes("..")) return "outside";
+  if (path.split("/").every((part) => part === "" || part === ".")) return "root";
+  return undefined;
+}

@@ -1,9 +1,10 @@
 import type { LineCounter, Document } from "yaml";
-import { StackError, throwIfAny, type SourceLocation } from "../errors/stack-error.js";
+import { StackError, throwIfAny, type ErrorCode, type SourceLocation } from "../errors/stack-error.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { routeProblem } from "./route.js";
-import type { StackConfig } from "./stack-config.js";
+import type { Blame } from "./parse-stack.js";
+import { pathProblem, yaml11Problem, type StackConfig } from "./stack-config.js";
 import { locate } from "./yaml-location.js";
 
 export interface StackSource {
@@ -17,12 +18,18 @@ export interface StackSource {
  * exist, routes are well formed and unique, dependencies name something. All problems are
  * reported at once, each at its place in stack.yaml when the source is known.
  */
-export function validateStack(config: StackConfig, presets: PresetRegistry, source?: StackSource): void {
+export function validateStack(config: StackConfig, presets: PresetRegistry, source?: StackSource, blame?: Blame): void {
   const errors: StackError[] = [];
   const loc = (path: (string | number)[], which: "key" | "value" = "value"): SourceLocation =>
     source ? locate(source.doc, source.lineCounter, source.file, path, which) : { file: "stack.yaml" };
-  const fail = (code: string, message: string, path: (string | number)[], hint?: string, which?: "key" | "value") =>
-    errors.push(new StackError({ code, message, hint, location: loc(path, which) }));
+  // A problem a flag caused is reported as that flag's (the user did not write that stack.yaml line).
+  const fail = (code: ErrorCode, message: string, path: (string | number)[], hint?: string, which?: "key" | "value") => {
+    const flag = blame?.(path);
+    errors.push(flag ? new StackError({ code, message: `${flag}: ${message}`, hint }) : new StackError({ code, message, hint, location: loc(path, which) }));
+  };
+
+  const nameProblem = yaml11Problem(config.name);
+  if (nameProblem) fail("E_INVALID_NAME", `project name ${nameProblem}`, ["name"], "choose another name");
 
   const addonServices = new Set(presetServiceNames(config.presets, presets));
   const usable = presets.names().filter((n) => presets.get(n)!.kind !== "service");
@@ -48,6 +55,8 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
   const hasProxy = config.presets.some((p) => presets.get(p)?.kind === "proxy");
   for (const [name, svc] of Object.entries(config.services)) {
     const at = (key: string) => ["services", name, key];
+    const problem = yaml11Problem(name);
+    if (problem) fail("E_INVALID_NAME", `service name ${problem}`, ["services", name], "choose another name", "key");
     if (addonServices.has(name)) {
       fail("E_NAME_TAKEN", `service name "${name}" is taken by a preset's service`, ["services", name], "choose another name", "key");
     }
@@ -70,9 +79,13 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
       }
     }
     for (const p of [svc.path, ...(svc.watch ?? [])]) {
-      if (p !== undefined && (p.startsWith("/") || p.split("/").includes(".."))) {
+      const why = p === undefined ? undefined : pathProblem(p);
+      if (why === "outside") {
         fail("E_PATH_OUTSIDE", `service "${name}": path "${p}" must stay inside the project`, at(p === svc.path ? "path" : "watch"),
           "use a path relative to the folder of stack.yaml");
+      } else if (why === "root" && p === svc.path && svc.template) {
+        fail("E_PATH_ROOT", `service "${name}": path "${p}" is the project root`, at("path"),
+          "starter files would land beside stack.yaml and .env would be copied into the image: use a folder such as services/" + name);
       }
     }
     if (svc.route !== undefined) {

@@ -16,4 +16,5 @@ export const DEFAULT_IGNORES = [
   "**/.#*",
   "**/4913",
   "**/.*.create-stack-*",
+  ".create-stack/**",
 ];

@@ -1,21 +1,11 @@
-/** A small glob matcher for ignore patterns (`**`, `*`, `?`), used by the polling backend. */
-export function globToRegExp(glob: string): RegExp {
-  let re = "";
-  for (let i = 0; i < glob.length; i++) {
-    const c = glob[i]!;
-    if (c === "*") {
-      if (glob[i + 1] === "*") {
-        const slash = glob[i + 2] === "/";
-        re += slash ? "(?:.*/)?" : ".*";
-        i += slash ? 2 : 1;
-      } else re += "[^/]*";
-    } else if (c === "?") re += "[^/]";
-    else re += c.replace(/[.+^${}()|[\]\\]/g, "\\$&");
-  }
-  return new RegExp(`^${re}$`);
-}
+import picomatch from "picomatch";
 
+/**
+ * Ignore globs (`**`, `*`, `?`, braces, classes) as one predicate over root-relative paths, for
+ * the events we filter and the polling backend. picomatch is what @parcel/watcher itself matches
+ * with, so both backends read a glob the same way; `dot` because `.git` and `.venv` are folders
+ * like any other here.
+ */
 export function ignoreMatcher(globs: string[]): (relPath: string) => boolean {
-  const res = globs.map(globToRegExp);
-  return (p) => res.some((r) => r.test(p));
+  return globs.length ? picomatch(globs, { dot: true }) : () => false;
 }

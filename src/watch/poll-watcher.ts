@@ -1,34 +1,84 @@
-import { lstat, readdir } from "node:fs/promises";
+import { lstatSync, readdirSync } from "node:fs";
 import { join } from "node:path";
 import { ignoreMatcher } from "./glob.js";
 import type { FileChange, Watcher, WatchOptions } from "./watcher.js";
 
-interface Stamp {
-  mtimeMs: number;
-  size: number;
-  ino: number;
-}
+/** Entries stat'ed between two yields to the event loop: a few ms of work, so restarts are not held up. */
+const CHUNK = 2000;
 
-/** Stat-based scanning: slower to notice than native events, but it never misses a change. */
+/**
+ * Stat polling for filesystems without native events (network mounts, WSL2's /mnt): every
+ * interval, one pass over the tree compares each file's mtime, size and inode with the last pass.
+ * Measured against chokidar's polling mode on the same tree (bench/poll-bench.mjs): it is ready
+ * several times sooner, idles at less CPU and holds a fraction of the memory (one small record per
+ * file instead of a stat watcher per file); chokidar notices a save sooner, by about half an
+ * interval. Synchronous stats in chunks: far cheaper than a promise per file, and the loop yields
+ * between chunks.
+ */
 export async function startPolling(opts: WatchOptions): Promise<Watcher> {
   const ignored = ignoreMatcher(opts.ignore);
-  let known = await scan(opts.root, ignored);
+  const known = new Map<string, { stamp: string; pass: number }>();
+  let pass = 0;
   let stopped = false;
   let timer: NodeJS.Timeout | undefined;
-  const tick = async () => {
-    if (stopped) return;
-    const now = await scan(opts.root, ignored);
+
+  const scan = async (report: boolean): Promise<void> => {
+    pass++;
     const changes: FileChange[] = [];
-    for (const [path, s] of now) {
-      const before = known.get(path);
-      if (!before) changes.push({ path, kind: "create" });
-      else if (before.mtimeMs !== s.mtimeMs || before.size !== s.size || before.ino !== s.ino) changes.push({ path, kind: "update" });
+    const dirs: [string, string][] = [[opts.root, ""]];
+    let done = 0;
+    while (dirs.length && !stopped) {
+      const [dir, rel] = dirs.pop()!;
+      let entries;
+      try {
+        entries = readdirSync(dir, { withFileTypes: true });
+      } catch {
+        continue;
+      }
+      for (const e of entries) {
+        const relPath = rel ? `${rel}/${e.name}` : e.name;
+        if (ignored(relPath)) continue;
+        if (e.isDirectory()) {
+          if (!ignored(`${relPath}/x`)) dirs.push([join(dir, e.name), relPath]);
+          continue;
+        }
+        let stamp: string;
+        try {
+          const s = lstatSync(join(dir, e.name));
+          stamp = `${s.mtimeMs}:${s.size}:${s.ino}`;
+        } catch {
+          continue; // Gone between readdir and lstat: this pass reports it as deleted.
+        }
+        const before = known.get(relPath);
+        if (!before) {
+          if (report) changes.push({ path: relPath, kind: "create" });
+          known.set(relPath, { stamp, pass });
+        } else {
+          if (before.stamp !== stamp) changes.push({ path: relPath, kind: "update" });
+          before.stamp = stamp;
+          before.pass = pass;
+        }
+      }
+      if ((done += entries.length) >= CHUNK) {
+        done = 0;
+        await new Promise((r) => setImmediate(r));
+      }
     }
-    for (const path of known.keys()) if (!now.has(path)) changes.push({ path, kind: "delete" });
-    known = now;
-    if (changes.length && !stopped) opts.onChanges(changes);
+    if (stopped) return;
+    for (const [path, entry] of known) {
+      if (entry.pass !== pass) {
+        known.delete(path);
+        changes.push({ path, kind: "delete" });
+      }
+    }
+    if (changes.length) opts.onChanges(changes);
+  };
+
+  const tick = async () => {
+    await scan(true);
     if (!stopped) timer = setTimeout(tick, opts.pollIntervalMs ?? 1000);
   };
+  await scan(false);
   timer = setTimeout(tick, opts.pollIntervalMs ?? 1000);
   return {
     backend: "polling",
@@ -37,31 +87,4 @@ export async function startPolling(opts: WatchOptions): Promise<Watcher> {
       clearTimeout(timer);
     },
   };
-}
-
-async function scan(root: string, ignored: (p: string) => boolean): Promise<Map<string, Stamp>> {
-  const out = new Map<string, Stamp>();
-  const walk = async (dir: string, rel: string): Promise<void> => {
-    let entries;
-    try {
-      entries = await readdir(dir, { withFileTypes: true });
-    } catch {
-      return;
-    }
-    await Promise.all(
-      entries.map(async (e) => {
-        const relPath = rel ? `${rel}/${e.name}` : e.name;
-        if (ignored(relPath) || (e.isDirectory() && ignored(`${relPath}/x`))) return;
-        if (e.isDirectory()) return walk(join(dir, e.name), relPath);
-        try {
-          const s = await lstat(join(dir, e.name));
-          out.set(relPath, { mtimeMs: s.mtimeMs, size: s.size, ino: s.ino });
-        } catch {
-          // Gone between readdir and lstat: the next scan reports it as deleted.
-        }
-      }),
-    );
-  };
-  await walk(root, "");
-  return out;
 }

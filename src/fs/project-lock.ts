@@ -1,0 +1,139 @@
+import { randomBytes } from "node:crypto";
+import { readFileSync } from "node:fs";
+import { link, mkdir, open, readFile, rename, rmdir, stat, unlink } from "node:fs/promises";
+import { join } from "node:path";
+import { runtimeError } from "../errors/stack-error.js";
+
+/** Per-project state, git-ignored: the write lock, the write journal, temp files. */
+export const STATE_DIR = ".create-stack";
+const LOCK_FILE = "lock";
+
+interface LockInfo {
+  pid: number;
+  /** The process's start time (Linux /proc), so a recycled pid is not taken for the holder. */
+  start?: string;
+  token: string;
+  what: string;
+}
+
+export interface LockOptions {
+  /** Give up after this long (default 10 minutes: a `dev add` may hold it while its service builds). */
+  timeoutMs?: number;
+  /** Called once when the lock is held by another command, with what it is doing. */
+  onWait?: (holder: string) => void;
+}
+
+export type ReleaseLock = () => Promise<void>;
+
+/**
+ * The project write lock: one writing command at a time re-reads stack.yaml, plans and flushes.
+ * A file created with O_EXCL holding the holder's pid; a lock whose process is gone is stale and
+ * taken over, so a killed command never blocks the next one.
+ */
+export async function acquireProjectLock(root: string, what: string, opts: LockOptions = {}): Promise<ReleaseLock> {
+  const dir = join(root, STATE_DIR);
+  const file = join(dir, LOCK_FILE);
+  const info: LockInfo = { pid: process.pid, start: startTimeOf(process.pid), token: randomBytes(8).toString("hex"), what };
+  const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
+  let told = false;
+  for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
+    await mkdir(dir, { recursive: true });
+    try {
+      const fh = await open(file, "wx", 0o644);
+      await fh.writeFile(JSON.stringify(info));
+      await fh.close();
+      return () => releaseLock(dir, file, info.token);
+    } catch (err) {
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+    }
+    const holder = await readLock(file);
+    if (holder ? !isAlive(holder) : await isOldEmptyLock(file)) {
+      await breakStaleLock(file, holder);
+      continue;
+    }
+    if (holder && !told) {
+      told = true;
+      opts.onWait?.(`${holder.what} (pid ${holder.pid})`);
+    }
+    if (Date.now() > deadline) {
+      throw runtimeError(
+        "E_LOCKED",
+        `another command is writing this project: ${holder ? `${holder.what} (pid ${holder.pid})` : "unknown"}`,
+        `wait for it to finish and run the command again; if no such process runs, delete ${join(STATE_DIR, LOCK_FILE)}`,
+      );
+    }
+    await new Promise((r) => setTimeout(r, delay + Math.random() * delay));
+  }
+}
+
+async function releaseLock(dir: string, file: string, token: string): Promise<void> {
+  const holder = await readLock(file);
+  if (holder?.token === token) await unlink(file).catch(() => undefined);
+  // The state folder goes when nothing else is in it: a project only read stays as it was.
+  await rmdir(dir).catch(() => undefined);
+}
+
+/** Run `fn` holding the project lock; released however `fn` ends. */
+export async function withProjectLock<T>(root: string, what: string, fn: () => Promise<T>, opts: LockOptions = {}): Promise<T> {
+  const release = await acquireProjectLock(root, what, opts);
+  try {
+    return await fn();
+  } finally {
+    await release();
+  }
+}
+
+async function readLock(file: string): Promise<LockInfo | undefined> {
+  try {
+    return JSON.parse(await readFile(file, "utf8")) as LockInfo;
+  } catch {
+    // Missing, or a holder killed between creating and writing it: the pid is unknown, so it is
+    // stale once it is older than any write takes (see breakStaleLock).
+    return undefined;
+  }
+}
+
+/** A lock file without content is a holder killed between creating and writing it. */
+async function isOldEmptyLock(file: string): Promise<boolean> {
+  try {
+    return Date.now() - (await stat(file)).mtimeMs > 2000;
+  } catch {
+    return false;
+  }
+}
+
+function isAlive(holder: LockInfo): boolean {
+  try {
+    process.kill(holder.pid, 0);
+  } catch (err) {
+    return (err as NodeJS.ErrnoException).code === "EPERM";
+  }
+  const start = startTimeOf(holder.pid);
+  return !(holder.start && start && start !== holder.start);
+}
+
+/**
+ * Moves the stale lock aside, then checks that what was moved is the stale one: if another
+ * command took it over meanwhile, its lock is put back (link fails when a newer one exists).
+ */
+async function breakStaleLock(file: string, stale: LockInfo | undefined): Promise<void> {
+  const aside = `${file}.stale-${randomBytes(4).toString("hex")}`;
+  try {
+    await rename(file, aside);
+  } catch {
+    return;
+  }
+  const moved = await readLock(aside);
+  if (moved && moved.token !== stale?.token) await link(aside, file).catch(() => undefined);
+  await unlink(aside).catch(() => undefined);
+}
+
+function startTimeOf(pid: number): string | undefined {
+  try {
+    // Field 22 of /proc/PID/stat, counted after the parenthesised command name.
+    const stat = readFileSync(`/proc/${pid}/stat`, "utf8");
+    return stat.slice(stat.lastIndexOf(")") + 2).split(" ")[19];
+  } catch {
+    return undefined;
+  }
+}
