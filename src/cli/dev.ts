@@ -12,6 +12,13 @@ const global = (y: Argv) =>
 
 const services = <T>(y: Argv<T>) => y.positional("services", { type: "string", array: true, default: [] as string[], describe: "Services (default: all)" });
 
+const swarmOptions = <T>(y: Argv<T>) =>
+  y
+    .option("registry", { type: "string", describe: "Registry of the images we build: REGISTRY/PROJECT-SERVICE:TAG" })
+    .option("name", { type: "string", describe: "Stack name (default: the project name)" })
+    .option("port", { type: "number", describe: "Port the proxy is published on (default: PROXY_PORT from .env)" })
+    .option("endpoint-mode", { choices: ["vip", "dnsrr"] as const, default: "vip" as const, describe: "How services find each other: virtual IPs (needs IPVS) or DNS round robin" });
+
 // `dev exec api ls -la`: what follows the service is the container's, not dev's.
 const { args: devArgs, rest } = splitPassthrough(hideBin(process.argv));
 const service = <T>(y: Argv<T>) => y.positional("service", { type: "string", demandOption: true, describe: "A service of the stack" });
@@ -187,6 +194,45 @@ const cli = global(yargs(devArgs))
     "Open a service's route (default: the first) in the browser",
     (y) => y.positional("service", { type: "string" }).option("print", { type: "boolean", default: false, describe: "Only print the URL" }),
     (argv) => runCommand(argv, async () => (await import("../dev/open.js")).open(argv)),
+  )
+  .command("export", "Export the stack for Docker Swarm or Kubernetes (see README: dev export)", (y) =>
+    y
+      .command(
+        "swarm",
+        "Write a stack file for docker stack deploy: images, deploy sections, secrets, configs",
+        (s) => swarmOptions(s).option("out", { type: "string", describe: "Stack file to write (default deploy/swarm/stack.yaml)" }).option("json", { type: "boolean", default: false }),
+        (argv) => runCommand(argv, async () => (await import("../deploy/export-command.js")).exportSwarm(argv)),
+      )
+      .command(
+        "kubernetes",
+        "Write a kustomize layout: base plus staging and demo overlays",
+        (s) =>
+          s
+            .option("out", { type: "string", describe: "Folder to write (default deploy/kubernetes)" })
+            .option("registry", { type: "string", describe: "Registry of the images we build: REGISTRY/PROJECT-SERVICE:TAG" })
+            .option("name", { type: "string", describe: "Name prefix of Secrets and ConfigMaps, and of built images (default: the project)" })
+            .option("namespace", { type: "string", describe: "Namespace prefix: overlays deploy to NS-staging and NS-demo (default: the project)" })
+            .option("managed", { type: "string", array: true, default: [] as string[], coerce: (v: string[]) => v.flatMap((x) => x.split(",")).filter(Boolean), describe: "Add-ons run elsewhere (e.g. postgres): their connection URLs come from secrets.env" })
+            .option("with-dev-secrets", { type: "boolean", default: false, describe: "Put the dev secrets from .env into the overlays' secrets.env (default: fresh random ones)" })
+            .option("ingress-class", { type: "string", default: "nginx", describe: "ingressClassName of the Ingress (ingress-nginx annotations are used)" })
+            .option("json", { type: "boolean", default: false }),
+        (argv) => runCommand(argv, async () => (await import("../deploy/export-command.js")).exportKubernetes(argv)),
+      )
+      .demandCommand(1, "say what to export to: swarm or kubernetes"),
+  )
+  .command("deploy", "Deploy the stack to Docker Swarm", (y) =>
+    y
+      .command(
+        "swarm",
+        "Build, tag and push the images, create secrets, docker stack deploy, wait until every service converges",
+        (s) =>
+          swarmOptions(s)
+            .option("out", { type: "string", describe: "Stack file to write and deploy (default deploy/swarm/stack.yaml)" })
+            .option("push", { type: "boolean", default: true, describe: "Push the built images (--no-push: a single-node swarm using local images)" })
+            .option("timeout", { type: "number", default: 300, describe: "Seconds to wait for every service to converge" }),
+        (argv) => runCommand(argv, async () => (await import("../deploy/deploy-swarm.js")).deploySwarm(argv)),
+      )
+      .demandCommand(1, "say where to deploy: swarm"),
   )
   .demandCommand(1, "say what to do, e.g. dev up");
 

@@ -80,6 +80,16 @@ export const ERROR_CODES = {
   E_NGINX_RELOAD: "nginx refused the new configuration",
   E_PORT_MISMATCH: "a service listens on other ports than the one stack.yaml gives",
   E_PORT_LOOPBACK: "a service listens on its port on loopback only, out of the proxy's reach",
+  // Export and deploy (Swarm, Kubernetes).
+  E_EXPORT_NO_ENV: "dev export: .env is missing (run dev sync)",
+  E_EXPORT_NO_NGINX: "dev export: the stack's proxy cannot be exported to that target",
+  E_EXPORT_EDITED: "dev export: an exported file was edited by hand; nothing was written",
+  E_EXPORT_UNFAITHFUL: "dev export: something cannot be exported faithfully (host data mounts, host network, privileged, no image)",
+  E_DOCKER: "a docker CLI command failed",
+  E_SWARM_INACTIVE: "dev deploy swarm: this engine is not a swarm manager",
+  E_SWARM_ROLLBACK: "dev deploy swarm: a service was rolled back",
+  E_SWARM_TASK_FAILED: "dev deploy swarm: a service's task failed",
+  E_SWARM_TIMEOUT: "dev deploy swarm: services did not converge in time",
   E_INTERNAL: "anything else: a bug",
 } as const;
 
