@@ -1,0 +1,10 @@
+import { defineConfig } from "vitest/config";
+
+// Mutation testing runs the unit and golden suites only: the e2e suite needs the engine and the
+// built CLI, and a mutant in src/ never reaches dist/.
+export default defineConfig({
+  test: {
+    include: ["src/**/*.test.ts", "test/golden/**/*.test.ts", "test/unit/**/*.test.ts"],
+    exclude: ["test/golden/create-stack-cli.test.ts", "**/node_modules/**"],
+  },
+});
