@@ -29,6 +29,7 @@ describe("a save restarts only the services that watch the file", () => {
 
   it("a watched path written with a trailing slash still matches the files under it", () => {
     expect([...mapChangesToServices(saved("services/web/index.html"), stack).keys()]).toEqual(["web"]);
+    expect([...mapChangesToServices(saved("lib/x.py"), [svc("api", ["lib//"])]).keys()]).toEqual(["api"]);
   });
 
   it("a watched single file restarts its service when that file changes", () => {

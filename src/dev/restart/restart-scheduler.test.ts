@@ -123,6 +123,16 @@ describe("restart scheduler", () => {
     expect(runs).toHaveLength(0);
   });
 
+  it("idle() resolves after close() even when changes came after it", async () => {
+    const { scheduler } = harness();
+    scheduler.close();
+    scheduler.push("api", save("a.py"));
+    let idle = false;
+    void scheduler.idle().then(() => (idle = true));
+    await vi.advanceTimersByTimeAsync(0);
+    expect(idle).toBe(true);
+  });
+
   it("a change arriving during a run after close() does not start another run", async () => {
     const { runs, scheduler } = harness({ runMs: 500 });
     scheduler.push("api", save("a.py"));
