@@ -53,6 +53,22 @@ describe("flushPlan writes what the plan changes, and only that", () => {
     expect(read(root, ".env")).toBe("NEW=1\n");
   });
 
+  it("whatever the umask, a file is never writable by others, and an explicit mode is exact", async () => {
+    const old = process.umask(0);
+    try {
+      const root = project();
+      await flushPlan({ root, notes: [], files: [file("a.txt", "a", "create"), file("run.sh", "x", "create", 0o755)] });
+      expect(statSync(join(root, "a.txt")).mode & 0o777).toBe(0o644);
+      process.umask(0o077);
+      await flushPlan({ root, notes: [], files: [file("b.txt", "b", "create"), file("run2.sh", "x", "create", 0o755), file(".env", "S=1", "create", 0o600)] });
+      expect(statSync(join(root, "b.txt")).mode & 0o777).toBe(0o600);
+      expect(statSync(join(root, "run2.sh")).mode & 0o777).toBe(0o755);
+      expect(statSync(join(root, ".env")).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(old);
+    }
+  });
+
   it("a failure leaves no temp file and no half-written project, and says what to check", async () => {
     const root = project({ "compose.yaml": "old\n", "blocked": "a file where a folder must go" });
     const err = await flushPlan({

@@ -1,11 +1,12 @@
+import { createHash } from "node:crypto";
 import { mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { fileURLToPath } from "node:url";
+import { describe, expect, it, vi } from "vitest";
 import { atomicWriteFile } from "./atomic-write.js";
 import { diskReader, memoryReader } from "./disk-reader.js";
 import { generatedState, withGeneratedHeader } from "./generated-header.js";
-import { PACKAGE_ROOT, PRESETS_DIR, SCHEMA_FILE, TEMPLATES_DIR } from "./package-paths.js";
 import { readProjectEnv } from "./read-env.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fs-"));
@@ -92,13 +93,21 @@ describe("generated-file header", () => {
     expect(generatedState(text.replace("# create-stack-hash", "x # create-stack-hash"))).toBe("edited");
     expect(generatedState(text.replace(`${hash}\n`, `${hash} \n`))).toBe("edited");
     expect(generatedState("a: 1\n")).toBe("edited");
+    // Anything after the 16 hex digits makes the line not ours, even if the rest would hash right.
+    const body = "\nservices: {}\n";
+    const forged = `# create-stack-hash: ${createHash("sha256").update(body).digest("hex").slice(0, 16)}0${body}`;
+    expect(generatedState(forged)).toBe("edited");
     // The body starts after the hash line: a header edit above it does not count as a body edit.
     expect(generatedState(text.replace("Do not edit", "Please do not edit"))).toBe("pristine");
   });
 });
 
 describe("package paths", () => {
-  it("point at the package's own presets, templates and schema", () => {
+  it("point at the package's own presets, templates and schema", async () => {
+    // Evaluated afresh: the paths are computed once, when the module loads.
+    vi.resetModules();
+    const { PACKAGE_ROOT, PRESETS_DIR, SCHEMA_FILE, TEMPLATES_DIR } = await import("./package-paths.js");
+    expect(PACKAGE_ROOT).toBe(fileURLToPath(new URL("../../", import.meta.url)).replace(/\/$/, ""));
     expect(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).name).toBe("create-stack");
     expect(readdirSync(PRESETS_DIR)).toContain("postgres");
     expect(readdirSync(TEMPLATES_DIR)).toContain("nginx");
