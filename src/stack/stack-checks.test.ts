@@ -88,6 +88,11 @@ describe("parsing stack.yaml", () => {
     expect(e!.hint).toMatch(/spelling/);
   });
 
+  it("two unknown keys in one place are two errors", () => {
+    const errors = parseErrors("version: 1\nname: shop\nservices:\n  api:\n    image: x\n    prot: 1\n    rout: /a\n");
+    expect(errors.map((e) => [e.message, e.location?.line])).toEqual([['unknown key "prot" in services.api', 6], ['unknown key "rout" in services.api', 7]]);
+  });
+
   it("a bad service name is reported once, at the name", () => {
     const errors = parseErrors("version: 1\nname: shop\nservices:\n  My_Api: { image: nginx }\n");
     expect(errors).toHaveLength(1);
