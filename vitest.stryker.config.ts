@@ -8,5 +8,8 @@ export default defineConfig({
     // The built-CLI test runs dist/ (a mutant in src/ never reaches it); the compose CLI test starts
     // compose for seconds per case and checks compose, not our branches (the schema test stays).
     exclude: ["test/golden/create-stack-cli.test.ts", "test/golden/compose-cli.test.ts", "**/node_modules/**"],
+    // Stryker runs the tests in worker threads. @parcel/watcher is a native addon that loads in one
+    // thread per process only: one reused thread for every file keeps the native watcher testable.
+    isolate: false,
   },
 });

@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, renameSync, utimesSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isMainThread } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { startWatcher, type FileChange, type Watcher } from "./watcher.js";
 
@@ -76,8 +75,7 @@ describe("polling watcher", () => {
     expect(closed).toEqual([]);
   });
 
-  // Native watching needs a process of its own (see watcher.test.ts).
-  it.skipIf(!isMainThread)("the native watcher reports in the same form", async () => {
+  it("the native watcher reports in the same form", async () => {
     const root = project();
     const changes = await watch(root, false, ["**/*.log"]);
     expect(open[0]!.backend).toBe("native");

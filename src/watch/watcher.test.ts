@@ -1,7 +1,6 @@
 import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isMainThread } from "node:worker_threads";
 import { afterEach, describe, expect, it } from "vitest";
 import { DEFAULT_IGNORES } from "./default-ignores.js";
 import { gitignoreToGlobs } from "./read-gitignore.js";
@@ -36,10 +35,8 @@ async function watch(poll: boolean): Promise<{ root: string; changes: FileChange
   return { root, changes, backend: watcher.backend };
 }
 
-// Native watching needs a process of its own: @parcel/watcher does not load in a worker thread,
-// which is where mutation testing runs the tests (npm test runs them in processes).
 for (const poll of [false, true]) {
-  describe.skipIf(!poll && !isMainThread)(poll ? "polling watcher" : "native watcher", () => {
+  describe(poll ? "polling watcher" : "native watcher", () => {
     it("reports creates, updates and deletes as root-relative paths, and skips ignored ones", async () => {
       const { root, changes, backend } = await watch(poll);
       expect(backend).toBe(poll ? "polling" : "native");
