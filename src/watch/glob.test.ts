@@ -18,6 +18,9 @@ describe("ignore globs", () => {
     expect(matches("a/**/b", "a/x/y/b")).toBe(true);
     expect(matches("a/**/b", "a/b")).toBe(true);
     expect(matches("a**", "a/b/c")).toBe(true);
+    expect(matches("**.log", "a/b.log")).toBe(true);
+    expect(matches("**.log", "changelog")).toBe(false);
+    expect(matches("**a", "xyz")).toBe(false);
   });
 
   it("? is one character, never a slash", () => {
