@@ -25,6 +25,11 @@ describe("a new stack.yaml entry follows the file's own layout", () => {
     expect(add(file, "web", { template: "python-http", port: 8000 })).toBe(`${file}   web:\n      template: python-http\n      port: 8000\n`);
   });
 
+  it("the nesting step is taken from the first service written as a block, skipping one-line services", () => {
+    const file = "version: 1\nname: shop\nservices:\n  cache: { image: memcached }\n  api:\n      template: python-http\n";
+    expect(add(file, "web", { image: "nginx" })).toBe(`${file}  web:\n      image: nginx\n`);
+  });
+
   it("a CRLF file stays CRLF, every line of it", () => {
     const lf = "version: 1\nname: shop\npresets: [postgres]\nservices:\n  api:\n    template: python-http\n";
     const crlf = lf.replace(/\n/g, "\r\n");
