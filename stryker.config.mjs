@@ -12,7 +12,7 @@ export default {
   plugins: ["@stryker-mutator/vitest-runner"],
   coverageAnalysis: "perTest",
   mutate: [`${scope}/**/*.ts`, "!src/**/*.test.ts"],
-  ignorePatterns: ["dist", ".bench", "reports", ".stryker-tmp", "coverage"],
+  ignorePatterns: ["dist", ".bench", "reports", ".stryker-tmp*", "coverage"],
   reporters: ["json", "progress"],
   jsonReporter: { fileName: `reports/mutation/${slug}.json` },
   incremental: true,
@@ -20,6 +20,7 @@ export default {
   // The machine is usually busy with other work: two test processes at most.
   concurrency: Number(process.env.STRYKER_CONCURRENCY ?? 2),
   timeoutMS: 10000,
-  tempDirName: ".stryker-tmp",
+  // A folder of its own per run, so two folders can be mutated at once.
+  tempDirName: `.stryker-tmp-${slug}`,
   cleanTempDir: "always",
 };
