@@ -2,14 +2,12 @@ import { describe, expect, it } from "vitest";
 import { FakeEngine } from "../../test/support/fake-engine.js";
 import { RELOAD_SIGNAL_NUMBER } from "../render/supervisor.js";
 import { CrashMonitor } from "./crash-monitor.js";
-import type { DevContext } from "./dev-context.js";
 
 function monitor() {
   const engine = new FakeEngine();
-  const ctx = { name: "p", engine } as unknown as DevContext;
   const logs: string[] = [];
   const restarts: string[] = [];
-  const crashes = new CrashMonitor(ctx, { log: (l) => logs.push(l), restart: (s) => restarts.push(s), watches: () => true });
+  const crashes = new CrashMonitor({ engine, project: "p", log: (l) => logs.push(l), restart: (s) => restarts.push(s), watches: () => true });
   return { engine, crashes, logs };
 }
 

@@ -124,7 +124,7 @@ describe("crash reports", () => {
       listContainers: async () => [],
     };
     const lines: string[] = [];
-    const monitor = new CrashMonitor({ name: "p", engine } as never, { log: (l) => lines.push(l), restart: () => undefined, watches: () => true });
+    const monitor = new CrashMonitor({ engine: engine as never, project: "p", log: (l) => lines.push(l), restart: () => undefined, watches: () => true });
     try {
       monitor.onEvent({ action: "die", containerId: "c1", project: "p", service: "api", exitCode: 1, time: 0 });
       await vi.waitFor(() => expect(lines).toHaveLength(1));

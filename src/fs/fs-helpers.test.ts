@@ -4,33 +4,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it, vi } from "vitest";
-import { atomicWriteFile } from "./atomic-write.js";
 import { diskReader, memoryReader } from "./disk-reader.js";
 import { generatedState, withGeneratedHeader } from "./generated-header.js";
 import { readProjectEnv } from "./read-env.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "fs-"));
-
-describe("atomicWriteFile", () => {
-  it("replaces the file whole, with the mode asked for (0644 by default), leaving no temp file", async () => {
-    const dir = tmp();
-    writeFileSync(join(dir, "a.txt"), "old");
-    await atomicWriteFile(join(dir, "a.txt"), "new");
-    await atomicWriteFile(join(dir, "secret"), "s", 0o600);
-    expect(readFileSync(join(dir, "a.txt"), "utf8")).toBe("new");
-    expect(statSync(join(dir, "a.txt")).mode & 0o777).toBe(0o644);
-    expect(statSync(join(dir, "secret")).mode & 0o777).toBe(0o600);
-    expect(readdirSync(dir).sort()).toEqual(["a.txt", "secret"]);
-  });
-
-  it("a failed rename removes the temp file and reports the error", async () => {
-    const dir = tmp();
-    mkdirSync(join(dir, "target"));
-    writeFileSync(join(dir, "target", "keep"), "x");
-    await expect(atomicWriteFile(join(dir, "target"), "content")).rejects.toMatchObject({ code: expect.stringMatching(/EISDIR|ENOTEMPTY|EEXIST/) });
-    expect(readdirSync(dir)).toEqual(["target"]);
-  });
-});
 
 describe("file readers", () => {
   it("reads a project file once, undefined when it does not exist", () => {

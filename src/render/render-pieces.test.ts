@@ -6,7 +6,7 @@ import { nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
 import { traefikLabels } from "./traefik-labels.js";
 
 const svc = (name: string, route: string | undefined, port: number | undefined, strip = true): ResolvedService => ({
-  name, route, port, strip, dependsOn: [], env: {}, watch: [], reload: false, envName: name.toUpperCase().replace(/-/g, "_"),
+  name, route, port, strip, dependsOn: [], env: {}, watch: [], rebuildOn: [], reload: false, envName: name.toUpperCase().replace(/-/g, "_"),
   vars: { project: "shop", name, path: "", port: String(port ?? ""), route: route ?? "", envName: "" },
 });
 

@@ -2,7 +2,7 @@ import { describe, expect, it } from "vitest";
 import type { FileChange } from "../../watch/watcher.js";
 import { mapChangesToServices, type WatchedService } from "./map-changes.js";
 
-const svc = (name: string, paths: string[], rebuildFiles: string[] = [], reload = false): WatchedService => ({ name, paths, rebuildFiles, reload });
+const svc = (name: string, paths: string[], rebuildOn: string[] = [], reload = false): WatchedService => ({ name, paths, rebuildOn, reload });
 const saved = (...paths: string[]): FileChange[] => paths.map((path) => ({ path, kind: "update" }));
 
 const stack = [
