@@ -23,9 +23,10 @@ describe("crash monitor and process reloads", () => {
     crashes.close();
   });
 
-  it("a stop (TERM, then KILL) is intended: no crash", async () => {
+  it("a stop (TERM, then KILL) of our own restart is intended: no crash", async () => {
     const { engine, crashes, logs } = monitor();
     const c = engine.add({ project: "p", service: "api" });
+    crashes.expectRestart("api");
     crashes.onEvent({ action: "kill", containerId: c.id, project: "p", service: "api", signal: "15", time: 0 });
     crashes.onEvent({ action: "die", containerId: c.id, project: "p", service: "api", exitCode: 143, time: 0 });
     await new Promise((r) => setTimeout(r, 20));

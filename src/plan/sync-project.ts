@@ -59,5 +59,5 @@ function dropEnvKeys(plan: Plan, keys: string[], onDisk: string | undefined): vo
   if (content === env.content) return;
   env.content = content;
   if (env.action === "unchanged") Object.assign(env, { action: "update", base: contentHash(onDisk) });
-  plan.notes.push(`removed from .env: ${keys.filter((k) => onDisk.includes(`${k}=`)).join(", ")}`);
+  plan.notes.push(`removed ${keys.filter((k) => onDisk.includes(`${k}=`)).join(", ")} from .env`);
 }
