@@ -51,7 +51,7 @@ export function resolveServices(stack: StackConfig, presets: PresetRegistry): Re
       route,
       strip: svc.strip_prefix ?? true,
       dependsOn,
-      env: Object.fromEntries(Object.entries(svc.env ?? {}).map(([k, v]) => [k, String(v)])),
+      env: stringValues(svc.env),
       watch: [...(path ? [path] : []), ...(svc.watch ?? [])],
       reload: svc.reload ?? false,
       command: svc.command,
@@ -60,4 +60,11 @@ export function resolveServices(stack: StackConfig, presets: PresetRegistry): Re
       vars,
     };
   });
+}
+
+/** env values as strings (stack.yaml allows numbers and booleans); a loop, as envs can be huge. */
+function stringValues(env: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in env) out[key] = String(env[key]);
+  return out;
 }

@@ -74,6 +74,6 @@ describe("generated compose files", () => {
       } finally {
         rmSync(dir, { recursive: true, force: true });
       }
-    });
+    }, 60_000);
   }
 });

@@ -39,7 +39,7 @@ const HOSTILE = [
   "5$USD", "$HOME", "${POSTGRES_PASSWORD}", "$(id)", "$$", "%x", "!tag", "&anchor", "*alias", "[a]", "{a: 1}", "?", "|", ">",
 ];
 
-describe("compose files read the same under YAML 1.1 (docker-compose v1) and YAML 1.2 (compose v2)", () => {
+describe("compose files read the same under YAML 1.1 (docker-compose v1) and YAML 1.2 (compose v2)", { timeout: 60_000 }, () => {
   it("the comparison can fail: unquoted 1.1 words read differently (control)", () => {
     expect(parse("k: yes", { version: "1.1" })).toEqual({ k: true });
     expect(parse("k: yes", { version: "1.2" })).toEqual({ k: "yes" });
