@@ -82,7 +82,7 @@ export const ERROR_CODES = {
   E_PORT_LOOPBACK: "a service listens on its port on loopback only, out of the proxy's reach",
   // Export and deploy (Swarm, Kubernetes).
   E_EXPORT_NO_ENV: "dev export: .env is missing (run dev sync)",
-  E_EXPORT_NO_NGINX: "dev export: the stack's proxy cannot be exported to that target",
+  E_EXPORT_NO_CONFIG: "dev export: a generated config folder a service mounts is missing (run dev sync)",
   E_EXPORT_EDITED: "dev export: an exported file was edited by hand; nothing was written",
   E_EXPORT_UNFAITHFUL: "dev export: something cannot be exported faithfully (host data mounts, host network, privileged, no image)",
   E_DOCKER: "a docker CLI command failed",

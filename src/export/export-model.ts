@@ -3,6 +3,7 @@ import type { LayerName, Preset } from "../presets/preset.js";
 import { collectEnvEntries } from "../plan/env-entries.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { buildLayers } from "../render/compose-layers.js";
+import { proxyGeneratedPaths } from "../render/proxy-renderers.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import { StackError } from "../errors/stack-error.js";
 import type { ValueContext } from "./compose-values.js";
@@ -45,6 +46,13 @@ export interface ExportService {
   ports: number[];
   /** Named volumes: volume name -> mount path. */
   volumes: { name: string; target: string }[];
+  /**
+   * Folders of generated configuration bind-mounted from the project (a proxy's config): shipped
+   * as Swarm configs, one per file, at the same place in the container.
+   */
+  configMounts: { folder: string; target: string }[];
+  /** Host paths every node has (the Docker socket), kept as bind mounts. */
+  hostMounts: string[];
   /** The proxy's public port: target in the container, published from .env. */
   publish?: { target: number; published: number };
   resolved?: ResolvedService;
@@ -86,6 +94,11 @@ export function buildExportModel(input: ExportInput): ExportModel {
     const preset = presets.get(p)!;
     for (const fragment of Object.values(preset.layers)) for (const svc of Object.keys(fragment?.services ?? {})) owner.set(svc, preset);
   }
+  // Configuration the plan generates for the presets: what a bind mount of a project folder may ship.
+  const generated = [
+    ...proxyGeneratedPaths(),
+    ...stack.presets.flatMap((p) => (presets.get(p)?.files ?? []).filter((f) => f.owner === "generated" && !f.path.includes("{{")).map((f) => f.path)),
+  ];
   const problems: StackError[] = [];
   const names = new Set<string>();
   for (const layer of EXPORTED_LAYERS) for (const svc of Object.keys(layers.get(layer)?.services ?? {})) names.add(svc);
@@ -106,10 +119,14 @@ export function buildExportModel(input: ExportInput): ExportModel {
     if (def.privileged === true) problems.push(unfaithful(`${where} runs privileged, which Swarm services cannot and a cluster should not`, "drop privileged from its preset, or deploy that service by hand"));
 
     const volumes: { name: string; target: string }[] = [];
+    const configMounts: { folder: string; target: string }[] = [];
+    const hostMounts: string[] = [];
     for (const v of (def.volumes as unknown[] | undefined) ?? []) {
       const [source, target] = typeof v === "string" ? v.split(":") : [(v as Def).source as string, (v as Def).target as string];
       if (source && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) volumes.push({ name: source, target: target! });
-      else if (!isShippedBind(preset, source ?? "")) {
+      else if (source === ENGINE_SOCKET) hostMounts.push(typeof v === "string" ? v : `${source}:${target}:ro`);
+      else if (source && isGeneratedFolder(source.replace(/^\.\//, ""), generated)) configMounts.push({ folder: source.replace(/^\.\//, ""), target: target! });
+      else {
         problems.push(unfaithful(`${where} mounts the host path ${source} at ${target}: data on one machine's disk does not follow the service to another node`, "use a named volume (a volume name instead of a path) in its preset, or bake the files into its image"));
       }
     }
@@ -151,6 +168,8 @@ export function buildExportModel(input: ExportInput): ExportModel {
       build,
       ports: [...ports],
       volumes,
+      configMounts,
+      hostMounts,
       publish,
       resolved,
       startCommand: input.startCommands?.[svcName],
@@ -166,10 +185,12 @@ export function buildExportModel(input: ExportInput): ExportModel {
   return { name, project: stack.name, services: out, secretKeys, configKeys, values, routes, proxy };
 }
 
-/** Host paths we know how to carry over: nginx's generated config (a Swarm config) and the Docker socket Traefik reads. */
-function isShippedBind(preset: Preset | undefined, source: string): boolean {
-  if (preset?.name === "nginx" && source === "./proxy/nginx") return true;
-  return preset?.name === "traefik" && source === "/var/run/docker.sock";
+/** The one host path every node of a cluster has: the engine's socket (a proxy reading the engine). */
+const ENGINE_SOCKET = "/var/run/docker.sock";
+
+/** A project folder that holds only files the plan generates (a proxy's configuration). */
+function isGeneratedFolder(folder: string, generated: readonly string[]): boolean {
+  return generated.some((f) => f.startsWith(`${folder}/`));
 }
 
 /** `127.0.0.1:${PROXY_PORT:-8080}:80` -> published from .env, target. */

@@ -12,8 +12,11 @@ export type EndpointMode = "vip" | "dnsrr";
 
 export interface SwarmOptions {
   endpointMode: EndpointMode;
-  /** The nginx configuration shipped as a Swarm config: its text (for the name's hash) and its path relative to the stack file. */
-  nginxConfig?: { content: string; file: string };
+  /**
+   * Generated configuration files the services bind-mount (a proxy's config), shipped as Swarm
+   * configs: project-relative path -> text (for the name's hash) and path relative to the stack file.
+   */
+  configFiles?: Record<string, { content: string; file: string }>;
 }
 
 /**
@@ -104,16 +107,21 @@ export function buildSwarmStack(model: ExportModel, opts: SwarmOptions): SwarmSt
     }
     if (mySecrets.size) out.secrets = [...mySecrets].map((k) => ({ source: secretFile(k), target: secretFile(k) }));
 
-    const mounts: unknown[] = svc.volumes.map((v) => `${v.name}:${v.target}`);
+    const mounts: unknown[] = [...svc.volumes.map((v) => `${v.name}:${v.target}`), ...svc.hostMounts];
     for (const v of svc.volumes) volumes.add(v.name);
-    if (svc.preset?.name === "traefik") mounts.push("/var/run/docker.sock:/var/run/docker.sock:ro");
     if (mounts.length) out.volumes = mounts;
 
-    if (svc.preset?.name === "nginx" && opts.nginxConfig) {
-      const key = "nginx_conf";
-      configs[key] = { name: `${model.name}_nginx_${shortHash(opts.nginxConfig.content)}`, file: opts.nginxConfig.file };
-      out.configs = [{ source: key, target: "/etc/nginx/conf.d/default.conf" }];
+    const svcConfigs: Def[] = [];
+    for (const mount of svc.configMounts) {
+      const files = Object.entries(opts.configFiles ?? {}).filter(([path]) => path.startsWith(`${mount.folder}/`));
+      if (files.length === 0) problems.push(`${mount.folder}/ is missing: run \`dev sync\` to write it, then export again`);
+      for (const [path, f] of files) {
+        const key = path.replace(/[^A-Za-z0-9]+/g, "_");
+        configs[key] = { name: `${model.name}_${key}_${shortHash(f.content)}`.slice(0, 64), file: f.file };
+        svcConfigs.push({ source: key, target: `${mount.target}/${path.slice(mount.folder.length + 1)}` });
+      }
     }
+    if (svcConfigs.length) out.configs = svcConfigs;
     // Host-mode ports (needed with dnsrr) can be bound by one task per node: the old one must go first.
     const hostPort = svc.publish !== undefined && opts.endpointMode === "dnsrr";
     if (svc.publish) out.ports = [{ target: svc.publish.target, published: svc.publish.published, protocol: "tcp", mode: hostPort ? "host" : "ingress" }];

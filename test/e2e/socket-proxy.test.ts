@@ -111,12 +111,12 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
 
   it("passes the read endpoints Traefik's docker provider uses", () => {
     for (const key of ["GET /_ping", "GET /version", "GET /v1.41/version", "GET /containers/json", "GET /v1.41/containers/json?all=1", `GET /containers/${proxyId}/json`, "GET /networks"]) {
-      expect(results[key]?.status, key).toBe(200);
+      expect((results[key] as { status?: number } | undefined)?.status, key).toBe(200);
     }
     const listed = JSON.parse(results["GET /containers/json"]!.body) as { Id: string }[];
     expect(listed.map((c) => c.Id)).toContain(proxyId);
     expect(JSON.parse(results[`GET /containers/${proxyId}/json`]!.body).Id).toBe(proxyId);
-    expect(Object.entries(results).find(([k]) => k.startsWith("GET /events"))?.[1].status).toBe(200);
+    expect((Object.entries(results).find(([k]) => k.startsWith("GET /events"))?.[1] as { status?: number } | undefined)?.status).toBe(200);
   });
 
   it("refuses every write and every endpoint outside the list, and the engine is untouched", async () => {
@@ -124,7 +124,7 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
     const refused = Object.entries(results).filter(([k]) => k !== "latency" && !allowed.test(k));
     expect(refused.map(([k]) => k)).toContain("GET /containers/json/../../images/json");
     expect(refused.length).toBe(15);
-    for (const [key, res] of refused) expect(res.status, key).toBe(403);
+    for (const [key, res] of refused) expect((res as { status?: number }).status, key).toBe(403);
     // The kill, stop and delete above never reached the engine.
     const proxy = (await containers(name)).find((c) => c.id === proxyId);
     expect(proxy?.status).toBe("running");

@@ -14,7 +14,8 @@ export const REGISTRY = "registry.example.com/team";
 
 export interface ExportFixture {
   model: ExportModel;
-  nginxConfig?: string;
+  /** The generated files services bind-mount, as the export command reads them (paths relative to deploy/swarm/). */
+  configFiles: Record<string, { content: string; file: string }>;
   stack: StackConfig;
   presets: PresetRegistry;
 }
@@ -34,5 +35,9 @@ export async function exportFixture(name: string): Promise<ExportFixture> {
   for (const svc of services) if (svc.path) startCommands[svc.name] = dockerfileStartCommand(file(`${svc.path}/Dockerfile`) ?? "");
   startCommands.jumpbox = dockerfileStartCommand(file("tools/jumpbox/Dockerfile") ?? "");
   const model = buildExportModel({ stack, presets, services, env, registry: REGISTRY, tag: "0123456789ab", startCommands });
-  return { model, nginxConfig: file("proxy/nginx/default.conf"), stack, presets };
+  const configFiles: Record<string, { content: string; file: string }> = {};
+  for (const mount of model.services.flatMap((s) => s.configMounts)) {
+    for (const f of plan.files.filter((x) => x.path.startsWith(`${mount.folder}/`))) configFiles[f.path] = { content: f.content, file: `../../${f.path}` };
+  }
+  return { model, configFiles, stack, presets };
 }

@@ -47,7 +47,7 @@ describe("dev export: golden files, schemas, kustomize", () => {
   for (const name of cases) {
     it(`${name}: the Swarm stack file matches its golden file and the Compose Specification schema`, async () => {
       const fx = await exportFixture(name);
-      const stack = buildSwarmStack(fx.model, { endpointMode: "dnsrr", nginxConfig: fx.nginxConfig ? { content: fx.nginxConfig, file: "../../proxy/nginx/default.conf" } : undefined });
+      const stack = buildSwarmStack(fx.model, { endpointMode: "dnsrr", configFiles: fx.configFiles });
       const text = renderSwarmStack(stack, []);
       golden(join(FIXTURES, name, "export", "swarm.yaml"), text);
       const doc = parse(text);
@@ -197,7 +197,7 @@ describe("dev export: 50 services", () => {
       const services = resolveServices(stack, fx.presets);
       const startCommands = Object.fromEntries(services.map((s) => [s.name, ["python", "app.py"]]));
       const model = buildExportModel({ stack, presets: fx.presets, services, env: fx.model.values.env as Record<string, string>, registry: REGISTRY, tag: "t", startCommands });
-      renderSwarmStack(buildSwarmStack(model, { endpointMode: "vip", nginxConfig: { content: fx.nginxConfig!, file: "x" } }), []);
+      renderSwarmStack(buildSwarmStack(model, { endpointMode: "vip", configFiles: fx.configFiles }), []);
       return { model, k8s: buildKubernetes(model, { namespace: "shop", managed: [], ingressClass: "nginx" }) };
     };
     exportAll();
