@@ -75,7 +75,7 @@ export async function run() {
     const docker = new Docker();
     const [api] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${fixture.root.split("/").pop()}`, "com.docker.compose.service=api"] } });
     const container = docker.getContainer(api.Id);
-    await waitForBody(`http://127.0.0.1:${fixture.env("PROXY_PORT")}/api/`, "message");
+    await waitForBody(`http://127.0.0.1:${fixture.env("PROXY_PORT")}/api/`, "message", 120_000, USER);
 
     const floor = await measure("floor", fixture, () => container.restart({ t: 10 }));
     // BENCH_RELOAD_ONLY=1: the reload figures only (as a user sees them), for a busy machine.
