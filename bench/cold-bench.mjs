@@ -50,6 +50,7 @@ export async function run() {
     compose(fixture.root, ["down", "-v"]);
     const firstDev = await viaDev();
     dev(fixture.root, ["down"]);
+    process.stderr.write(`first start: dev up ${firstDev.toFixed(0)} ms, compose ${firstCompose.toFixed(0)} ms\n`);
     const ours = [];
     const theirs = [];
     for (let i = 0; i < RUNS; i++) {
@@ -57,6 +58,7 @@ export async function run() {
       compose(fixture.root, ["down"]);
       ours.push(await viaDev());
       dev(fixture.root, ["down"]);
+      process.stderr.write(`daily start ${i + 1}: dev up ${ours.at(-1).toFixed(0)} ms, compose ${theirs.at(-1).toFixed(0)} ms\n`);
     }
     const p50 = (xs) => percentile(xs, 50);
     return [

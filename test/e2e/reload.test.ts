@@ -1,9 +1,10 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { DevProcess } from "./dev-process.js";
-import { CREATE_STACK, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
+import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
 
 const project = uniqueName("cs-e2e-reload");
 let root = "";
@@ -32,6 +33,15 @@ async function timedGet(url: string, headers: Record<string, string> = {}) {
   }
 }
 
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
 beforeAll(async () => {
   root = join(await tempDir(), project);
   const made = await sh("node", [CREATE_STACK, root, "--yes", "--preset", "python-http", "--proxy", "nginx", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
@@ -40,6 +50,13 @@ beforeAll(async () => {
   const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
   stack.setIn(["services", "boxed"], { template: "python-http", route: "/boxed", reload: "container" });
   await writeFile(join(root, "stack.yaml"), stack.toString());
+  // Random high host ports: the defaults (8000, 8080) are often in use by other stacks on a shared engine.
+  expect((await sh("node", [DEV, "sync"], { cwd: root })).code).toBe(0);
+  const envFile = join(root, ".env");
+  const env = await readFile(envFile, "utf8");
+  let next = env;
+  for (const [line, key] of env.matchAll(/^([A-Z0-9_]+_PORT)=\d+$/gm)) next = next.replace(line, `${key}=${await freePort()}`);
+  await writeFile(envFile, next);
   dev = new DevProcess(root, ["up"]);
   await dev.waitFor(/^watching /, { timeoutMs: 300_000 });
   proxy = `http://127.0.0.1:${envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT")}`;

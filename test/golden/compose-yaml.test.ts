@@ -68,7 +68,8 @@ describe("compose files read the same under YAML 1.1 (docker-compose v1) and YAM
     // Compose turns `$$` back into `$`: after that, every value is exactly what stack.yaml said.
     const unescape = (s: string) => s.replace(/\$\$/g, "$");
     for (const [k, v] of Object.entries(env)) expect(unescape(base.services.api.environment[k]), k).toBe(v);
-    expect(dev.services.api.command.map(unescape)).toEqual(["sh", "-c", ...HOSTILE]);
+    // The dev layer runs it under the reload supervisor (sh -c SCRIPT NAME GRACE COMMAND...).
+    expect(dev.services.api.command.slice(3).map(unescape)).toEqual(["api", "10", "sh", "-c", ...HOSTILE]);
   });
 
   it("random strings round-trip through every reader (seeded property test)", () => {
