@@ -28,7 +28,7 @@ const cli = yargs(hideBin(process.argv))
         .option("verbose", { type: "boolean", default: false, describe: "Show stack traces of unexpected errors" }),
     (argv) =>
       runCommand(argv, async () => {
-        const { runCreate } = await import("../create/run-create.js");
+        const { runCreate } = await import("../commands/create.js");
         await runCreate(argv);
       }),
   )

@@ -33,7 +33,7 @@ const cli = global(yargs(devArgs))
         .option("watch", { type: "boolean", default: true, describe: "Watch sources (--no-watch to only start)" })
         .option("detach", { type: "boolean", default: false, describe: "Leave the stack running when watching stops" })
         .option("poll", { type: "boolean", default: false, describe: "Poll the filesystem (for mounts without native events)" }),
-    (argv) => runCommand(argv, async () => (await import("../dev/up.js")).up(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/up.js")).up(argv)),
   )
   .command(
     "down",
@@ -42,13 +42,13 @@ const cli = global(yargs(devArgs))
       y
         .option("volumes", { type: "boolean", default: false, describe: "Remove named volumes too (data is lost)" })
         .option("rmi", { choices: ["local", "all"] as const, describe: "Remove images too: local = the ones built for this stack, all = pulled ones too" }),
-    (argv) => runCommand(argv, async () => (await import("../dev/down.js")).down(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/down.js")).down(argv)),
   )
   .command(
     "status",
     "Services, state, health, URLs and ports",
     (y) => y.option("json", { type: "boolean", default: false }),
-    (argv) => runCommand(argv, async () => (await import("../dev/status.js")).status(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/status.js")).status(argv)),
   )
   .command(
     "logs [services..]",
@@ -57,19 +57,19 @@ const cli = global(yargs(devArgs))
       services(y)
         .option("follow", { alias: "f", type: "boolean", default: false })
         .option("tail", { alias: "n", type: "string", default: "100", coerce: integer("--tail", 0, 100), describe: "Lines per service to start with" }),
-    (argv) => runCommand(argv, async () => (await import("../dev/logs.js")).logs(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/logs.js")).logs(argv)),
   )
   .command(
     "restart <services..>",
     "Restart services through the Engine API and wait until they are healthy",
     (y) => services(y),
-    (argv) => runCommand(argv, async () => (await import("../dev/restart.js")).restart(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/restart.js")).restart(argv)),
   )
   .command(
     "sync",
     "Regenerate compose layers, proxy config and .env from stack.yaml",
     (y) => y.option("dry-run", { type: "boolean", default: false }).option("json", { type: "boolean", default: false }),
-    (argv) => runCommand(argv, async () => (await import("../dev/sync.js")).sync(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/sync.js")).sync(argv)),
   )
   .command("add", "Add a service or a preset", (y) =>
     y
@@ -92,13 +92,13 @@ const cli = global(yargs(devArgs))
             .option("start", { type: "boolean", default: true, describe: "Start it when the stack is running (--no-start to skip)" })
             .option("dry-run", { type: "boolean", default: false })
             .option("json", { type: "boolean", default: false }),
-        (argv) => runCommand(argv, async () => (await import("../add/add-service-command.js")).addServiceCommand(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/add-service.js")).addServiceCommand(argv)),
       )
       .command(
         "preset <name>",
         "Add a preset (postgres, redis, jumpbox, ...) with its wiring",
         (s) => s.positional("name", { type: "string", demandOption: true }).option("dry-run", { type: "boolean", default: false }).option("json", { type: "boolean", default: false }),
-        (argv) => runCommand(argv, async () => (await import("../add/add-preset-command.js")).addPresetCommand(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/add-preset.js")).addPresetCommand(argv)),
       )
       .demandCommand(1, "say what to add: service or preset"),
   )
@@ -115,7 +115,7 @@ const cli = global(yargs(devArgs))
             .option("delete-source", { type: "boolean", default: false, describe: "Delete its source folder too (only if no other service uses it)" })
             .option("dry-run", { type: "boolean", default: false })
             .option("json", { type: "boolean", default: false }),
-        (argv) => runCommand(argv, async () => (await import("../add/remove-service-command.js")).removeServiceCommand(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/remove-service.js")).removeServiceCommand(argv)),
       )
       .demandCommand(1, "say what to remove: service"),
   )
@@ -123,37 +123,37 @@ const cli = global(yargs(devArgs))
     "routes",
     "The routing table: path, service, port, URL",
     (y) => y.option("json", { type: "boolean", default: false }),
-    (argv) => runCommand(argv, async () => (await import("../add/routes-command.js")).routesCommand(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/routes.js")).routesCommand(argv)),
   )
   .command(
     "exec <service> [cmd..]",
     "Run a command (default: a shell) in a running service; its flags are its own",
     (y) => service(y).positional("cmd", { type: "string", array: true, default: [] as string[], describe: "Command and its arguments" }),
-    (argv) => runCommand(argv, async () => (await import("../dev/exec.js")).exec({ ...argv, cmd: [...argv.cmd, ...rest] })),
+    (argv) => runCommand(argv, async () => (await import("../commands/exec.js")).exec({ ...argv, cmd: [...argv.cmd, ...rest] })),
   )
   .command(
     "shell <service>",
     "Open a shell (bash, else sh) in a running service",
     (y) => service(y),
-    (argv) => runCommand(argv, async () => (await import("../dev/exec.js")).shell(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/exec.js")).shell(argv)),
   )
   .command(
     "run <service> [cmd..]",
     "Run a one-off container of a service (removed afterwards), e.g. dev run jumpbox bash",
     (y) => service(y).positional("cmd", { type: "string", array: true, default: [] as string[], describe: "Command and its arguments" }),
-    (argv) => runCommand(argv, async () => (await import("../dev/exec.js")).run({ ...argv, cmd: [...argv.cmd, ...rest] })),
+    (argv) => runCommand(argv, async () => (await import("../commands/exec.js")).run({ ...argv, cmd: [...argv.cmd, ...rest] })),
   )
   .command(
     "psql [args..]",
     "psql in the postgres service, as the stack's user on its database",
     (y) => y.positional("args", { type: "string", array: true, default: [] as string[] }),
-    (argv) => runCommand(argv, async () => (await import("../dev/db.js")).psql({ ...argv, args: [...argv.args, ...rest] })),
+    (argv) => runCommand(argv, async () => (await import("../commands/db.js")).psql({ ...argv, args: [...argv.args, ...rest] })),
   )
   .command(
     "redis-cli [args..]",
     "redis-cli in the redis service",
     (y) => y.positional("args", { type: "string", array: true, default: [] as string[] }),
-    (argv) => runCommand(argv, async () => (await import("../dev/db.js")).redisCli({ ...argv, args: [...argv.args, ...rest] })),
+    (argv) => runCommand(argv, async () => (await import("../commands/db.js")).redisCli({ ...argv, args: [...argv.args, ...rest] })),
   )
   .command("db", "Dump or restore the Postgres database", (y) =>
     y
@@ -161,13 +161,13 @@ const cli = global(yargs(devArgs))
         "dump <file>",
         "Write an SQL dump of the database to FILE (a restore replaces what is there)",
         (s) => s.positional("file", { type: "string", demandOption: true }),
-        (argv) => runCommand(argv, async () => (await import("../dev/db.js")).dbDump(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/db.js")).dbDump(argv)),
       )
       .command(
         "restore <file>",
         "Run an SQL file (e.g. from dev db dump) against the database, stopping at the first error",
         (s) => s.positional("file", { type: "string", demandOption: true }),
-        (argv) => runCommand(argv, async () => (await import("../dev/db.js")).dbRestore(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/db.js")).dbRestore(argv)),
       )
       .demandCommand(1, "say what to do: dump FILE or restore FILE"),
   )
@@ -175,25 +175,25 @@ const cli = global(yargs(devArgs))
     "stop [services..]",
     "Stop services (default: all), keeping containers; dev up leaves them stopped until dev start",
     (y) => services(y),
-    (argv) => runCommand(argv, async () => (await import("../dev/lifecycle.js")).stop(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/lifecycle.js")).stop(argv)),
   )
   .command(
     "start [services..]",
     "Start stopped services (default: all) and wait until they are healthy",
     (y) => services(y),
-    (argv) => runCommand(argv, async () => (await import("../dev/lifecycle.js")).start(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/lifecycle.js")).start(argv)),
   )
   .command(
     "build [services..]",
     "Build images (default: all) with progress; running services are recreated on the new image",
     (y) => services(y),
-    (argv) => runCommand(argv, async () => (await import("../dev/lifecycle.js")).build(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/lifecycle.js")).build(argv)),
   )
   .command(
     "open [service]",
     "Open a service's route (default: the first) in the browser",
     (y) => y.positional("service", { type: "string" }).option("print", { type: "boolean", default: false, describe: "Only print the URL" }),
-    (argv) => runCommand(argv, async () => (await import("../dev/open.js")).open(argv)),
+    (argv) => runCommand(argv, async () => (await import("../commands/open.js")).open(argv)),
   )
   .command("export", "Export the stack for Docker Swarm or Kubernetes (see README: dev export)", (y) =>
     y
@@ -201,7 +201,7 @@ const cli = global(yargs(devArgs))
         "swarm",
         "Write a stack file for docker stack deploy: images, deploy sections, secrets, configs",
         (s) => swarmOptions(s).option("out", { type: "string", describe: "Stack file to write (default deploy/swarm/stack.yaml)" }).option("json", { type: "boolean", default: false }),
-        (argv) => runCommand(argv, async () => (await import("../deploy/export-command.js")).exportSwarm(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/export.js")).exportSwarm(argv)),
       )
       .command(
         "kubernetes",
@@ -216,7 +216,7 @@ const cli = global(yargs(devArgs))
             .option("with-dev-secrets", { type: "boolean", default: false, describe: "Put the dev secrets from .env into the overlays' secrets.env (default: fresh random ones)" })
             .option("ingress-class", { type: "string", default: "nginx", describe: "ingressClassName of the Ingress (ingress-nginx annotations are used)" })
             .option("json", { type: "boolean", default: false }),
-        (argv) => runCommand(argv, async () => (await import("../deploy/export-command.js")).exportKubernetes(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/export.js")).exportKubernetes(argv)),
       )
       .demandCommand(1, "say what to export to: swarm or kubernetes"),
   )
@@ -230,7 +230,7 @@ const cli = global(yargs(devArgs))
             .option("out", { type: "string", describe: "Stack file to write and deploy (default deploy/swarm/stack.yaml)" })
             .option("push", { type: "boolean", default: true, describe: "Push the built images (--no-push: a single-node swarm using local images)" })
             .option("timeout", { type: "number", default: 300, describe: "Seconds to wait for every service to converge" }),
-        (argv) => runCommand(argv, async () => (await import("../deploy/deploy-swarm.js")).deploySwarm(argv)),
+        (argv) => runCommand(argv, async () => (await import("../commands/deploy-swarm.js")).deploySwarm(argv)),
       )
       .demandCommand(1, "say where to deploy: swarm"),
   )

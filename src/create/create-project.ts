@@ -8,7 +8,7 @@ import { STATE_DIR } from "../fs/project-lock.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "../plan/diff-plan.js";
-import type { Plan } from "../plan/plan.js";
+import type { Plan } from "../fs/plan.js";
 import { planProject } from "../plan/plan-project.js";
 import { loadPresets } from "../presets/load-presets.js";
 import { createStackDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";

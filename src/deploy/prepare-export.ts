@@ -4,7 +4,7 @@ import { dirname, join, relative, resolve, sep } from "node:path";
 import { StackError } from "../errors/stack-error.js";
 import { contentHash } from "../fs/content-hash.js";
 import { flushPlan } from "../fs/flush-plan.js";
-import type { Plan } from "../plan/plan.js";
+import type { Plan } from "../fs/plan.js";
 import { generatedState } from "../fs/generated-header.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { dockerfileStartCommand } from "../export/dockerfile-command.js";

@@ -1,6 +1,6 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { stopTimeoutOf, waitReady } from "./restart-service.js";
+import { stopTimeoutOf, waitReady } from "./restart/restart-service.js";
 import { containerHealthy, waitFor } from "../wait/index.js";
 import type { StackService } from "./stack-services.js";
 

@@ -2,7 +2,7 @@ import { readFile } from "node:fs/promises";
 import { join } from "node:path";
 import { contentHash } from "../fs/content-hash.js";
 import { flushPlan } from "../fs/flush-plan.js";
-import { parseEnvFile } from "../render/env-file.js";
+import { parseEnvFile } from "../fs/parse-env-file.js";
 import { allocateFreePort } from "../plan/resolve-env.js";
 
 /**

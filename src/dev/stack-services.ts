@@ -1,5 +1,5 @@
 import type { PresetKind } from "../presets/preset.js";
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import { buildLayers } from "../render/compose-layers.js";
 import type { Project } from "../stack/load-project.js";
 

@@ -1,7 +1,7 @@
 import { readProjectEnv } from "../fs/read-env.js";
 import { containerHealthy, waitFor } from "../wait/index.js";
 import type { DevContext } from "./dev-context.js";
-import { waitReady } from "./restart-service.js";
+import { waitReady } from "./restart/restart-service.js";
 
 /**
  * Waits for every running container of the stack to be healthy (or running, without a

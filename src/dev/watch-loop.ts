@@ -3,7 +3,7 @@ import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
 import { isStackError, StackError } from "../errors/stack-error.js";
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
 import { STACK_FILE } from "../stack/find-stack.js";
@@ -13,7 +13,7 @@ import { mapChangesToServices, type RestartCause, type ServiceChange, type Watch
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { restartService, type RestartOutcome } from "./restart-service.js";
+import { restartService, type RestartOutcome } from "./restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
 import { StackKeeper } from "./stack-keeper.js";

@@ -1,7 +1,7 @@
 import type { PresetRegistry } from "../presets/load-presets.js";
 import type { LayerName, Preset } from "../presets/preset.js";
 import { collectEnvEntries } from "../plan/env-entries.js";
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { proxyGeneratedPaths } from "../render/proxy-renderers.js";
 import type { StackConfig } from "../stack/stack-config.js";

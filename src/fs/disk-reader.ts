@@ -1,6 +1,6 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import type { FileReader } from "../plan/plan.js";
+import type { FileReader } from "./plan.js";
 
 /** Reads project files on demand, once each. */
 export function diskReader(root: string): FileReader {

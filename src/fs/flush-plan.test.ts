@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { isMainThread } from "node:worker_threads";
 import { describe, expect, it } from "vitest";
-import type { PlannedFile } from "../plan/plan.js";
+import type { PlannedFile } from "./plan.js";
 import { flushPlan } from "./flush-plan.js";
 
 const project = (files: Record<string, string> = {}) => {

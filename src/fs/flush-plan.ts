@@ -3,7 +3,7 @@ import { lstatSync, readFileSync, realpathSync } from "node:fs";
 import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { runtimeError, StackError } from "../errors/stack-error.js";
-import type { Plan, PlannedFile } from "../plan/plan.js";
+import type { Plan, PlannedFile } from "./plan.js";
 import { contentHash } from "./content-hash.js";
 import { applyOps, cleanStateDir, commitJournal, finishJournal, recordCreated, tempDir, type JournalOp } from "./journal.js";
 

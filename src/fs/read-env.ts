@@ -1,6 +1,6 @@
 import { readFile } from "node:fs/promises";
 import { join } from "node:path";
-import { parseEnvFile } from "../render/env-file.js";
+import { parseEnvFile } from "./parse-env-file.js";
 
 /** The project's .env as values; empty when there is none yet. Read when needed: ports can move. */
 export async function readProjectEnv(root: string): Promise<Map<string, string>> {

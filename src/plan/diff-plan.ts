@@ -1,7 +1,7 @@
 import { StackError } from "../errors/stack-error.js";
 import { contentHash } from "../fs/content-hash.js";
 import { generatedState } from "../fs/generated-header.js";
-import type { FileReader, Plan, PlannedFile } from "./plan.js";
+import type { FileReader, Plan, PlannedFile } from "../fs/plan.js";
 
 export type DesiredFile = Omit<PlannedFile, "action" | "reason">;
 

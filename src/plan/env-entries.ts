@@ -1,7 +1,8 @@
 import type { PresetRegistry } from "../presets/load-presets.js";
-import type { EnvSpec, LayerName } from "../presets/preset.js";
+import type { EnvSpec } from "../presets/preset.js";
+import { LAYER_FILES, layersOf } from "../render/layer-files.js";
 import type { StackConfig } from "../stack/stack-config.js";
-import type { ResolvedService } from "./resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 
 /** One line .env needs, and how to fill it when it is missing. */
 export interface EnvEntry {
@@ -11,22 +12,6 @@ export interface EnvEntry {
   group: string;
   /** Rewritten in an existing .env when it differs (compose settings we manage). */
   managed?: boolean;
-}
-
-export const LAYER_FILES: Record<LayerName, string> = {
-  base: "compose.yaml",
-  dev: "compose.dev.yaml",
-  proxy: "compose.proxy.yaml",
-  tools: "compose.tools.yaml",
-};
-
-/** The compose layers this stack has, in load order. */
-export function layersOf(stack: StackConfig, presets: PresetRegistry): LayerName[] {
-  const kinds = new Set(stack.presets.map((p) => presets.get(p)?.kind));
-  const layers: LayerName[] = ["base", "dev"];
-  if (kinds.has("proxy")) layers.push("proxy");
-  if (kinds.has("tool")) layers.push("tools");
-  return layers;
 }
 
 export function collectEnvEntries(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[]): EnvEntry[] {

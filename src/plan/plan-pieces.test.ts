@@ -6,11 +6,12 @@ import { withGeneratedHeader } from "../fs/generated-header.js";
 import { loadPresets } from "../presets/load-presets.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import { assertNoConflicts, changedFiles, diffPlan } from "./diff-plan.js";
-import { collectEnvEntries, layersOf } from "./env-entries.js";
-import type { Plan, PlannedFile } from "./plan.js";
+import { collectEnvEntries } from "./env-entries.js";
+import { layersOf } from "../render/layer-files.js";
+import type { Plan, PlannedFile } from "../fs/plan.js";
 import { planProject } from "./plan-project.js";
 import { generateSecret, resolveEnv } from "./resolve-env.js";
-import { envNameOf, resolveServices } from "./resolve-services.js";
+import { envNameOf, resolveServices } from "../stack/resolve-services.js";
 
 const presets = loadPresets();
 const stackOf = (presetsList: string[], services: StackConfig["services"]): StackConfig => ({

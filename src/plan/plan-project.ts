@@ -1,11 +1,11 @@
 import type { PresetRegistry } from "../presets/load-presets.js";
-import { parseEnvFile } from "../render/env-file.js";
+import { parseEnvFile } from "../fs/parse-env-file.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import { collectEnvEntries } from "./env-entries.js";
-import type { FileReader, Plan } from "./plan.js";
+import type { FileReader, Plan } from "../fs/plan.js";
 import { planStack } from "./plan-stack.js";
 import { resolveEnv, type PortAllocator } from "./resolve-env.js";
-import { resolveServices } from "./resolve-services.js";
+import { resolveServices } from "../stack/resolve-services.js";
 
 export interface PlanProjectInput {
   root: string;

@@ -11,9 +11,10 @@ import { renderReadme } from "../render/render-readme.js";
 import { renderTemplate, templatePath } from "../render/render-template.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import { diffPlan, planDeletes, type DesiredFile } from "./diff-plan.js";
-import { LAYER_FILES, type EnvEntry } from "./env-entries.js";
-import type { FileReader, Plan } from "./plan.js";
-import type { ResolvedService } from "./resolve-services.js";
+import type { EnvEntry } from "./env-entries.js";
+import { LAYER_FILES } from "../render/layer-files.js";
+import type { FileReader, Plan } from "../fs/plan.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 
 export interface PlanInput {
   root: string;

@@ -6,7 +6,7 @@ import { findStackRoot } from "../stack/find-stack.js";
 import { loadProject, type Project } from "../stack/load-project.js";
 import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "./diff-plan.js";
-import type { Plan } from "./plan.js";
+import type { Plan } from "../fs/plan.js";
 import { planProject } from "./plan-project.js";
 
 export interface SyncResult {

@@ -87,7 +87,7 @@ describe("a new proxy is a preset folder", () => {
     const presets = loadPresets(dir);
     expect(presets.names("proxy")).toEqual(["edge", "traefik"]);
     const { buildLayers } = await import("../render/compose-layers.js");
-    const { resolveServices } = await import("../plan/resolve-services.js");
+    const { resolveServices } = await import("../stack/resolve-services.js");
     const stack = { version: 1 as const, name: "p", presets: ["edge"], services: { api: { template: "python-http", port: 8000, route: "/api" } }, images: {}, health: { interval: "3s", timeout: "3s", retries: 20, start_period: "30s" }, ignore: [] };
     const layers = buildLayers(stack, presets, resolveServices(stack, presets));
     const proxy = layers.get("proxy")!;

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { resolveServices } from "../plan/resolve-services.js";
+import { resolveServices } from "../stack/resolve-services.js";
 import { loadPresets } from "../presets/load-presets.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import { buildLayers } from "./compose-layers.js";

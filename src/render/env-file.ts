@@ -1,18 +1,6 @@
-/** .env files as compose reads them: KEY=VALUE lines, `#` comments. */
+import { parseEnvFile } from "../fs/parse-env-file.js";
 
-export function parseEnvFile(text: string): Map<string, string> {
-  const values = new Map<string, string>();
-  for (const raw of text.split(/\r?\n/)) {
-    const line = raw.trim();
-    if (!line || line.startsWith("#")) continue;
-    const eq = line.indexOf("=");
-    if (eq <= 0) continue;
-    let value = line.slice(eq + 1).trim();
-    if (/^(['"]).*\1$/.test(value)) value = value.slice(1, -1);
-    values.set(line.slice(0, eq).trim(), value);
-  }
-  return values;
-}
+/** .env files as we write them: grouped, commented KEY=VALUE lines; merged into what the user has. */
 
 export interface EnvLine {
   key: string;

@@ -1,7 +1,7 @@
 import { createHash } from "node:crypto";
 import { join } from "node:path";
 import { TEMPLATES_DIR } from "../fs/package-paths.js";
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import { compareRoutes } from "../stack/route.js";
 import { renderTemplate } from "./render-template.js";
 

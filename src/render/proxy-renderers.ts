@@ -1,5 +1,5 @@
 import { runtimeError } from "../errors/stack-error.js";
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import type { Preset } from "../presets/preset.js";
 import { NGINX_CONFIG_PATH, NGINX_VERSION_PATH, nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
 import { traefikLabels } from "./traefik-labels.js";

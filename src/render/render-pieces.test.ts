@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import type { ResolvedService } from "../plan/resolve-services.js";
-import { mergeEnvFile, parseEnvFile, renderEnvLines } from "./env-file.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
+import { mergeEnvFile, renderEnvLines } from "./env-file.js";
+import { parseEnvFile } from "../fs/parse-env-file.js";
 import { mergeLines, requirementName } from "./merge-lines.js";
 import { nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
 import { traefikLabels } from "./traefik-labels.js";

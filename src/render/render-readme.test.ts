@@ -2,7 +2,7 @@ import { mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { resolveServices } from "../plan/resolve-services.js";
+import { resolveServices } from "../stack/resolve-services.js";
 import { loadPresets } from "../presets/load-presets.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import { renderReadme } from "./render-readme.js";

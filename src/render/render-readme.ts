@@ -1,7 +1,7 @@
 import { join } from "node:path";
 import { TEMPLATES_DIR } from "../fs/package-paths.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import { compareRoutes } from "../stack/route.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import { proxyPresetOf } from "../presets/stack-proxy.js";

@@ -1,9 +1,9 @@
 import { spawn } from "node:child_process";
 import { existsSync, readFileSync } from "node:fs";
 import { describe, expect, it } from "vitest";
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import { loadPresets } from "../presets/load-presets.js";
-import { resolveServices } from "../plan/resolve-services.js";
+import { resolveServices } from "../stack/resolve-services.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import { RELOADED_LINE, SUPERVISOR_SCRIPT, knownCommand, reloadModeOf, supervisedCommand } from "./supervisor.js";
 

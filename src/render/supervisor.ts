@@ -1,4 +1,4 @@
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 import { interpolateString } from "../presets/interpolate.js";
 import { durationSeconds } from "../stack/duration.js";
 import { escapeInterpolation } from "./compose-yaml.js";

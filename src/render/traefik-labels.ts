@@ -1,4 +1,4 @@
-import type { ResolvedService } from "../plan/resolve-services.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
 
 /**
  * Traefik labels for one routed service. Router, service and middleware names are prefixed with

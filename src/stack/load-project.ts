@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { loadPresets, type PresetRegistry } from "../presets/load-presets.js";
-import { resolveServices, type ResolvedService } from "../plan/resolve-services.js";
+import { resolveServices, type ResolvedService } from "./resolve-services.js";
 import { findStackRoot, STACK_FILE } from "./find-stack.js";
 import { parseStack, type ParsedStack } from "./parse-stack.js";
 import { validateStack } from "./validate-stack.js";

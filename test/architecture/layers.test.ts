@@ -11,7 +11,8 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: string[][] = [
   ["cli"],
   ["commands"],
-  ["dev", "edit", "create", "export"],
+  ["dev", "edit", "create", "deploy"],
+  ["export"],
   ["plan"],
   ["render"],
   ["stack"],

@@ -1,9 +1,9 @@
 import { readFileSync } from "node:fs";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planAddPreset } from "../../src/add/plan-add-preset.js";
+import { planAddPreset } from "../../src/edit/plan-add-preset.js";
 import { StackError, StackErrors } from "../../src/errors/stack-error.js";
-import { resolveServices } from "../../src/plan/resolve-services.js";
+import { resolveServices } from "../../src/stack/resolve-services.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
 import type { Project } from "../../src/stack/load-project.js";
 import { parseStack } from "../../src/stack/parse-stack.js";

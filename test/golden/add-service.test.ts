@@ -1,12 +1,12 @@
 import { mkdirSync, readFileSync, rmSync, writeFileSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
-import { planAddService } from "../../src/add/plan-add-service.js";
-import { planRemoveService } from "../../src/add/plan-remove-service.js";
+import { planAddService } from "../../src/edit/plan-add-service.js";
+import { planRemoveService } from "../../src/edit/plan-remove-service.js";
 import { StackError } from "../../src/errors/stack-error.js";
 import { memoryReader } from "../../src/fs/disk-reader.js";
 import { planProject } from "../../src/plan/plan-project.js";
-import { resolveServices } from "../../src/plan/resolve-services.js";
+import { resolveServices } from "../../src/stack/resolve-services.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
 import type { Project } from "../../src/stack/load-project.js";
 import { parseStack } from "../../src/stack/parse-stack.js";

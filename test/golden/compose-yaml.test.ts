@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { memoryReader } from "../../src/fs/disk-reader.js";
-import type { Plan } from "../../src/plan/plan.js";
+import type { Plan } from "../../src/fs/plan.js";
 import { planProject } from "../../src/plan/plan-project.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
 import { stringifyCompose } from "../../src/render/compose-yaml.js";

@@ -13,7 +13,7 @@ import { buildExportModel } from "../../src/export/export-model.js";
 import { buildKubernetes, OVERLAYS } from "../../src/export/kubernetes-manifests.js";
 import { buildSwarmStack, renderSwarmStack } from "../../src/export/swarm-stack.js";
 import type { Preset } from "../../src/presets/preset.js";
-import { resolveServices } from "../../src/plan/resolve-services.js";
+import { resolveServices } from "../../src/stack/resolve-services.js";
 import { exportFixture, REGISTRY } from "./export-fixture.js";
 import { FIXTURES, fixtureCases } from "./plan-fixture.js";
 

@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { buildStackConfig, type CreateChoices } from "../../src/create/build-stack-config.js";
 import { memoryReader } from "../../src/fs/disk-reader.js";
-import type { Plan } from "../../src/plan/plan.js";
+import type { Plan } from "../../src/fs/plan.js";
 import { planProject } from "../../src/plan/plan-project.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
 import { createStackDocument, STACK_TEXT_OPTIONS } from "../../src/stack/stack-document.js";

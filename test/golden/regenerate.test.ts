@@ -6,10 +6,10 @@ import { buildStackConfig, type CreateChoices } from "../../src/create/build-sta
 import { diskReader, memoryReader } from "../../src/fs/disk-reader.js";
 import { flushPlan } from "../../src/fs/flush-plan.js";
 import { assertNoConflicts } from "../../src/plan/diff-plan.js";
-import type { FileReader, Plan } from "../../src/plan/plan.js";
+import type { FileReader, Plan } from "../../src/fs/plan.js";
 import { planProject } from "../../src/plan/plan-project.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
-import { parseEnvFile } from "../../src/render/env-file.js";
+import { parseEnvFile } from "../../src/fs/parse-env-file.js";
 import type { StackConfig } from "../../src/stack/stack-config.js";
 import { createStackDocument, STACK_TEXT_OPTIONS } from "../../src/stack/stack-document.js";
 import { validateStack } from "../../src/stack/validate-stack.js";

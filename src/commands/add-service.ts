@@ -1,12 +1,12 @@
-import { formatPlan, planToJson } from "../cli/format-plan.js";
+import { formatPlan, planToJson } from "./format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
-import { waitReady } from "../dev/restart-service.js";
+import { waitReady } from "../dev/restart/restart-service.js";
 import { routeServedBy, waitFor } from "../wait/index.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
-import { planAddService, type AddServiceOptions } from "./plan-add-service.js";
-import { reloadProxy, runningStack } from "./running-stack.js";
+import { planAddService, type AddServiceOptions } from "../edit/plan-add-service.js";
+import { reloadProxy, runningStack } from "../edit/running-stack.js";
 import { readProjectEnv } from "../fs/read-env.js";
-import { lookAtSource } from "./look-at-source.js";
+import { lookAtSource } from "../edit/look-at-source.js";
 import { proxyPresetOf } from "../presets/stack-proxy.js";
 import { proxyRenderer } from "../render/proxy-renderers.js";
 

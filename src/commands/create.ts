@@ -1,9 +1,9 @@
 import { resolve } from "node:path";
-import { formatPlan, planToJson } from "../cli/format-plan.js";
-import { DEFAULT_PRESETS, parseImageOverrides, type ProxyChoice } from "./build-stack-config.js";
+import { formatPlan, planToJson } from "./format-plan.js";
+import { DEFAULT_PRESETS, parseImageOverrides, type ProxyChoice } from "../create/build-stack-config.js";
 import { StackError } from "../errors/stack-error.js";
-import { assertTargetUsable, createProject } from "./create-project.js";
-import { promptChoices, promptDir } from "./prompt-choices.js";
+import { assertTargetUsable, createProject } from "../create/create-project.js";
+import { promptChoices, promptDir } from "../create/prompt-choices.js";
 
 export interface CreateArgs {
   dir: string;

@@ -1,6 +1,6 @@
-import { openDev, runCompose } from "./dev-context.js";
-import { stackServices } from "./stack-services.js";
-import { recordStopped } from "./stopped-services.js";
+import { openDev, runCompose } from "../dev/dev-context.js";
+import { stackServices } from "../dev/stack-services.js";
+import { recordStopped } from "../dev/stopped-services.js";
 
 /** Stops and removes the stack's containers and networks (volumes too with --volumes, built images with --rmi). */
 export async function down(args: { C: string; volumes: boolean; rmi?: "local" | "all" }): Promise<void> {

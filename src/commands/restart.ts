@@ -1,6 +1,6 @@
 import { unknownServiceError } from "../errors/stack-error.js";
-import { openDev } from "./dev-context.js";
-import { restartService } from "./restart-service.js";
+import { openDev } from "../dev/dev-context.js";
+import { restartService } from "../dev/restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 
 /** `dev restart SERVICE...`: an Engine API restart of the containers (never an in-place reload), with its timing. */

@@ -1,7 +1,7 @@
 import { StackError, unknownServiceError } from "../errors/stack-error.js";
-import type { DevContext } from "./dev-context.js";
-import { openDev } from "./dev-context.js";
-import { mergeByTime, parseTimestamped, sinceOf, type TimedLine } from "./log-lines.js";
+import type { DevContext } from "../dev/dev-context.js";
+import { openDev } from "../dev/dev-context.js";
+import { mergeByTime, parseTimestamped, sinceOf, type TimedLine } from "../dev/log-lines.js";
 
 const COLOURS = [36, 33, 32, 35, 34, 91, 92, 93, 94, 95, 96];
 

@@ -2,7 +2,7 @@ import { spawn } from "node:child_process";
 import { StackError } from "../errors/stack-error.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { compareRoutes } from "../stack/route.js";
-import { openDev } from "./dev-context.js";
+import { openDev } from "../dev/dev-context.js";
 
 /** The opener of the desktop this runs on; none on a headless machine. */
 function opener(): string[] | undefined {

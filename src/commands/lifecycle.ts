@@ -1,9 +1,9 @@
-import { openDev, runCompose } from "./dev-context.js";
-import { buildProgress } from "./build-progress.js";
-import { assertKnownServices } from "./service-names.js";
-import { markStarted, markStopped } from "./stopped-services.js";
-import { waitStackHealthy } from "./wait-stack.js";
-import { runHooks, servicesWithHooks } from "./hooks.js";
+import { openDev, runCompose } from "../dev/dev-context.js";
+import { buildProgress } from "../dev/build-progress.js";
+import { assertKnownServices } from "../dev/service-names.js";
+import { markStarted, markStopped } from "../dev/stopped-services.js";
+import { waitStackHealthy } from "../dev/wait-stack.js";
+import { runHooks, servicesWithHooks } from "../dev/hooks.js";
 
 const log = (line: string) => process.stdout.write(line + "\n");
 

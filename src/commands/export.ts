@@ -5,9 +5,10 @@ import { buildKubernetes, OVERLAYS } from "../export/kubernetes-manifests.js";
 import { buildSwarmStack, renderSwarmStack, type EndpointMode, type SwarmStack } from "../export/swarm-stack.js";
 import type { ExportModel } from "../export/export-model.js";
 import { generateSecret } from "../plan/resolve-env.js";
-import { mergeEnvFile, parseEnvFile } from "../render/env-file.js";
+import { mergeEnvFile } from "../render/env-file.js";
+import { parseEnvFile } from "../fs/parse-env-file.js";
 import { loadProject, type Project } from "../stack/load-project.js";
-import { prepareExport, resolveOut, withHeader, writeOutputs, type OutputFile, type PreparedExport } from "./prepare-export.js";
+import { prepareExport, resolveOut, withHeader, writeOutputs, type OutputFile, type PreparedExport } from "../deploy/prepare-export.js";
 
 export const SWARM_OUT = "deploy/swarm/stack.yaml";
 export const KUBERNETES_OUT = "deploy/kubernetes";

@@ -1,4 +1,4 @@
-import { formatPlan, planToJson } from "../cli/format-plan.js";
+import { formatPlan, planToJson } from "./format-plan.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
 
 export async function sync(args: { C: string; dryRun: boolean; json: boolean }): Promise<void> {

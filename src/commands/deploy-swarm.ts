@@ -4,7 +4,7 @@ import { runtimeError, StackError } from "../errors/stack-error.js";
 import type { ExportService } from "../export/export-model.js";
 import { loadProject } from "../stack/load-project.js";
 import { waitFor, type Readiness } from "../wait/index.js";
-import { exportSwarmFiles, type SwarmExportArgs } from "./export-command.js";
+import { exportSwarmFiles, type SwarmExportArgs } from "./export.js";
 
 export interface DeploySwarmArgs extends SwarmExportArgs {
   timeout: number;

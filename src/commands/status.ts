@@ -1,9 +1,9 @@
-import { openDev } from "./dev-context.js";
-import { formatTable, serviceRows, type ServiceRow } from "./service-table.js";
+import { openDev } from "../dev/dev-context.js";
+import { formatTable, serviceRows, type ServiceRow } from "../dev/service-table.js";
 import { readProjectEnv } from "../fs/read-env.js";
-import { stackServices } from "./stack-services.js";
+import { stackServices } from "../dev/stack-services.js";
 import { readStateJson } from "../fs/state-dir.js";
-import { RESTARTS_FILE } from "./restart-counts.js";
+import { RESTARTS_FILE } from "../dev/restart-counts.js";
 
 export async function status(args: { C: string; json: boolean }): Promise<void> {
   const ctx = await openDev(args.C);

@@ -3,10 +3,10 @@ import { rename, rm } from "node:fs/promises";
 import { basename, dirname, join, resolve } from "node:path";
 import { randomBytes } from "node:crypto";
 import { runtimeError, StackError } from "../errors/stack-error.js";
-import { openDev, runComposeInteractive, type DevContext } from "./dev-context.js";
+import { openDev, runComposeInteractive, type DevContext } from "../dev/dev-context.js";
 import { ttyArgs } from "./exec.js";
-import { failureLines } from "./compose-output.js";
-import { assertPreset } from "./service-names.js";
+import { failureLines } from "../dev/compose-output.js";
+import { assertPreset } from "../dev/service-names.js";
 
 // The credentials live in the container's environment (from .env): read there, never on a command line.
 const PSQL = 'exec psql -U "$POSTGRES_USER" -d "$POSTGRES_DB" "$@"';

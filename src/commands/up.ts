@@ -1,19 +1,19 @@
 import { unknownServiceError } from "../errors/stack-error.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
-import { movePortsTaken } from "./check-ports.js";
-import { openDev, runCompose, type DevContext } from "./dev-context.js";
-import { formatTable, serviceRows } from "./service-table.js";
-import { createStack, startStack } from "./start-stack.js";
-import { watchLoop } from "./watch-loop.js";
-import { markStarted } from "./stopped-services.js";
+import { movePortsTaken } from "../dev/check-ports.js";
+import { openDev, runCompose, type DevContext } from "../dev/dev-context.js";
+import { formatTable, serviceRows } from "../dev/service-table.js";
+import { createStack, startStack } from "../dev/start-stack.js";
+import { watchLoop } from "../dev/watch-loop.js";
+import { markStarted } from "../dev/stopped-services.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { loadProject } from "../stack/load-project.js";
-import { alreadyUpError, claimDevUp, readDevUp } from "./dev-up-record.js";
-import { buildProgress } from "./build-progress.js";
-import { runHooks, servicesWithHooks } from "./hooks.js";
-import { resetRestartCounts } from "./restart-counts.js";
+import { alreadyUpError, claimDevUp, readDevUp } from "../dev/dev-up-record.js";
+import { buildProgress } from "../dev/build-progress.js";
+import { runHooks, servicesWithHooks } from "../dev/hooks.js";
+import { resetRestartCounts } from "../dev/restart-counts.js";
 import { reportError } from "../errors/report-error.js";
 
 export interface UpArgs {

@@ -1,7 +1,7 @@
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { interpolateString } from "../presets/interpolate.js";
 import type { Preset, PresetVars } from "../presets/preset.js";
-import type { StackConfig } from "../stack/stack-config.js";
+import type { StackConfig } from "./stack-config.js";
 
 /** A service of stack.yaml with every default filled in: what planners, `dev up` and routes use. */
 export interface ResolvedService {

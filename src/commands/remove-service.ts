@@ -1,13 +1,13 @@
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
-import { formatPlan, planToJson } from "../cli/format-plan.js";
-import { stopTimeoutOf } from "../dev/restart-service.js";
+import { formatPlan, planToJson } from "./format-plan.js";
+import { stopTimeoutOf } from "../dev/restart/restart-service.js";
 import { StackError } from "../errors/stack-error.js";
 import { contentHash } from "../fs/content-hash.js";
-import type { PlannedFile } from "../plan/plan.js";
+import type { PlannedFile } from "../fs/plan.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
-import { planRemoveService } from "./plan-remove-service.js";
-import { reloadProxy, runningStack } from "./running-stack.js";
+import { planRemoveService } from "../edit/plan-remove-service.js";
+import { reloadProxy, runningStack } from "../edit/running-stack.js";
 
 export async function removeServiceCommand(args: { C: string; name: string; volumes: boolean; rmi?: boolean; deleteSource: boolean; dryRun: boolean; json: boolean }): Promise<void> {
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");

@@ -1,8 +1,8 @@
-import { formatPlan, planToJson } from "../cli/format-plan.js";
+import { formatPlan, planToJson } from "./format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
-import { planAddPreset } from "./plan-add-preset.js";
-import { runningStack } from "./running-stack.js";
+import { planAddPreset } from "../edit/plan-add-preset.js";
+import { runningStack } from "../edit/running-stack.js";
 
 export async function addPresetCommand(args: { C: string; name: string; dryRun: boolean; json: boolean }): Promise<void> {
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");

@@ -1,10 +1,10 @@
-import type { ContainerInfo } from "../engine/engine.js";
-import { runtimeError } from "../errors/stack-error.js";
-import type { ResolvedService } from "../plan/resolve-services.js";
-import { RELOAD_SIGNAL, RELOADED_LINE, SUPERVISOR_MARK, reloadModeOf, stopTimeoutOf } from "../render/supervisor.js";
-import { runCompose, type DevContext } from "./dev-context.js";
-import { containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
-import { isLoopback, listeningPorts } from "./listening-ports.js";
+import type { ContainerInfo } from "../../engine/engine.js";
+import { runtimeError } from "../../errors/stack-error.js";
+import type { ResolvedService } from "../../stack/resolve-services.js";
+import { RELOAD_SIGNAL, RELOADED_LINE, SUPERVISOR_MARK, reloadModeOf, stopTimeoutOf } from "../../render/supervisor.js";
+import { runCompose, type DevContext } from "../dev-context.js";
+import { containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../../wait/index.js";
+import { isLoopback, listeningPorts } from "../listening-ports.js";
 
 /** process: the app restarted inside its container; container: an Engine API restart; rebuild: built and recreated. */
 export type RestartPath = "process" | "container" | "rebuild";
@@ -165,4 +165,4 @@ function failsWhenStopped(ctx: DevContext, id: string): Readiness {
   };
 }
 
-export { stopTimeoutOf } from "../render/supervisor.js";
+export { stopTimeoutOf } from "../../render/supervisor.js";

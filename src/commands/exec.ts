@@ -1,6 +1,6 @@
 import { StackError } from "../errors/stack-error.js";
-import { openDev, runComposeInteractive, type DevContext } from "./dev-context.js";
-import { assertKnownServices } from "./service-names.js";
+import { openDev, runComposeInteractive, type DevContext } from "../dev/dev-context.js";
+import { assertKnownServices } from "../dev/service-names.js";
 
 /** Without a terminal (a pipe, CI) compose must not ask for a TTY. */
 export const ttyArgs = (): string[] => (process.stdin.isTTY && process.stdout.isTTY ? [] : ["-T"]);

@@ -1,4 +1,4 @@
-import type { Plan } from "../plan/plan.js";
+import type { Plan } from "../fs/plan.js";
 
 const LABEL: Record<string, string> = { create: "CREATE", update: "UPDATE", delete: "DELETE", unchanged: "same  ", skip: "KEEP  ", conflict: "EDITED" };
 

@@ -1,4 +1,4 @@
-import { resolveServices } from "../plan/resolve-services.js";
+import { resolveServices } from "../stack/resolve-services.js";
 import type { Project } from "../stack/load-project.js";
 import { parseStack, type Blame } from "../stack/parse-stack.js";
 import { validateStack } from "../stack/validate-stack.js";
