@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, lstatSync, readFileSync, readlinkSync, statSync } from "node:fs";
 import { isAbsolute, join, relative, sep } from "node:path";
 
 /** What is on disk for a new service's source, looked at before planning (planning stays pure). */
@@ -13,6 +13,8 @@ export interface SourceFacts {
   dockerfile?: { path: string; exists: boolean };
   /** The first port the Dockerfile EXPOSEs, a default for --port. */
   exposedPort?: number;
+  /** The folder is a symbolic link (to this): never written through, never built from. */
+  symlinkTo?: string;
 }
 
 /** A path the user typed, relative to the project root (absolute ones are made relative). */
@@ -24,6 +26,8 @@ export function projectRelative(root: string, path: string): string {
 export function lookAtSource(root: string, folder: string, dockerfile?: string): SourceFacts {
   const path = projectRelative(root, folder);
   const full = join(root, path);
+  const link = lstatSync(full, { throwIfNoEntry: false });
+  const symlinkTo = link?.isSymbolicLink() ? readlinkSync(full) : undefined;
   const exists = existsSync(full);
   const isFolder = exists && statSync(full).isDirectory();
   const hasDockerfile = isFolder && existsSync(join(full, "Dockerfile"));
@@ -37,6 +41,7 @@ export function lookAtSource(root: string, folder: string, dockerfile?: string):
     hasDockerfile,
     dockerfile: df !== undefined ? { path: df, exists: dfExists } : undefined,
     exposedPort: which ? exposedPort(readFileSync(which, "utf8")) : undefined,
+    symlinkTo,
   };
 }
 

@@ -71,6 +71,10 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   const outside = given !== undefined && (given.startsWith("/") || given === ".." || given.startsWith("../"));
   const atRoot = opts.path !== undefined && /^\.?\/*$/.test(opts.path);
   const source = outside ? undefined : opts.source;
+  if (source?.symlinkTo !== undefined) {
+    // A folder that points elsewhere (a hostile clone): nothing goes into it, nothing is built from it.
+    throw new StackError({ code: "E_SYMLINK", message: `${source.path} is a symbolic link (to ${source.symlinkTo}); nothing was written`, hint: "create-stack writes only inside the project and does not follow links there: replace the link with a real folder" });
+  }
   let kind: "image" | "template" | "build" = opts.image !== undefined ? "image" : opts.template ? "template" : "build";
   if (kind === "build" && !opts.dockerfile && (outside || atRoot)) kind = "template";
   else if (kind === "build" && !opts.dockerfile) {

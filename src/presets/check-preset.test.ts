@@ -91,7 +91,7 @@ describe("a new proxy is a preset folder", () => {
     const stack = { version: 1 as const, name: "p", presets: ["edge"], services: { api: { template: "python-http", port: 8000, route: "/api" } }, images: {}, health: { interval: "3s", timeout: "3s", retries: 20, start_period: "30s" }, ignore: [] };
     const layers = buildLayers(stack, presets, resolveServices(stack, presets));
     const proxy = layers.get("proxy")!;
-    expect(Object.keys(proxy.services).sort()).toEqual(["api", "edge"]);
+    expect(Object.keys(proxy.services).sort()).toEqual(["api", "edge", "socket-proxy"]);
     expect((proxy.services.api!.labels as Record<string, string>)["traefik.http.routers.p-api.rule"]).toBe("PathPrefix(`/api`)");
   });
 });

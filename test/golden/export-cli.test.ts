@@ -43,7 +43,7 @@ describe("dev export, the built CLI", () => {
     expect(swarm.status, swarm.stderr).toBe(0);
     const stack = parse(readFileSync(join(dir, "deploy/swarm/stack.yaml"), "utf8"));
     expect(stack.services.api.image).toMatch(/^r\.example\.com\/team\/shop-api:nogit-[0-9a-f]{12}$/);
-    expect(stack.configs.nginx_conf.file).toBe("../../proxy/nginx/default.conf");
+    expect(stack.configs.proxy_nginx_default_conf.file).toBe("../../proxy/nginx/default.conf");
 
     const kube = dev(dir, ["export", "kubernetes", "--registry", "r.example.com/team"]);
     expect(kube.status, kube.stderr).toBe(0);
