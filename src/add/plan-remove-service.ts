@@ -1,5 +1,5 @@
 import { isMap, isSeq } from "yaml";
-import { StackError } from "../errors/stack-error.js";
+import { unknownServiceError } from "../errors/stack-error.js";
 import type { Project } from "../stack/load-project.js";
 import { removeServiceFromDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
 import { spliceRemoveService } from "../stack/splice-stack.js";
@@ -9,7 +9,7 @@ import { reparse } from "./reparse.js";
 export function planRemoveService(project: Project, name: string): Project & { stackText: string; notes: string[] } {
   const services = project.parsed.config.services;
   if (!services[name]) {
-    throw new StackError({ code: "E_UNKNOWN_SERVICE", message: `no service named "${name}" in stack.yaml`, hint: `services: ${Object.keys(services).join(", ") || "none"}` });
+    throw unknownServiceError([name], Object.keys(services));
   }
   const notes: string[] = [];
   const dependents = Object.entries(services).filter(([, s]) => s.depends_on?.includes(name));

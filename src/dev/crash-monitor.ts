@@ -1,4 +1,5 @@
 import type { Engine, EngineEvent } from "../engine/engine.js";
+import { RELOAD_SIGNAL_NUMBER } from "../render/supervisor.js";
 import { markStarted, nextBackoff, type BackoffState } from "./restart/backoff.js";
 import type { RestartCause } from "./restart/map-changes.js";
 
@@ -50,6 +51,8 @@ export class CrashMonitor {
   private composing = 0;
   private paused = false;
   private readonly now: () => number;
+  /** The last lines shown per service: a retry that crashes the same way says so in one line. */
+  private readonly shown = new Map<string, string>();
 
   constructor(private readonly opts: CrashMonitorOptions) {
     this.now = opts.now ?? Date.now;
@@ -60,6 +63,8 @@ export class CrashMonitor {
     const ours = this.restarting.has(e.service) || this.composing > 0;
     switch (e.action) {
       case "kill":
+        // A reload signal is no stop: a later exit of that container is still a crash.
+        if (e.signal === RELOAD_SIGNAL_NUMBER) return;
         if (!ours && !this.outsideSignals.has(e.containerId)) this.outsideSignals.set(e.containerId, e.signal ?? "");
         return;
       case "start":
@@ -196,12 +201,22 @@ export class CrashMonitor {
       [cause, why] = ["removed", "its container was removed from outside (docker rm)"];
       if (this.timerCauses.has(service)) this.timerCauses.set(service, cause);
     }
-    const lines = id && cause !== "removed" ? await this.opts.engine.logs(id, { tail: 10 }).catch(() => []) : [];
+    const lines = id && cause !== "removed" ? await this.lastRunLines(id) : [];
     const wait = delayMs >= 1000 ? `${(delayMs / 1000).toFixed(1)} s` : `${delayMs} ms`;
     const verb = cause === "removed" ? "recreating" : "restarting";
     const unless = unlessStarted ? " unless it is started again" : "";
     const fix = cause === "crash" && this.opts.hasSources?.(service) ? " (save a fix to restart at once)" : "";
     const head = `${service}${cause === "removed" ? ":" : ""} ${why}; ${verb} in ${wait}${unless}${fix}`;
-    this.opts.log([`${head}${lines.length ? ". Last lines:" : ""}`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
+    // Each retry crashing the same way says so in one line instead of the same lines again.
+    const same = lines.length > 0 && lines.join("\n") === this.shown.get(service);
+    this.shown.set(service, lines.join("\n"));
+    this.opts.log(same ? `${head}; same output as before` : [`${head}${lines.length ? ". Last lines:" : ""}`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
+  }
+
+  /** The end of the run that crashed only: lines from earlier runs (old access logs) were shown then. */
+  private async lastRunLines(id: string): Promise<string[]> {
+    const started = await this.opts.engine.inspect(id).then((c) => Date.parse(c.startedAt ?? ""), () => NaN);
+    const since = Number.isFinite(started) && started > 0 ? Math.floor(started / 1000) : undefined;
+    return this.opts.engine.logs(id, { tail: 10, since }).catch(() => []);
   }
 }

@@ -2,11 +2,15 @@ import { openDev } from "./dev-context.js";
 import { formatTable, serviceRows, type ServiceRow } from "./service-table.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { stackServices } from "./stack-services.js";
+import { readStateJson } from "../fs/state-dir.js";
+import { RESTARTS_FILE } from "./restart-counts.js";
 
 export async function status(args: { C: string; json: boolean }): Promise<void> {
   const ctx = await openDev(args.C);
-  const containers = await ctx.engine.listContainers(ctx.name, { all: true });
-  const rows = serviceRows(ctx.project, containers, await readProjectEnv(ctx.project.root));
+  // inspect: exit code, start time and Docker's restart count are not in the list.
+  const containers = await Promise.all((await ctx.engine.listContainers(ctx.name, { all: true })).map((c) => ctx.engine.inspect(c.id).catch(() => c)));
+  const restarts = (await readStateJson<Record<string, number>>(ctx.project.root, RESTARTS_FILE)) ?? {};
+  const rows = serviceRows(ctx.project, containers, await readProjectEnv(ctx.project.root), restarts);
   // A service of stack.yaml whose container was removed (docker rm) is still part of the stack.
   if (containers.length) {
     const have = new Set(containers.map((c) => c.service));

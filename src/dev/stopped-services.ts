@@ -1,8 +1,6 @@
-import { randomBytes } from "node:crypto";
 import { readFileSync } from "node:fs";
-import { mkdir, rename, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
-import { STATE_DIR } from "../fs/project-lock.js";
+import { STATE_DIR, writeStateJson } from "../fs/state-dir.js";
 
 /**
  * Services stopped on purpose through the tool (`dev stop SERVICE`, `dev down`), kept in
@@ -33,14 +31,14 @@ export async function recordStopped(root: string, services: string[], stopped: b
     else next.delete(s);
   }
   if (next.size === current.size && [...next].every((s) => current.has(s))) return;
-  // A reader in another process sees the old list or the new one, never half a file.
-  await mkdir(join(root, STATE_DIR), { recursive: true });
-  const tmp = join(root, `${STOPPED_FILE}.${randomBytes(4).toString("hex")}`);
-  try {
-    await writeFile(tmp, JSON.stringify({ services: [...next].sort() }, null, 2) + "\n");
-    await rename(tmp, join(root, STOPPED_FILE));
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
+  await writeStateJson(root, "stopped.json", { services: [...next].sort() });
+}
+
+export function markStopped(root: string, services: string[]): Promise<void> {
+  return recordStopped(root, services, true);
+}
+
+/** `all` clears the list (the whole stack was started or removed). */
+export function markStarted(root: string, services: string[] | "all"): Promise<void> {
+  return recordStopped(root, services === "all" ? [...readStoppedServices(root)] : services, false);
 }

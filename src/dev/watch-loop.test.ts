@@ -52,7 +52,7 @@ async function harness() {
       composeRuns.push(args);
       const service = args.at(-1)!;
       if (args[0] === "up" && args.includes("--no-deps")) ids.set(service, engine.add({ project: "shop", service, health: "none" }).id);
-      return { exitCode: 0, stdout: "", stderr: "" };
+      return { exitCode: 0, stdout: "", stderr: "", combined: [] };
     },
   };
   const ctx: DevContext = { project, name: "shop", engine, compose: async () => compose };

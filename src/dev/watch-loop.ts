@@ -2,7 +2,7 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
-import { isStackError } from "../errors/stack-error.js";
+import { isStackError, StackError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
@@ -13,7 +13,7 @@ import { mapChangesToServices, type RestartCause, type ServiceChange, type Watch
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { restartService } from "./restart-service.js";
+import { restartService, type RestartOutcome } from "./restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
 import { StackKeeper } from "./stack-keeper.js";
@@ -22,6 +22,16 @@ import { readStoppedServices } from "./stopped-services.js";
 import { contentHash } from "../fs/content-hash.js";
 import { readCreated } from "../fs/journal.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
+import { StackPresence } from "./stack-presence.js";
+import { restartCounter } from "./restart-counts.js";
+import { buildProgress } from "./build-progress.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
+
+export interface WatchOutcome {
+  /** The stack was stopped from elsewhere (dev down, dev stop of every service): nothing left to stop. */
+  stoppedElsewhere: boolean;
+}
+import { reloadModeOf } from "../render/supervisor.js";
 
 export interface WatchOptions {
   poll: boolean;
@@ -29,18 +39,11 @@ export interface WatchOptions {
   log: (line: string) => void;
 }
 
-const MANIFESTS = ["Dockerfile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json", "poetry.lock"];
-
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
-    .filter((s) => s.preset && s.path)
-    .map((s) => ({
-      name: s.name,
-      paths: s.watch,
-      rebuildFiles: MANIFESTS.map((m) => `${s.path}/${m}`),
-      reload: s.reload,
-    }));
+    .filter((s) => (s.preset || s.build) && s.path)
+    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: reloadModeOf(s) === "self" }));
 }
 
 /**
@@ -50,13 +53,48 @@ export function watchedServices(services: ResolvedService[]): WatchedService[] {
  * stack.yaml edit is applied when valid and reported (keeping the running state) when not.
  * Resolves when `signal` aborts.
  */
-export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<void> {
+export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<WatchOutcome> {
   const { log } = opts;
   const root = ctx.project.root;
   let services = ctx.project.services;
   let stack = stackServices(ctx.project);
   let watched = watchedServices(services);
   const stoppedOnPurpose = (name: string) => readStoppedServices(root).has(name);
+
+  const done = new AbortController();
+  opts.signal.addEventListener("abort", () => done.abort(), { once: true });
+  let inFlight = 0;
+  let stoppedElsewhere = false;
+  // Everything stopped on purpose through the tool (`dev down` in another terminal, `dev stop` of
+  // each service): this watcher has nothing left to look after. Anything else that stops the
+  // whole stack (docker stop, the engine going away) is brought back by the keeper instead.
+  const presence = new StackPresence({
+    countRunning: async () => {
+      const stopped = readStoppedServices(root);
+      if (!stack.filter((s) => s.profiles.length === 0).every((s) => stopped.has(s.name))) return 1;
+      return (await ctx.engine.listContainers(ctx.name)).length;
+    },
+    busy: () => inFlight > 0,
+    onGone: () => {
+      stoppedElsewhere = true;
+      log(`${ctx.name} was stopped from elsewhere (dev down or dev stop): this watcher stops too; dev up starts it again`);
+      done.abort();
+    },
+  });
+  const countRestart = restartCounter(root);
+  // Services sharing a folder (api and its worker) fail the same build: print it once.
+  const shownBuilds = new Map<string, { output: string; service: string }>();
+  const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
+    const key = svc.path ?? svc.name;
+    const output = err.details.join("\n");
+    const shown = shownBuilds.get(key);
+    if (shown && shown.output === output && shown.service !== svc.name) {
+      log(`${svc.name}: the same build failure as ${shown.service} (shared folder ${key}); save a fix to rebuild both`);
+      return;
+    }
+    shownBuilds.set(key, { output, service: svc.name });
+    log(reportError(new StackError({ code: err.code, message: err.message, details: err.details, exitCode: 1, hint: `save a fix (${key}/Dockerfile, its dependency files) and ${svc.name} is rebuilt; the running container is kept until then` })).text);
+  };
 
   const crashes: CrashMonitor = new CrashMonitor({
     engine: ctx.engine,
@@ -86,23 +124,34 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
     burstDebounceMs: 1000,
     run: async (name, change) => {
       const svc = stack.find((s) => s.name === name);
-      if (!svc) return true;
+      if (!svc || done.signal.aborted) return true;
       if (stoppedOnPurpose(name)) {
         if (change.files.length) log(`${name} was stopped on purpose: not restarted for this change`);
         return true;
       }
       crashes.expectRestart(name);
+      inFlight++;
       let ok = false;
+      const progress = change.rebuild ? buildProgress(log) : undefined;
       try {
-        const line = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root));
+        const line = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
         if (line && !change.quiet) log(line);
         ok = true;
+        countRestart(name);
+        if (change.rebuild && svc.app) {
+          shownBuilds.delete(svc.app.path ?? name);
+          // A new container: its hooks (migrations) run again.
+          await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err: unknown) => log(reportError(err).text));
+        }
       } catch (err) {
         // The engine went away meanwhile: its return brings the stack back as a whole.
         if (await engineAway(ctx)) return false;
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
+        else if (isStackError(err) && err.code === "E_BUILD" && svc.app) reportBuildFailure(svc.app, err);
         else log(reportError(err).text);
       } finally {
+        progress?.stop();
+        inFlight--;
         crashes.restartDone(name, ok);
       }
       return ok;
@@ -112,6 +161,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   // One apply at a time; saves that arrive meanwhile are coalesced into one more apply after it.
   let applying = false;
   let again = false;
+  let stackBroken = false;
   const onStackChange = async () => {
     if (applying) {
       again = true;
@@ -141,14 +191,20 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
           next = loadProject(ctx.project.root);
           sync = await syncProject(next);
         } catch (err) {
+          stackBroken = true;
           log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
           return;
         }
+        if (stackBroken) log("stack.yaml is valid again: applying it");
+        stackBroken = false;
         ctx.project = next;
         services = next.services;
         stack = stackServices(next);
+        const before = watched.map((w) => w.name).join(", ");
         watched = watchedServices(services);
         if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
+        const now = watched.map((w) => w.name).join(", ");
+        if (now !== before) log(`watching ${now || "nothing"}`);
         // Services stopped on purpose stay stopped: name the others when there are some.
         const stopped = readStoppedServices(root);
         const only = stopped.size ? stack.filter((s) => s.profiles.length === 0 && !stopped.has(s.name)).map((s) => s.name) : [];
@@ -185,10 +241,11 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   const events = ctx.engine.events(
     ctx.name,
     (e: EngineEvent) => {
+      presence.onEvent(e);
       keeper.onEvent(e);
       crashes.onEvent(e);
     },
-    opts.signal,
+    done.signal,
     () => {
       crashes.resume();
       void keeper.engineBack().catch((err: unknown) => log(reportError(err).text));
@@ -198,12 +255,14 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
       log("engine unreachable: waiting for it to come back");
     },
   );
-  await new Promise<void>((resolve) => opts.signal.addEventListener("abort", () => resolve(), { once: true }));
+  if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();
   crashes.close();
   keeper.close();
+  presence.close();
   await events.catch(() => undefined);
+  return { stoppedElsewhere };
 }
 
 const CAUSES: Record<RestartCause, string> = {
@@ -218,12 +277,12 @@ const CAUSES: Record<RestartCause, string> = {
  * A file change restarts the running container (Engine API, or a rebuild); a service that is
  * down, or whose container is gone, is brought back. Returns the line to print, if any.
  */
-async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>): Promise<string | undefined> {
+async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<string | undefined> {
   const files = `${change.files.length} file${change.files.length === 1 ? "" : "s"}`;
   if (svc.app && !change.cause) {
     try {
-      const out = await restartService(ctx, svc.app, { rebuild: change.rebuild, env });
-      return `${svc.name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s (${files})`;
+      const out = await restartService(ctx, svc.app, { rebuild: change.rebuild, env, onLine });
+      return `${svc.name} ${describePath(out)} in ${out.seconds.toFixed(2)} s (${files})`;
     } catch (err) {
       if (!(isStackError(err) && err.code === "E_NO_CONTAINER")) throw err;
     }
@@ -240,6 +299,14 @@ async function engineAway(ctx: DevContext): Promise<boolean> {
     () => false,
     () => true,
   );
+}
+
+/** reloaded: the process, in place; restarted: the container; rebuilt: image and container. */
+function describePath(out: RestartOutcome): string {
+  if (out.path === "rebuild") return "rebuilt and restarted";
+  if (out.path === "container") return "restarted";
+  // 137: the old process outlived its stop grace period and was killed.
+  return out.exitCode === 137 ? "reloaded (the old process was killed after its grace period)" : "reloaded";
 }
 
 /**

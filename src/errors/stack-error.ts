@@ -1,3 +1,7 @@
+import type { ErrorCode } from "./error-codes.js";
+
+export type { ErrorCode } from "./error-codes.js";
+
 /** Where in an input file a problem is; line and column are 1-based. */
 export interface SourceLocation {
   file: string;
@@ -8,8 +12,8 @@ export interface SourceLocation {
 export type ExitCode = 1 | 2;
 
 export interface StackErrorInit {
-  /** Stable machine-readable code, e.g. `E_STACK_SCHEMA`. */
-  code: string;
+  /** Stable machine-readable code, e.g. `E_STACK_SCHEMA` (the list: error-codes.ts). */
+  code: ErrorCode;
   message: string;
   /** What the user can do about it. */
   hint?: string;
@@ -26,7 +30,7 @@ export interface StackErrorInit {
  * these; anything else is a bug and is reported with its stack.
  */
 export class StackError extends Error {
-  readonly code: string;
+  readonly code: ErrorCode;
   readonly hint?: string;
   readonly location?: SourceLocation;
   readonly exitCode: ExitCode;
@@ -65,6 +69,16 @@ export function throwIfAny(errors: StackError[]): void {
   if (errors.length > 1) throw new StackErrors(errors);
 }
 
-export function runtimeError(code: string, message: string, hint?: string, details?: string[]): StackError {
+export function runtimeError(code: ErrorCode, message: string, hint?: string, details?: string[]): StackError {
   return new StackError({ code, message, hint, details, exitCode: 1 });
+}
+
+/** A command named services the stack does not have; `known` is what it could have named. */
+export function unknownServiceError(unknown: readonly string[], known: Iterable<string>, hint?: string): StackError {
+  const list = [...known];
+  return new StackError({
+    code: "E_UNKNOWN_SERVICE",
+    message: `unknown service${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`,
+    hint: hint ?? `services: ${list.join(", ") || "none"}`,
+  });
 }

@@ -1,10 +1,19 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { SCHEMA_FILE } from "../fs/package-paths.js";
-import { LineCounter, parseDocument, type Document } from "yaml";
+import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { StackError, throwIfAny } from "../errors/stack-error.js";
 import { DEFAULT_HEALTH, type StackConfig } from "./stack-config.js";
 import { at, locate } from "./yaml-location.js";
+
+/** Says which flag put a value at this stack.yaml path, when a command built the text from flags. */
+export type Blame = (path: readonly (string | number)[]) => string | undefined;
+
+/**
+ * Aliases a stack.yaml may hold. A handful is plenty for hand-written YAML; thousands are a
+ * "billion laughs" document whose expansion would exhaust memory.
+ */
+export const MAX_ALIASES = 100;
 
 export interface ParsedStack {
   config: StackConfig;
@@ -27,28 +36,57 @@ function schemaValidator(): ReturnType<Ajv["compile"]> {
  * Parses stack.yaml text: YAML syntax, then the JSON Schema. Every problem is reported with
  * file:line:col. Cross-references (presets, depends_on, routes) are checked by validateStack.
  */
-export function parseStack(text: string, file = "stack.yaml"): ParsedStack {
+export function parseStack(text: string, file = "stack.yaml", blame?: Blame): ParsedStack {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: true });
+  // The library's duplicate-key check compares every key with every earlier one (quadratic on a
+  // 50,000-key env); duplicateKeys does the same check with a set per mapping.
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false, uniqueKeys: false });
+  const yamlError = (message: string, offset: number, hint: string) =>
+    new StackError({ code: "E_STACK_YAML", message, location: at(lineCounter, file, offset), hint });
   if (doc.errors.length > 0) {
-    throwIfAny(
-      doc.errors.map(
-        (e) =>
-          new StackError({
-            code: "E_STACK_YAML",
-            message: `YAML syntax error: ${e.message.split("\n")[0]}`,
-            location: at(lineCounter, file, e.pos[0]),
-            hint: "fix the YAML syntax (indentation, quotes, a missing colon)",
-          }),
-      ),
-    );
+    throwIfAny(doc.errors.map((e) => yamlError(`YAML syntax error: ${e.message.split("\n")[0]}`, e.pos[0], "fix the YAML syntax (indentation, quotes, a missing colon)")));
   }
-  const data: unknown = doc.toJS() ?? {};
+  throwIfAny(duplicateKeys(doc).map((offset) => yamlError("YAML syntax error: Map keys must be unique", offset, "remove or rename the repeated key")));
+  let data: unknown;
+  try {
+    data = doc.toJS({ maxAliasCount: MAX_ALIASES }) ?? {};
+  } catch (err) {
+    if (!(err instanceof ReferenceError)) throw err;
+    throw yamlError(`too many YAML aliases (more than ${MAX_ALIASES} expansions): ${err.message}`, firstAlias(doc), "write the values out instead of repeating anchors (*name)");
+  }
   const validate = schemaValidator();
   if (!validate(data)) {
-    throwIfAny(dedupe(validate.errors ?? []).map((e) => schemaError(e, doc, lineCounter, file)));
+    throwIfAny(dedupe(validate.errors ?? []).map((e) => schemaError(e, doc, lineCounter, file, blame)));
   }
   return { config: withDefaults(data as Partial<StackConfig>), doc, lineCounter, file, text };
+}
+
+/** Offsets of keys repeated within one mapping. */
+function duplicateKeys(doc: Document): number[] {
+  const found: number[] = [];
+  visit(doc, {
+    Map(_, map) {
+      if (map.items.length < 2) return;
+      const seen = new Set<unknown>();
+      for (const pair of map.items) {
+        if (!isScalar(pair.key)) continue;
+        if (seen.has(pair.key.value)) found.push(pair.key.range?.[0] ?? 0);
+        seen.add(pair.key.value);
+      }
+    },
+  });
+  return found;
+}
+
+function firstAlias(doc: Document): number {
+  let offset = 0;
+  visit(doc, {
+    Alias(_, node) {
+      offset = node.range?.[0] ?? 0;
+      return visit.BREAK;
+    },
+  });
+  return offset;
 }
 
 function withDefaults(raw: Partial<StackConfig>): StackConfig {
@@ -68,14 +106,30 @@ function dedupe(errors: ErrorObject[]): ErrorObject[] {
   const seen = new Set<string>();
   // A bad key name comes as a `propertyNames` error plus the `pattern` error behind it: keep one.
   return errors.filter((e) => !(e.propertyName !== undefined && e.keyword !== "propertyNames")).filter((e) => {
-    const key = `${e.instancePath}|${e.keyword}|${e.params?.additionalProperty ?? ""}|${e.params?.missingProperty ?? ""}`;
+    // One problem per value: an empty image fails both minLength and pattern.
+    const key = `${e.instancePath}|${e.params?.additionalProperty ?? ""}|${e.params?.missingProperty ?? ""}`;
     if (seen.has(key)) return false;
     seen.add(key);
     return true;
   });
 }
 
-function schemaError(e: ErrorObject, doc: Document, lc: LineCounter, file: string): StackError {
+const NAME_HINT = "names use lower-case letters, digits and dashes, and start with a letter (^[a-z][a-z0-9-]*$)";
+
+/** What a failed `pattern` means, by the key it sits under. */
+function patternMeaning(path: (string | number)[]): { what: string; hint: string } {
+  const last = path[path.length - 1];
+  const parent = path[path.length - 2];
+  if (["interval", "timeout", "start_period", "stop_grace_period"].includes(String(last))) {
+    return { what: "a duration", hint: "a number with a unit: 500ms, 3s, 1m30s, 1h" };
+  }
+  if (last === "path") return { what: "a valid path", hint: "a folder inside the project, relative to stack.yaml, e.g. services/api" };
+  if (last === "image" || parent === "images") return { what: "a valid image", hint: "an image reference without spaces, newlines or $, e.g. postgres:16" };
+  if (last === "name" || last === "template" || parent === "presets") return { what: "a valid name", hint: NAME_HINT };
+  return { what: "valid", hint: "see the schema referenced at the top of stack.yaml for the allowed values" };
+}
+
+function schemaError(e: ErrorObject, doc: Document, lc: LineCounter, file: string, blame?: Blame): StackError {
   const path = e.instancePath
     .split("/")
     .slice(1)
@@ -85,23 +139,36 @@ function schemaError(e: ErrorObject, doc: Document, lc: LineCounter, file: strin
   let message = `${dotted} ${e.message ?? "is invalid"}`;
   let location = locate(doc, lc, file, path);
   let hint = "see the schema referenced at the top of stack.yaml for the allowed keys and values";
+  let blamed = path;
   if (e.keyword === "additionalProperties") {
     const extra = String(e.params.additionalProperty);
     message = `unknown key "${extra}" in ${dotted}`;
     location = locate(doc, lc, file, [...path, extra], "key");
     hint = "check the spelling; allowed keys are listed in the stack.yaml schema";
-  } else if (e.keyword === "pattern" && /name|services|presets/.test(dotted)) {
-    message = `${dotted}: "${String(doc.getIn(path))}" is not a valid name`;
-    hint = "names use lower-case letters, digits and dashes, and start with a letter (^[a-z][a-z0-9-]*$)";
+  } else if (e.keyword === "pattern" || (e.keyword === "minLength" && typeof doc.getIn(path) === "string")) {
+    const meaning = patternMeaning(path);
+    message = `${dotted}: ${JSON.stringify(String(doc.getIn(path)))} is not ${meaning.what}`;
+    hint = meaning.hint;
   } else if (e.keyword === "propertyNames") {
     const bad = String(e.params.propertyName);
-    message = `${dotted}: "${bad}" is not a valid name`;
+    const under = path[path.length - 1];
+    const what = under === "env" ? "variable name" : under === "images" ? "image" : "name";
+    message = `${dotted}: ${JSON.stringify(bad)} is not a valid ${what}`;
     location = locate(doc, lc, file, [...path, bad], "key");
-    hint = "names use lower-case letters, digits and dashes, and start with a letter (^[a-z][a-z0-9-]*$)";
+    hint = under === "env" ? "variable names use letters, digits and _, and do not start with a digit" : under === "images" ? patternMeaning(["images", bad]).hint : NAME_HINT;
+    blamed = [...path, bad];
   } else if (e.keyword === "required") {
     message = `missing required key "${String(e.params.missingProperty)}"`;
   } else if (e.keyword === "enum" || e.keyword === "const") {
     message = `${dotted} ${e.message}: ${JSON.stringify(e.params.allowedValues ?? e.params.allowedValue)}`;
+  }
+  const flag = blame?.(blamed);
+  if (flag) {
+    // The user typed a flag, not this stack.yaml line: name the flag, drop the YAML path.
+    const value = e.keyword === "propertyNames" ? undefined : doc.getIn(path);
+    const shown = value === undefined || typeof value === "object" ? "" : ` ${JSON.stringify(value)}`;
+    const problem = message.startsWith(`${dotted}: `) ? message.slice(dotted.length + 2) : message.startsWith(`${dotted} `) ? `${message.slice(dotted.length + 1)}` : message;
+    return new StackError({ code: "E_STACK_SCHEMA", message: `${flag}${problem.startsWith('"') ? "" : shown}: ${problem}`, hint });
   }
   return new StackError({ code: "E_STACK_SCHEMA", message, location, hint });
 }

@@ -8,6 +8,9 @@ export const ROUTE_PATTERN = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
 export function routeProblem(route: string): string | undefined {
   if (!route.startsWith("/")) return `route "${route}" must start with "/" (e.g. /${route})`;
   if (route.length > 1 && route.endsWith("/")) return `route "${route}" must not end with "/" (use ${route.replace(/\/+$/, "")})`;
+  if (route.split("/").some((part) => part === "." || part === "..")) {
+    return `route "${route}" has a "." or ".." segment, which proxies and browsers resolve away: use plain names`;
+  }
   if (!ROUTE_PATTERN.test(route)) {
     return `route "${route}" has characters a proxy rule cannot carry safely; use letters, digits, "-", "_", ".", "~" and "/"`;
   }

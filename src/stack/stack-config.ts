@@ -31,6 +31,15 @@ export interface ServiceConfig {
   template?: string;
   /** Existing image to run instead of a template. */
   image?: string;
+  /**
+   * Build context of a service that brings its own Dockerfile, built as it is (nothing is written
+   * into the folder, no build argument added). Exclusive with template and image.
+   */
+  build?: string;
+  /** Its Dockerfile, project-relative, when it is not `<build>/Dockerfile`. */
+  dockerfile?: string;
+  /** Healthcheck of a build or image service: a shell command, or an HTTP path on its port. */
+  healthcheck?: { command?: string; http?: string };
   /** Source directory, relative to the project root; the build context for templates. */
   path?: string;
   /** Port the app listens on inside the container. */
@@ -43,12 +52,18 @@ export interface ServiceConfig {
   env?: Record<string, string>;
   /** Extra watch paths (project-relative) whose changes restart this service too. */
   watch?: string[];
-  /** The service reloads itself on code changes: `dev up` does not restart it. */
-  reload?: boolean;
+  /**
+   * How `dev up` applies a code change. true: the service reloads itself, `dev up` leaves it
+   * alone. false or absent (the default) or "process": restart the app's process inside its
+   * container (a container restart when its command is unknown). "container": restart the container.
+   */
+  reload?: boolean | "process" | "container";
   /** Command to run in development instead of the image's. */
   command?: string[];
   /** How long a stop waits before killing (e.g. a worker finishing its task). */
   stop_grace_period?: string;
+  /** Hooks: shell commands run in the container after dev up, dev start or a rebuild starts it. */
+  after_start?: string[];
 }
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;
@@ -59,3 +74,20 @@ export const DEFAULT_HEALTH: HealthTiming = {
   retries: 20,
   start_period: "30s",
 };
+
+/**
+ * Words YAML 1.1 (docker-compose v1 reads it) takes for booleans or null even unquoted as keys.
+ * A name must be a string in every reader, so these are refused as project and service names.
+ */
+const YAML11_WORDS = new Set(["y", "n", "yes", "no", "on", "off", "true", "false", "null"]);
+
+export function yaml11Problem(name: string): string | undefined {
+  return YAML11_WORDS.has(name) ? `"${name}" reads as a ${name === "null" ? "null" : "boolean"} in YAML 1.1 (docker-compose v1)` : undefined;
+}
+
+/** Where a project-relative path leads: outside the project, to its root, or to a folder inside. */
+export function pathProblem(path: string): "outside" | "root" | undefined {
+  if (path.startsWith("/") || path.split("/").includes("..")) return "outside";
+  if (path.split("/").every((part) => part === "" || part === ".")) return "root";
+  return undefined;
+}

@@ -40,17 +40,25 @@ describe("dev add service, planned in memory", () => {
     }
     // The new service's host port must not collide with the api's 8000 already in .env.
     expect(plan.files.find((f) => f.path === ".env")!.content).toContain("BILLING_PORT=8001");
+    expect(plan.notes).toEqual(["new host ports in .env: BILLING_PORT=8001"]);
+    expect(plan.files.find((f) => f.path === ".env")!.mode).toBe(0o600);
   });
 
   it("refuses bad input before anything is planned", () => {
     const cases: [Parameters<typeof planAddService>[1], string][] = [
       [{ name: "api" }, "E_NAME_TAKEN"],
       [{ name: "redis" }, "E_NAME_TAKEN"],
-      [{ name: "Bad" }, "E_INVALID_NAME"],
+      [{ name: "Bad" }, "E_STACK_SCHEMA"],
+      [{ name: "yes" }, "E_INVALID_NAME"],
+      [{ name: "x", path: "." }, "E_PATH_ROOT"],
+      [{ name: "x", path: "/etc" }, "E_STACK_SCHEMA"],
+      [{ name: "x", route: "/../etc" }, "E_ROUTE_INVALID"],
+      [{ name: "x", image: "nginx", route: "/x" }, "E_ROUTE_NO_PORT"],
+      [{ name: "x", image: "" }, "E_STACK_SCHEMA"],
       [{ name: "x", route: "x" }, "E_ROUTE_INVALID"],
       [{ name: "x", route: "/x y" }, "E_ROUTE_INVALID"],
       [{ name: "x", route: "/api" }, "E_ROUTE_DUPLICATE"],
-      [{ name: "x", port: 0 }, "E_PORT_RANGE"],
+      [{ name: "x", port: 0 }, "E_STACK_SCHEMA"],
       [{ name: "x", template: "rails" }, "E_UNKNOWN_TEMPLATE"],
       [{ name: "x", template: "fastapi", image: "nginx" }, "E_TEMPLATE_AND_IMAGE"],
       [{ name: "x", dependsOn: ["ghost"] }, "E_UNKNOWN_DEPENDENCY"],
@@ -69,6 +77,25 @@ describe("dev add service, planned in memory", () => {
     }
   });
 
+  it("names the flag that caused a problem, not a stack.yaml line the user never wrote", () => {
+    const message = (opts: Parameters<typeof planAddService>[1]) => {
+      try {
+        planAddService(project(), opts);
+      } catch (err) {
+        expect((err as StackError).location, JSON.stringify(opts)).toBeUndefined();
+        return (err as StackError).message;
+      }
+      throw new Error(`accepted: ${JSON.stringify(opts)}`);
+    };
+    expect(message({ name: "x", route: "/api" })).toBe('--route: route /api is used by both "api" and "x"');
+    expect(message({ name: "x", port: 70000 })).toBe("--port 70000: must be <= 65535");
+    expect(message({ name: "x", path: "/etc" })).toBe('--path: "/etc" is not a valid path');
+    expect(message({ name: "x", dependsOn: ["ghost"] })).toMatch(/^--depends-on: service "x" depends on "ghost"/);
+    expect(message({ name: "x", template: "rails" })).toMatch(/^--template: unknown template "rails"/);
+    expect(message({ name: "redis" })).toMatch(/^dev add service redis: service name "redis" is taken/);
+    expect(message({ name: "x", env: ["1A=b"] })).toBe('--env: "1A" is not a valid variable name');
+  });
+
   it("a nested route and a worker sharing code plan cleanly", () => {
     const next = planAddService(project(), { name: "admin", route: "/api/admin" });
     expect(next.parsed.config.services.admin).toEqual({ template: "python-http", path: "services/admin", port: 8000, route: "/api/admin" });
@@ -80,6 +107,6 @@ describe("dev add service, planned in memory", () => {
     const next = planRemoveService(project(), "api");
     expect(Object.keys(next.parsed.config.services)).toEqual(["worker"]);
     expect(next.stackText).toContain("# Our shop. Ask #platform before adding presets.");
-    expect(() => planRemoveService(project(), "ghost")).toThrow(/no service named "ghost"/);
+    expect(() => planRemoveService(project(), "ghost")).toThrow(/unknown service: ghost/);
   });
 });

@@ -126,6 +126,14 @@ export class FakeEngine implements Engine {
     this.onStart(this.get(id));
   }
 
+  /** Called on kill, e.g. to play a supervisor that prints its reloaded line. */
+  onKill: (c: FakeContainer, signal: string) => void = () => undefined;
+
+  async kill(id: string, signal: string): Promise<void> {
+    this.calls.push({ method: "kill", id, args: signal });
+    this.onKill(this.get(id), signal);
+  }
+
   async remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void> {
     this.calls.push({ method: "remove", id, args: opts });
     this.containers.delete(id);
@@ -137,9 +145,20 @@ export class FakeEngine implements Engine {
     return this.get(id).logLines.slice(-opts.tail);
   }
 
-  async followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal): Promise<void> {
+  /** Images the code removed; the fake holds no images, so each removal "succeeds" once. */
+  readonly removedImages: string[] = [];
+
+  async removeImage(ref: string): Promise<boolean> {
+    this.calls.push({ method: "removeImage", args: ref });
+    if (this.removedImages.includes(ref)) return false;
+    this.removedImages.push(ref);
+    return true;
+  }
+
+  async followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts: { onAttached?: () => void } = {}): Promise<void> {
     this.calls.push({ method: "followLogs", id });
     for (const l of this.get(id).logLines) onLine(l, "stdout");
+    opts.onAttached?.();
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   }
 

@@ -1,11 +1,12 @@
 import type { FileChange } from "../../watch/watcher.js";
+import { ignoreMatcher } from "../../watch/glob.js";
 
 export interface WatchedService {
   name: string;
   /** Root-relative folders or files it watches; several services may share one. */
   paths: string[];
-  /** Root-relative files whose change needs a rebuild (Dockerfile, requirements.txt, ...). */
-  rebuildFiles: string[];
+  /** Root-relative globs whose change needs a rebuild (Dockerfile, requirements.txt, ...). */
+  rebuildOn: string[];
   /** Reloads itself: never restarted. */
   reload: boolean;
 }
@@ -37,12 +38,13 @@ function within(path: string, base: string): boolean {
 export function mapChangesToServices(changes: FileChange[], services: WatchedService[]): Map<string, ServiceChange> {
   const out = new Map<string, ServiceChange>();
   for (const svc of services) {
+    const rebuilds = ignoreMatcher(svc.rebuildOn);
     const files: string[] = [];
     let rebuild = false;
     for (const c of changes) {
       if (!svc.paths.some((p) => within(c.path, p))) continue;
       files.push(c.path);
-      if (svc.rebuildFiles.includes(c.path)) rebuild = true;
+      if (rebuilds(c.path)) rebuild = true;
     }
     if (files.length === 0 || (svc.reload && !rebuild)) continue;
     out.set(svc.name, { files: [...new Set(files)], rebuild });

@@ -1,6 +1,13 @@
 #!/bin/sh
 set -eu
 bin=$(ls -d /usr/lib/postgresql/*/bin | tail -n 1)
+# The official image's *_FILE convention: a secret mounted as a file (Docker Swarm, Kubernetes).
+for var in POSTGRES_USER POSTGRES_PASSWORD POSTGRES_DB; do
+  eval "file=\${${var}_FILE:-}"
+  if [ -n "$file" ]; then
+    eval "export $var=\"\$(cat \"\$file\")\""
+  fi
+done
 : "${POSTGRES_USER:=postgres}"
 : "${POSTGRES_DB:=$POSTGRES_USER}"
 if [ -z "${POSTGRES_PASSWORD:-}" ]; then

@@ -1,0 +1,59 @@
+import { execFile } from "node:child_process";
+import { createHash } from "node:crypto";
+import { readdir, readFile } from "node:fs/promises";
+import { join, relative } from "node:path";
+import { promisify } from "node:util";
+
+const run = promisify(execFile);
+const SKIP = new Set([".git", "node_modules", "__pycache__", ".venv", "venv", ".mypy_cache", ".pytest_cache"]);
+
+/**
+ * The tag rule for images we build, per build folder. Committed: the commit (12 hex digits).
+ * Uncommitted changes in that folder: `<commit>-dirty-<hash>`; no git: `nogit-<hash>`, where the
+ * hash covers the folder's files, so an untouched folder keeps its tag (and its running tasks)
+ * and any edit gives a new one.
+ */
+export async function imageTags(root: string, contexts: Record<string, string>): Promise<{ tags: Record<string, string>; rule: string }> {
+  const commit = await git(root, ["rev-parse", "--short=12", "HEAD"]);
+  const tags: Record<string, string> = {};
+  const byContext = new Map<string, string>();
+  const rules = new Set<string>();
+  for (const [svc, context] of Object.entries(contexts)) {
+    if (!byContext.has(context)) {
+      // Only the build folder counts: exported files or another service's edits leave this tag alone.
+      const dirty = commit !== undefined && (await git(root, ["status", "--porcelain", "--untracked-files=normal", "--", context])) !== "";
+      if (commit && !dirty) {
+        byContext.set(context, commit);
+        rules.add(`git commit ${commit}`);
+      } else {
+        byContext.set(context, `${commit ? `${commit}-dirty` : "nogit"}-${await hashFolder(join(root, context))}`);
+        rules.add(commit ? `uncommitted changes: commit ${commit}, -dirty-, a hash of the build folder` : "no git: nogit- and a hash of the build folder");
+      }
+    }
+    tags[svc] = byContext.get(context)!;
+  }
+  return { tags, rule: [...rules].join("; ") || "no images to build" };
+}
+
+async function git(root: string, args: string[]): Promise<string | undefined> {
+  try {
+    return (await run("git", args, { cwd: root })).stdout.trim();
+  } catch {
+    return undefined;
+  }
+}
+
+async function hashFolder(dir: string): Promise<string> {
+  const hash = createHash("sha256");
+  const walk = async (d: string): Promise<void> => {
+    const entries = (await readdir(d, { withFileTypes: true }).catch(() => [])).sort((a, b) => a.name.localeCompare(b.name));
+    for (const e of entries) {
+      if (SKIP.has(e.name)) continue;
+      const full = join(d, e.name);
+      if (e.isDirectory()) await walk(full);
+      else if (e.isFile()) hash.update(relative(dir, full)).update("\0").update(await readFile(full)).update("\0");
+    }
+  };
+  await walk(dir);
+  return hash.digest("hex").slice(0, 12);
+}

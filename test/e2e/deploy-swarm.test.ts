@@ -1,0 +1,136 @@
+import { spawn, type ChildProcess } from "node:child_process";
+import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+import getPort from "get-port";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, envValue, getUntilOk, sh, tempDir, uniqueName } from "./support.js";
+
+// A real single-node swarm and a real registry (Debian's docker-registry on 127.0.0.1, which the
+// engine allows without TLS). This kernel has no IPVS, so services use DNS round robin.
+const project = uniqueName("cs-swarm");
+let root = "";
+let registryDir = "";
+let registry: ChildProcess | undefined;
+let registryAddr = "";
+let joinedSwarm = false;
+// Host-mode publishing binds every interface: a port free on 127.0.0.1 alone is not enough.
+let port = 0;
+const PREFIX = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
+const postgresImage = `${PREFIX}/postgres:${project}`;
+
+const dev = (args: string[]) => sh("node", [DEV, ...args], { cwd: root, timeoutMs: 900_000 });
+const git = (args: string[]) => sh("git", ["-c", "user.name=test", "-c", "user.email=test@example.com", ...args], { cwd: root });
+
+/** Running tasks of the stack: service -> task id. */
+async function tasks(): Promise<Record<string, string>> {
+  const ids = (await sh("docker", ["stack", "ps", project, "-q", "--filter", "desired-state=running"])).stdout.split(/\s+/).filter(Boolean);
+  if (!ids.length) return {};
+  const list = JSON.parse((await sh("docker", ["inspect", ...ids])).stdout) as any[];
+  const services = JSON.parse((await sh("docker", ["service", "inspect", ...new Set(list.map((t) => t.ServiceID))])).stdout) as any[];
+  const nameOf = new Map(services.map((s) => [s.ID, s.Spec.Name.slice(project.length + 1)]));
+  return Object.fromEntries(list.filter((t) => t.Status.State === "running").map((t) => [nameOf.get(t.ServiceID), t.ID]));
+}
+
+async function containerOf(service: string): Promise<string> {
+  return (await sh("docker", ["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${project}_${service}`])).stdout.trim().split("\n")[0]!;
+}
+
+beforeAll(async () => {
+  const which = await sh("sh", ["-c", "command -v docker-registry"]);
+  if (which.code !== 0) throw new Error("docker-registry is missing: run `bash test/deploy-tools.sh`");
+  registryDir = await mkdtemp(join(tmpdir(), "create-stack-registry-"));
+  registryAddr = `127.0.0.1:${await getPort({ host: "127.0.0.1" })}`;
+  const config = join(registryDir, "config.yml");
+  await writeFile(config, `version: 0.1\nstorage:\n  filesystem:\n    rootdirectory: ${join(registryDir, "data")}\nhttp:\n  addr: ${registryAddr}\n`);
+  registry = spawn("docker-registry", ["serve", config], { stdio: "ignore" });
+  expect((await getUntilOk(`http://${registryAddr}/v2/`, 20_000)).status).toBe(200);
+
+  const state = (await sh("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"])).stdout.trim();
+  if (state !== "active") {
+    const init = await sh("docker", ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377"]);
+    // Someone else sharing the engine may have initialised it meanwhile: then it is theirs to leave.
+    if (init.code === 0) joinedSwarm = true;
+    else expect(init.stderr).toMatch(/already part of a swarm/);
+  }
+
+  // This checkout's postgres test image (it honours POSTGRES_PASSWORD_FILE, as the official one
+  // does), under a tag of its own: the shared :latest may be rebuilt from another checkout meanwhile.
+  const built = await sh("docker", ["build", "-q", "--build-arg", `BASE=${PREFIX}/base:bookworm`, "-t", postgresImage, fileURLToPath(new URL("../images/postgres", import.meta.url))]);
+  expect(built.code, built.stderr).toBe(0);
+
+  port = await getPort({ host: "0.0.0.0" });
+  root = join(await tempDir(), project);
+  const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http,postgres", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS, "--image", `postgres:16=${postgresImage}`]);
+  expect(made.code, made.stderr).toBe(0);
+  expect((await git(["init", "-q"])).code).toBe(0);
+  expect((await git(["add", "-A"])).code).toBe(0);
+  expect((await git(["commit", "-qm", "first"])).code).toBe(0);
+}, 120_000);
+
+afterAll(async () => {
+  await sh("docker", ["stack", "rm", project]);
+  // Secrets and the network go once the tasks are gone; wait for that (bounded), then check.
+  const deadline = Date.now() + 60_000;
+  while (Date.now() < deadline) {
+    const nets = (await sh("docker", ["network", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${project}`])).stdout.trim();
+    const secrets = (await sh("docker", ["secret", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${project}`])).stdout.trim();
+    const tasks = (await sh("docker", ["ps", "-aq", "--filter", `label=com.docker.stack.namespace=${project}`])).stdout.trim();
+    if (!nets && !secrets && !tasks) break;
+    await sh("docker", ["stack", "rm", project]);
+    await new Promise((r) => setTimeout(r, 1000));
+  }
+  const images = (await sh("docker", ["image", "ls", "-q", `${registryAddr}/${project}-*`])).stdout.split(/\s+/).filter(Boolean);
+  if (images.length) await sh("docker", ["image", "rm", "-f", ...new Set(images)]);
+  await sh("docker", ["image", "rm", postgresImage]);
+  registry?.kill();
+  if (registryDir) await rm(registryDir, { recursive: true, force: true });
+  if (joinedSwarm) await sh("docker", ["swarm", "leave", "--force"]);
+  if (root) await cleanupDir(join(root, ".."));
+}, 180_000);
+
+describe("dev deploy swarm on a single-node swarm with a local registry", () => {
+  it("deploys, answers through the proxy, rolls one service on a code change, keeps secrets out of the file", async () => {
+    const first = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--port", String(port), "--timeout", "600"]);
+    expect(first.code, first.stderr + first.stdout).toBe(0);
+    expect(first.stdout).toMatch(/converged in [\d.]+ s/);
+    expect(first.stdout).toContain(`url: http://127.0.0.1:${port}/`);
+
+    const res = await fetch(`http://127.0.0.1:${port}/api/hello`);
+    expect(res.status).toBe(200);
+    expect(res.headers.get("x-stack-service")).toBe("api");
+    expect(await res.json()).toMatchObject({ service: "api", path: "/hello" });
+
+    // The secret reached the app as DATABASE_URL and opens the database over the overlay network.
+    const api = await containerOf("api");
+    const url = await sh("docker", ["exec", api, "sh", "-c", "for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ 2>/dev/null | grep '^DATABASE_URL='; done | head -1 | cut -d= -f2-"]);
+    expect(url.stdout).toMatch(/^postgresql:\/\/app:.+@postgres:5432\/app/);
+    const psql = await sh("docker", ["exec", api, "psql", url.stdout.trim(), "-tAc", "select 40 + 2"]);
+    expect(psql.stdout.trim(), psql.stderr).toBe("42");
+    const password = envValue(await readFile(join(root, ".env"), "utf8"), "POSTGRES_PASSWORD");
+    expect(await readFile(join(root, "deploy/swarm/stack.yaml"), "utf8")).not.toContain(password);
+
+    const before = await tasks();
+    expect(Object.keys(before).sort()).toEqual(["api", "nginx", "postgres"]);
+    const app = join(root, "services/api/app.py");
+    await writeFile(app, (await readFile(app, "utf8")).replace("hello from api", "hello again from api"));
+    expect((await git(["commit", "-qam", "new greeting"])).code).toBe(0);
+    const second = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--port", String(port), "--timeout", "600"]);
+    expect(second.code, second.stderr + second.stdout).toBe(0);
+    const after = await tasks();
+    expect(after.api).toBeDefined();
+    expect(after.api).not.toBe(before.api);
+    expect(after.nginx).toBe(before.nginx);
+    expect(after.postgres).toBe(before.postgres);
+    expect(JSON.parse((await getUntilOk(`http://127.0.0.1:${port}/api/hello`)).body).message).toBe("hello again from api");
+  });
+
+  it("refuses to deploy without --registry (exit 2, nothing written)", async () => {
+    const before = await readFile(join(root, "deploy/swarm/stack.yaml"), "utf8");
+    const res = await dev(["deploy", "swarm"]);
+    expect(res.code).toBe(2);
+    expect(res.stderr).toMatch(/^error: dev deploy swarm needs --registry/);
+    expect(await readFile(join(root, "deploy/swarm/stack.yaml"), "utf8")).toBe(before);
+  });
+});
