@@ -6,7 +6,8 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "test/golden/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/golden/**/*.test.ts", "test/architecture/**/*.test.ts"],
+          globalSetup: ["test/support/unit-setup.ts"],
         },
       },
       {

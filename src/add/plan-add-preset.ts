@@ -2,6 +2,7 @@ import { isMap, isSeq } from "yaml";
 import { StackError } from "../errors/stack-error.js";
 import type { Project } from "../stack/load-project.js";
 import { addPresetToDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
+import type { Blame } from "../stack/parse-stack.js";
 import { reparse } from "./reparse.js";
 
 /**
@@ -12,16 +13,13 @@ export function planAddPreset(project: Project, name: string): Project & { stack
   const { presets } = project;
   const config = project.parsed.config;
   const preset = presets.get(name);
-  const usable = presets.names().filter((n) => presets.get(n)!.kind !== "service");
-  if (!preset) throw new StackError({ code: "E_UNKNOWN_PRESET", message: `unknown preset "${name}"`, hint: `presets: ${usable.join(", ")}` });
-  if (preset.kind === "service") {
-    throw new StackError({ code: "E_PRESET_KIND", message: `"${name}" is a service template`, hint: `add a service from it: dev add service NAME --template ${name}` });
-  }
+  // Adding what is there is the one thing the would-be stack.yaml cannot report clearly.
   if (config.presets.includes(name)) throw new StackError({ code: "E_PRESET_PRESENT", message: `the stack already has ${name}` });
   const doc = project.parsed.doc.clone();
   addPresetToDocument(doc, name);
   const notes: string[] = [];
-  if (preset.kind === "addon") {
+  // Unknown presets, templates and conflicts are validation's to report, under this command's name.
+  if (preset?.kind === "addon") {
     const services = doc.get("services", true);
     for (const [svcName, svc] of Object.entries(config.services)) {
       if (!svc.template || !isMap(services)) continue;
@@ -33,5 +31,7 @@ export function planAddPreset(project: Project, name: string): Project & { stack
       notes.push(`${svcName} now depends on ${name} (gets ${Object.keys(preset.connection).join(", ") || "its wiring"})`);
     }
   }
-  return { ...reparse(project, doc.toString(STACK_TEXT_OPTIONS)), notes };
+  const index = config.presets.length;
+  const blame: Blame = (path) => (path[0] === "presets" && path[1] === index ? `dev add preset ${name}` : undefined);
+  return { ...reparse(project, doc.toString(STACK_TEXT_OPTIONS), blame), notes };
 }

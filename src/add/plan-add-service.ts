@@ -65,22 +65,20 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   // Flag combinations and what is on disk: questions of this command, not rules of stack.yaml.
   if (opts.template && opts.dockerfile) usage("E_TEMPLATE_AND_DOCKERFILE", "--template and --dockerfile cannot be used together", "a template writes its own Dockerfile; yours is built as it is: pick one");
   if (opts.image && opts.dockerfile) usage("E_IMAGE_AND_DOCKERFILE", "--image and --dockerfile cannot be used together", "an image runs as it is; a Dockerfile is built: pick one");
-  let outside = false;
-  for (const [flag, p] of [["--path", opts.source?.path ?? opts.path], ["--dockerfile", opts.source?.dockerfile?.path ?? opts.dockerfile]] as const) {
-    if (p !== undefined && (p.startsWith("/") || p === ".." || p.startsWith("../"))) {
-      usage("E_PATH_OUTSIDE", `${flag} ${p} is outside the project`, "services live inside the project folder (the folder of stack.yaml); move or copy it in");
-      outside = true;
-    }
-  }
-  // What is there is beside the point for a path we refuse.
+  // A path outside the project, or the project root, is for validation to refuse (under the
+  // flag's name); what is on disk there is beside the point.
+  const given = opts.path ?? opts.dockerfile;
+  const outside = given !== undefined && (given.startsWith("/") || given === ".." || given.startsWith("../"));
+  const atRoot = opts.path !== undefined && /^\.?\/*$/.test(opts.path);
   const source = outside ? undefined : opts.source;
   let kind: "image" | "template" | "build" = opts.image !== undefined ? "image" : opts.template ? "template" : "build";
-  if (kind === "build" && !opts.dockerfile && !outside) {
-    if (source?.exists && !source.isFolder) usage("E_PATH_NOT_FOLDER", `--path ${source.path} is a file, not a folder`, "give the folder that holds the service's Dockerfile");
+  if (kind === "build" && !opts.dockerfile && (outside || atRoot)) kind = "template";
+  else if (kind === "build" && !opts.dockerfile) {
+    if (source?.exists && !source.isFolder) usage("E_PATH_NOT_FOLDER", `--path ${opts.path ?? source.path} is a file, not a folder`, "give the folder that holds the service's Dockerfile");
     else if (source?.exists && !source.hasDockerfile) {
       usage("E_NO_DOCKERFILE", `${source.path} exists but has no Dockerfile`, `add a Dockerfile to it, pass --dockerfile PATH, or write starter code into it with --template (${templates})`);
     } else if (!source?.exists && opts.path !== undefined) {
-      usage("E_PATH_MISSING", `--path ${source?.path ?? opts.path} does not exist`, `create it from a template: add --template (${templates}); or point --path at the folder of your service`);
+      usage("E_PATH_MISSING", `--path ${opts.path} does not exist`, `create it from a template: add --template (${templates}); or point --path at the folder of your service`);
     } else if (!source?.exists) kind = "template";
   }
   if (kind === "build" && opts.dockerfile && opts.path !== undefined && source && !source.exists) {
@@ -103,12 +101,13 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   const port = opts.port ?? preset?.defaults?.port ?? (kind === "build" ? source?.exposedPort : undefined);
   let svc: ServiceConfig;
   if (kind === "image") {
-    svc = { image: opts.image };
-    if (opts.path !== undefined) svc.path = source?.path ?? opts.path;
+    // Both given: validation says which to keep.
+    svc = opts.template ? { template: opts.template, image: opts.image } : { image: opts.image };
+    if (opts.path !== undefined) svc.path = (outside ? opts.path : source?.path) ?? opts.path;
   } else if (kind === "template") {
-    svc = { template, path: source?.path ?? opts.path ?? `services/${opts.name}` };
+    svc = { template, path: (outside ? opts.path : source?.path) ?? opts.path ?? `services/${opts.name}` };
   } else {
-    const dockerfile = source?.dockerfile?.path ?? opts.dockerfile;
+    const dockerfile = (outside ? undefined : source?.dockerfile?.path) ?? opts.dockerfile;
     const context = source && (opts.path !== undefined || !dockerfile) ? source.path : dockerfile ? parentOf(dockerfile) : `services/${opts.name}`;
     svc = { build: context };
     if (dockerfile && dockerfile !== `${context}/Dockerfile`) svc.dockerfile = dockerfile;

@@ -70,8 +70,9 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
     return await withProjectWrite(root, "create-stack", async (recovery) => {
       assertTargetUsable(root, opts.force || recovery.rolledForward || recovery.removedTemps > 0);
       const plan = await planHere();
-      const written = await flushPlan(plan);
+      // The editor's schema copy is state, written first: the project's files land last, together.
       await writeSchemaCopy(root);
+      const written = await flushPlan(plan);
       return { plan, written, name, composeCommand };
     });
   } catch (err) {

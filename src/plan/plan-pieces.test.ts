@@ -1,3 +1,4 @@
+import { contentHash } from "../fs/content-hash.js";
 import { describe, expect, it } from "vitest";
 import { StackError } from "../errors/stack-error.js";
 import { memoryReader } from "../fs/disk-reader.js";
@@ -121,7 +122,8 @@ describe("what happens to each file", () => {
   const desired = (owner: PlannedFile["owner"]) => ({ path: "f", content: "new", owner });
   it("files the user merges into or stack.yaml itself are updated when they differ", () => {
     for (const owner of ["merge", "stack"] as const) {
-      expect(diffPlan([desired(owner)], memoryReader({ f: "old" }))[0]).toEqual({ path: "f", content: "new", owner, action: "update" });
+      // `base`: the hash of what was read, so the flush refuses a file that changed meanwhile.
+      expect(diffPlan([desired(owner)], memoryReader({ f: "old" }))[0]).toEqual({ path: "f", content: "new", owner, action: "update", base: contentHash("old") });
     }
     expect(diffPlan([desired("starter")], memoryReader({ f: "old" }))[0]).toMatchObject({ action: "skip", reason: "exists and is yours to edit" });
     expect(diffPlan([desired("generated")], memoryReader({ f: "hand-written, no header" }))[0]).toMatchObject({ action: "conflict" });
@@ -169,7 +171,7 @@ describe("planning a project", () => {
     expect(plan.notes).toEqual([]);
     expect(plan.files.map((f) => f.path)).not.toContain("README.md");
     expect(plan.files.map((f) => f.path)).not.toContain("proxy/nginx/default.conf");
-    expect(plan.files.find((f) => f.path === ".gitignore")!.content).toBe(".env\n__pycache__/\n*.pyc\n.venv/\nnode_modules/\n");
+    expect(plan.files.find((f) => f.path === ".gitignore")!.content).toBe(".env\n.create-stack/\n.*.create-stack-*\n__pycache__/\n*.pyc\n.venv/\nnode_modules/\n");
   });
 
   it("an existing .env that lacks a port gets it, and the user is told which port", async () => {
@@ -184,7 +186,7 @@ describe("planning a project", () => {
     const stack = stackOf([], { api: { template: "python-http" } });
     const plan = await planProject({ root: "/p", stack, presets, reader: memoryReader({ ".gitignore": "node_modules/\n.env\n" }), stackText: "version: 1\n", readme: true, allocatePort: allocate });
     expect(plan.files[0]).toMatchObject({ path: "stack.yaml", content: "version: 1\n", owner: "stack", action: "create" });
-    expect(plan.files.find((f) => f.path === ".gitignore")!.content).toBe("node_modules/\n.env\n__pycache__/\n*.pyc\n.venv/\n");
+    expect(plan.files.find((f) => f.path === ".gitignore")!.content).toBe("node_modules/\n.env\n.create-stack/\n.*.create-stack-*\n__pycache__/\n*.pyc\n.venv/\n");
     expect(plan.files.find((f) => f.path === "README.md")).toMatchObject({ owner: "starter", action: "create" });
   });
 });

@@ -57,7 +57,7 @@ export function planStack(input: PlanInput): Plan {
     const ctx = svc.vars;
     for (const f of svc.preset.files) {
       const path = interpolateString(f.path, ctx, `preset ${svc.preset.name}`);
-      add({ path, content: renderTemplate(templatePath(svc.preset.dir, f.template), ctx), owner: f.owner, mode: f.mode });
+      add({ path, content: presetFileContent(renderTemplate(templatePath(svc.preset.dir, f.template), ctx), f.owner), owner: f.owner, mode: f.mode });
     }
     if (svc.preset.requirements && svc.path) {
       const list = requirements.get(svc.path) ?? [];
@@ -73,7 +73,7 @@ export function planStack(input: PlanInput): Plan {
     const ctx = { project: stack.name, name, path: "", port: "", route: "", envName: "" };
     for (const f of preset.files) {
       const path = interpolateString(f.path, ctx, `preset ${name}`);
-      add({ path, content: renderTemplate(templatePath(preset.dir, f.template), ctx), owner: f.owner, mode: f.mode });
+      add({ path, content: presetFileContent(renderTemplate(templatePath(preset.dir, f.template), ctx), f.owner), owner: f.owner, mode: f.mode });
     }
   }
 
@@ -85,6 +85,11 @@ export function planStack(input: PlanInput): Plan {
   // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
   const generated = [...Object.values(LAYER_FILES), ...proxyGeneratedPaths()];
   return { root: input.root, files: [...diffPlan(files, reader), ...planDeletes(generated, files, reader)], notes: [] };
+}
+
+/** A generated preset file carries the hash line that tells later syncs whether it was edited. */
+function presetFileContent(text: string, owner: "generated" | "starter"): string {
+  return owner === "generated" ? withGeneratedHeader(text) : text;
 }
 
 function envLines(entries: EnvEntry[], values: Record<string, string>, blankSecrets: boolean): { title: string; lines: EnvLine[] }[] {

@@ -61,7 +61,7 @@ export function resolveServices(stack: StackConfig, presets: PresetRegistry): Re
       route,
       strip: svc.strip_prefix ?? true,
       dependsOn,
-      env: Object.fromEntries(Object.entries(svc.env ?? {}).map(([k, v]) => [k, String(v)])),
+      env: stringValues(svc.env),
       watch: [...(path ? [path] : []), ...(svc.watch ?? []), ...(svc.dockerfile ? [svc.dockerfile] : [])],
       rebuildOn: rebuildTriggers(preset, path, svc.build !== undefined, svc.dockerfile),
       reload: svc.reload ?? preset?.reload === "self",
@@ -83,4 +83,11 @@ function rebuildTriggers(preset: Preset | undefined, path: string | undefined, o
   if (!path) return [];
   if (ownDockerfile) return [`${path}/**`, ...(dockerfile ? [dockerfile] : [])];
   return (preset?.rebuild_on ?? []).map((glob) => `${path}/${glob}`);
+}
+
+/** env values as strings (stack.yaml allows numbers and booleans); a loop, as envs can be huge. */
+function stringValues(env: Record<string, unknown> | undefined): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const key in env) out[key] = String(env[key]);
+  return out;
 }

@@ -34,8 +34,9 @@ export async function syncProject(
   if (opts.dropEnvKeys?.length) dropEnvKeys(plan, opts.dropEnvKeys, reader.read(".env"));
   if (opts.extra) plan.files.push(...opts.extra);
   assertNoConflicts(plan);
-  const written = opts.dryRun ? [] : await flushPlan(plan);
+  // The editor's schema copy is state, written first: the project's files land last, together.
   if (!opts.dryRun) await writeSchemaCopy(project.root);
+  const written = opts.dryRun ? [] : await flushPlan(plan);
   return { plan, written };
 }
 
@@ -59,5 +60,5 @@ function dropEnvKeys(plan: Plan, keys: string[], onDisk: string | undefined): vo
   if (content === env.content) return;
   env.content = content;
   if (env.action === "unchanged") Object.assign(env, { action: "update", base: contentHash(onDisk) });
-  plan.notes.push(`removed from .env: ${keys.filter((k) => onDisk.includes(`${k}=`)).join(", ")}`);
+  plan.notes.push(`removed ${keys.filter((k) => onDisk.includes(`${k}=`)).join(", ")} from .env`);
 }

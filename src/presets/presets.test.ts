@@ -69,7 +69,7 @@ describe("loading presets", () => {
     expect(registry.names("proxy")).toEqual([]);
     expect(registry.get("cache")).toEqual({
       name: "cache", kind: "addon", description: "", requires: [], conflicts: [], env: {}, connection: {}, layers: {}, files: [],
-      defaults: undefined, requirements: undefined, shares_code: false, connect_all: false, dir: join(dir, "cache"),
+      shares_code: false, connect_all: false, rebuild_on: ["Dockerfile"], reload: "restart", dir: join(dir, "cache"),
     });
     expect(registry.get("web")).toMatchObject({ defaults: { name: "web", port: 3000 }, requirements: ["flask"], shares_code: true });
     expect(registry.get("ghost")).toBeUndefined();
@@ -77,20 +77,20 @@ describe("loading presets", () => {
   });
 
   it("names are listed sorted", () => {
-    const registry = loadPresets(presetsDir({ "b/preset.yaml": "name: b\nkind: tool\n", "a/preset.yaml": "name: a\nkind: tool\n", "c/preset.yaml": "name: c\nkind: proxy\n" }));
+    const registry = loadPresets(presetsDir({ "b/preset.yaml": "name: b\nkind: tool\n", "a/preset.yaml": "name: a\nkind: tool\n", "c/preset.yaml": "name: c\nkind: proxy\nproxy: { renderer: nginx, port_env: PROXY_PORT }\n" }));
     expect(registry.names()).toEqual(["a", "b", "c"]);
     expect(registry.names("tool")).toEqual(["a", "b"]);
   });
 
   it("a broken preset is an error naming its file and what is wrong", () => {
     const cases: [string, RegExp][] = [
-      ["", /invalid preset: empty file/],
-      ["just text", /invalid preset: empty file/],
+      ["", /invalid preset: \(top level\) must be object/],
+      ["just text", /invalid preset: \(top level\) must be object/],
       ["name: other\nkind: addon\n", /name "other" must match its folder "bad"/],
-      ["name: bad\n", /kind must be one of addon, proxy, tool, service/],
-      ["name: bad\nkind: plugin\n", /kind must be one of/],
-      ["name: bad\nkind: service\n", /a service preset needs defaults.name/],
-      ["name: bad\nkind: service\ndefaults: { port: 1 }\n", /a service preset needs defaults.name/],
+      ["name: bad\n", /missing required key "kind"/],
+      ["name: bad\nkind: plugin\n", /kind must be one of addon, proxy, tool, service/],
+      ["name: bad\nkind: service\n", /missing required key "defaults"/],
+      ["name: bad\nkind: service\ndefaults: { port: 1 }\n", /defaults: missing required key "name"/],
     ];
     for (const [text, message] of cases) {
       const dir = presetsDir({ "bad/preset.yaml": text });

@@ -1,42 +1,22 @@
-import { Document, isScalar, parse, Scalar, visit } from "yaml";
+import { Document, type ScalarTag, type Tags } from "yaml";
 
 /**
- * Plain scalars that are not read back as the same string by every compose: docker-compose v1
- * reads YAML 1.1 (yes/on/y/n are booleans, 1_000 and 12:30 numbers, 2024-01-01 a date, = and <<
- * special tags), compose v2 reads YAML 1.2 (0o17 is a number). Such strings are written quoted.
+ * docker-compose v1 reads YAML 1.1 (yes/on/y/n are booleans, 1_000 and 12:30 numbers, 2024-01-01
+ * a date, `=` and `<<` special tags); compose v2 reads YAML 1.2 (0o17 is a number). The yaml
+ * package quotes, as it stringifies, every string its schema would read as something else: a
+ * 1.1 document plus the few 1.2 and PyYAML forms 1.1 lacks makes it quote what either reads
+ * differently. Only stringifying uses these tags; nothing is parsed with them.
  */
-function readsAsString(text: string, version: "1.1" | "1.2"): boolean {
-  try {
-    return parse(text, { version }) === text;
-  } catch {
-    return false;
-  }
-}
+const READ_DIFFERENTLY_ELSEWHERE: ScalarTag[] = [
+  { tag: "tag:yaml.org,2002:int", default: true, test: /^[-+]?0o[0-7]+$/, resolve: (s) => s },
+  { tag: "tag:yaml.org,2002:value", default: true, test: /^(?:=|<<)$/, resolve: (s) => s },
+];
 
-/**
- * Only these can resolve to anything but a string: what starts like a number or an indicator,
- * short words (yes, off, null), and `e7`, which the yaml library's 1.1 float pattern accepts.
- * The filter keeps a 50,000-key env from costing 100,000 trial parses.
- */
-const MAYBE_NOT_A_STRING = /^[^A-Za-z_/]|^[A-Za-z]{1,5}$|^[eE][-+]?[0-9]+$/;
-
-export function isAmbiguousScalar(text: string): boolean {
-  if (!MAYBE_NOT_A_STRING.test(text)) return false;
-  if (text === "=" || text === "<<") return true;
-  return !readsAsString(text, "1.1") || !readsAsString(text, "1.2");
-}
-
-/**
- * A compose file as text that YAML 1.1 and 1.2 readers parse to the same data: every string that
- * one of them would take for something else (keys included) is double-quoted.
- */
+/** A compose file as text that YAML 1.1 and 1.2 readers parse to the same data. */
 export function stringifyCompose(data: unknown): string {
-  const doc = new Document(data);
-  visit(doc, {
-    Scalar(_, node: Scalar) {
-      if (isScalar(node) && typeof node.value === "string" && isAmbiguousScalar(node.value)) node.type = Scalar.QUOTE_DOUBLE;
-    },
-  });
+  // Without its merge tag, which would print the string "<<" bare as a merge key.
+  const customTags = (tags: Tags) => [...tags.filter((t) => t !== "merge" && (typeof t !== "object" || t.tag !== "tag:yaml.org,2002:merge")), ...READ_DIFFERENTLY_ELSEWHERE];
+  const doc = new Document(data, { version: "1.1", customTags });
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -76,12 +76,12 @@ describe("nginx routes", () => {
     const conf = renderNginxConfig("shop", [svc("api", "/api", 8000), svc("admin-ui", "/api/admin", 3000, false), svc("web", "/", 80), svc("db", undefined, 5432), svc("bare", "/bare", undefined)]);
     const order = [...conf.matchAll(/^    # (\S+) -> (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
     expect(order).toEqual(["/api/admin admin-ui:3000", "/api api:8000", "/ web:80"]);
-    expect(conf).toContain("    location = /api {\n        set $upstream_api http://api:8000;\n        add_header X-Stack-Service api always;\n        rewrite ^ / break;\n");
-    expect(conf).toContain("    location ^~ /api/ {\n        set $upstream_api http://api:8000;\n        add_header X-Stack-Service api always;\n        rewrite ^/api/(.*)$ /$1 break;\n");
-    expect(conf).toContain("    location ^~ /api/admin/ {\n        set $upstream_admin_ui http://admin-ui:3000;\n        add_header X-Stack-Service admin-ui always;\n        proxy_pass $upstream_admin_ui;\n");
+    expect(conf).toContain("    location = /api {\n        set $upstream_api http://api:8000;\n        set $stack_service api;\n        add_header X-Stack-Service api always;\n        rewrite ^ / break;\n");
+    expect(conf).toContain("    location ^~ /api/ {\n        set $upstream_api http://api:8000;\n        set $stack_service api;\n        add_header X-Stack-Service api always;\n        rewrite ^/api/(.*)$ /$1 break;\n");
+    expect(conf).toContain("    location ^~ /api/admin/ {\n        set $upstream_admin_ui http://admin-ui:3000;\n        set $stack_service admin-ui;\n        add_header X-Stack-Service admin-ui always;\n        proxy_pass $upstream_admin_ui;\n");
     expect(conf).toContain("    location / {\n        set $upstream_web http://web:80;\n");
     expect(conf).not.toContain("location = /\n");
-    expect(conf).not.toMatch(/bare|db:/);
+    expect(conf).not.toMatch(/bare:|\/bare|db:/);
     expect(conf).toContain(`return 200 "${nginxRoutesVersion([svc("api", "/api", 8000), svc("admin-ui", "/api/admin", 3000, false), svc("web", "/", 80)])}";`);
   });
 
@@ -113,6 +113,11 @@ describe("Traefik labels", () => {
       "traefik.http.services.shop-api.loadbalancer.server.port": "8000",
       "traefik.http.middlewares.shop-api-strip.stripprefix.prefixes": "/api",
       "traefik.http.routers.shop-api.middlewares": "shop-api-strip",
+      // Also at http://api.localhost/, unstripped, above every path rule.
+      "traefik.http.routers.shop-api-host.rule": "Host(`api.localhost`)",
+      "traefik.http.routers.shop-api-host.entrypoints": "web",
+      "traefik.http.routers.shop-api-host.priority": "10021",
+      "traefik.http.routers.shop-api-host.service": "shop-api",
     });
   });
 

@@ -1,7 +1,7 @@
 import { readFileSync } from "node:fs";
 import { Ajv, type ErrorObject } from "ajv";
 import { SCHEMA_FILE } from "../fs/package-paths.js";
-import { isAlias, isMap, isScalar, LineCounter, parseDocument, visit, type Document } from "yaml";
+import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { StackError, throwIfAny } from "../errors/stack-error.js";
 import { DEFAULT_HEALTH, type StackConfig } from "./stack-config.js";
 import { at, locate } from "./yaml-location.js";
@@ -61,20 +61,24 @@ export function parseStack(text: string, file = "stack.yaml", blame?: Blame): Pa
   return { config: withDefaults(data as Partial<StackConfig>), doc, lineCounter, file, text };
 }
 
-/** Offsets of keys repeated within one mapping. */
+/** Offsets of keys repeated within one mapping (a plain walk: visit() costs more on 50,000 keys). */
 function duplicateKeys(doc: Document): number[] {
   const found: number[] = [];
-  visit(doc, {
-    Map(_, map) {
-      if (map.items.length < 2) return;
+  const walk = (node: unknown): void => {
+    if (isMap(node)) {
       const seen = new Set<unknown>();
-      for (const pair of map.items) {
-        if (!isScalar(pair.key)) continue;
-        if (seen.has(pair.key.value)) found.push(pair.key.range?.[0] ?? 0);
-        seen.add(pair.key.value);
+      for (const pair of node.items) {
+        if (isScalar(pair.key)) {
+          if (seen.has(pair.key.value)) found.push(pair.key.range?.[0] ?? 0);
+          seen.add(pair.key.value);
+        }
+        if (isMap(pair.value) || isSeq(pair.value)) walk(pair.value);
       }
-    },
-  });
+    } else if (isSeq(node)) {
+      for (const item of node.items) if (isMap(item) || isSeq(item)) walk(item);
+    }
+  };
+  walk(doc.contents);
   return found;
 }
 

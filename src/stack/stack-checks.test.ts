@@ -77,9 +77,9 @@ describe("parsing stack.yaml", () => {
     expect(preset).toMatchObject({ message: 'presets.1: "Redis" is not a valid name', location: { line: 5, col: 5 } });
     expect(preset!.hint).toMatch(/lower-case letters/);
     const [image] = parseErrors("version: 1\nname: shop\nimages:\n  registry.example.com/python:3: ''\n");
-    expect(image).toMatchObject({ message: expect.stringMatching(/^images\.registry\.example\.com\/python:3 /), location: { line: 4, col: 34 } });
+    expect(image).toMatchObject({ message: expect.stringMatching(/^images\.registry\.example\.com\/python:3[ :]/), location: { line: 4, col: 34 } });
     const [tilde] = parseErrors("version: 1\nname: shop\nimages:\n  a~b: ''\n");
-    expect(tilde).toMatchObject({ message: expect.stringMatching(/^images\.a~b /), location: { line: 4 } });
+    expect(tilde).toMatchObject({ message: expect.stringMatching(/^images\.a~b[ :]/), location: { line: 4 } });
   });
 
   it("an unknown key is reported at the key, with a spelling hint", () => {
@@ -100,9 +100,9 @@ describe("parsing stack.yaml", () => {
     expect(errors[0]!.hint).toMatch(/\^\[a-z\]/);
   });
 
-  it("other problems with a pattern keep the schema's message", () => {
+  it("a duration that is not one says so, quoting it", () => {
     const [e] = parseErrors("version: 1\nname: shop\nhealth: { interval: soon }\n");
-    expect(e!.message).toMatch(/^health\.interval must match pattern/);
+    expect(e!.message).toBe('health.interval: "soon" is not a duration');
   });
 });
 
@@ -121,7 +121,7 @@ describe("cross-checks", () => {
     ]);
     expect(errors[0]!.hint).toMatch(/^known presets: .*postgres/);
     expect(errors[0]!.hint).not.toMatch(/python-http/);
-    expect(errors[1]!.message).toBe('presets "nginx" and "traefik" cannot be used together');
+    expect(errors[1]!.message).toBe('presets "traefik" and "nginx" cannot be used together');
     expect(errors[4]!.hint).toBe("services: a, b, c; presets: mongo, traefik, nginx");
   });
 
@@ -134,7 +134,7 @@ describe("cross-checks", () => {
   it("a service needs a template or an image, and a template's required preset", () => {
     const errors = validation(stack("[]", "  a: { port: 80 }\n  w: { template: worker }\n"));
     expect(brief(errors)).toEqual([["E_NO_TEMPLATE", 5, 3], ["E_PRESET_REQUIRED", 6, 18]]);
-    expect(errors[0]!.hint).toMatch(/^templates: fastapi, python-http, worker/);
+    expect(errors[0]!.hint).toMatch(/^templates: .*fastapi, .*python-http, worker; or build: FOLDER/);
     expect(errors[1]!.message).toBe('template "worker" of service "w" needs the redis preset');
   });
 
@@ -191,7 +191,7 @@ describe("finding and loading the project", () => {
     const dir = mkdtempSync(join(tmpdir(), "nostack-"));
     const [e] = errorsOf(() => findStackRoot(dir));
     expect(e).toMatchObject({ code: "E_NO_STACK", message: `no stack.yaml in ${dir} or any folder above it` });
-    expect(e!.hint).toMatch(/npx create-stack my-app/);
+    expect(e!.hint).toMatch(/create one with: create-stack my-app/);
   });
 
   it("an invalid stack.yaml stops loading, with its location", () => {

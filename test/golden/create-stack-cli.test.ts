@@ -87,7 +87,7 @@ describe("create-stack, the built CLI", { timeout: 120_000 }, () => {
     expect(third.status).toBe(1);
     expect(third.stderr).toMatch(/compose\.yaml: edited by hand[\s\S]*hint: move the change into stack\.yaml/);
     // Nothing of the nginx variant was written: not the new proxy config, not the new stack.yaml.
-    expect(existsSync(join(dir, "proxy"))).toBe(false);
+    expect(existsSync(join(dir, "proxy/nginx"))).toBe(false);
     expect(readFileSync(join(dir, "stack.yaml"), "utf8")).toBe(before);
   });
 

@@ -81,13 +81,14 @@ describe("a service with its own Dockerfile", () => {
     const p = project();
     const cases: [Omit<AddServiceOptions, "source">, string[]][] = [
       [{ name: "x", path: "../elsewhere" }, ["E_PATH_OUTSIDE"]],
-      [{ name: "x", path: "/etc" }, ["E_PATH_OUTSIDE"]],
+      // Validation refuses these, under the flag's name (a path that is not relative is no path of the project).
+      [{ name: "x", path: "/etc" }, ["E_STACK_SCHEMA"]],
       [{ name: "x", path: "services/missing" }, ["E_PATH_MISSING"]],
       [{ name: "x", path: "services/legacy" }, ["E_NO_DOCKERFILE"]],
       [{ name: "x", dockerfile: "ops/nope.Dockerfile" }, ["E_DOCKERFILE_MISSING"]],
       [{ name: "x", template: "node-http", dockerfile: "ops/auth.Dockerfile" }, ["E_TEMPLATE_AND_DOCKERFILE"]],
       [{ name: "x", path: "services/submission", healthCmd: "true", healthHttp: "/health" }, ["E_HEALTH_BOTH"]],
-      [{ name: "x", path: "services/submission", healthHttp: "/a b" }, ["E_HEALTH_HTTP"]],
+      [{ name: "x", path: "services/submission", healthHttp: "/a b" }, ["E_STACK_SCHEMA"]],
       [{ name: "x", dockerfile: "ops/auth.Dockerfile", route: "/x" }, ["E_ROUTE_NO_PORT"]],
     ];
     for (const [opts, expected] of cases) expect(codes(() => add(p, opts)), JSON.stringify(opts)).toEqual(expected);
