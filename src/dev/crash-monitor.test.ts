@@ -115,6 +115,15 @@ describe("CrashMonitor", () => {
     void sub;
   });
 
+  it("a stop while the engine is going away is no removal: inspect failing without a 404 says nothing", async () => {
+    const { engine, monitor, lines, nginx } = setup();
+    monitor.onEvent({ action: "kill", containerId: nginx.id, project: P, service: "nginx", signal: "3", time: 0 });
+    engine.goAway();
+    monitor.onEvent({ action: "die", containerId: nginx.id, project: P, service: "nginx", time: 0 });
+    await vi.advanceTimersByTimeAsync(0);
+    expect(lines).toEqual(["nginx was stopped from outside; restarting in 3.0 s unless it is started again"]);
+  });
+
   it("a removal noticed after the stop was reported turns the pending restart into a recreation", async () => {
     const { engine, monitor, restarts, nginx } = setup();
     kill(engine, nginx.id, "3");

@@ -196,8 +196,9 @@ export class CrashMonitor {
   private async report(service: string, cause: RestartCause, why: string, containerId: string | undefined, delayMs: number, unlessStarted: boolean): Promise<void> {
     const id = containerId ?? (cause === "removed" ? undefined : (await this.opts.engine.listContainers(this.opts.project, { service, all: true }).catch(() => []))[0]?.id);
     // docker rm -f kills first: by the time it died, it is being removed. (Only inspect says so:
-    // the container list still shows it running.)
-    if (cause === "outside" && id && (await this.opts.engine.inspect(id).then((i) => ["removing", "dead"].includes(i.state), () => true))) {
+    // the container list still shows it running.) An inspect that fails for another reason (the
+    // engine shutting down) says nothing about it.
+    if (cause === "outside" && id && (await this.opts.engine.inspect(id).then((i) => ["removing", "dead"].includes(i.state), (err: { statusCode?: number }) => err?.statusCode === 404))) {
       [cause, why] = ["removed", "its container was removed from outside (docker rm)"];
       if (this.timerCauses.has(service)) this.timerCauses.set(service, cause);
     }

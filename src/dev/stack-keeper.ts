@@ -111,6 +111,8 @@ export class StackKeeper {
     const down = this.opts
       .services()
       .map((s) => s.name)
+      // The one asked for always runs through the scheduler: the list may still show a container
+      // that is being removed as running, and the run looks closer (and does nothing if it is up).
       .filter((name) => name === o.include || (this.shouldRun(name) && !running.has(name) && !this.opts.waiting?.(name)));
     const restarted: string[] = [];
     const failed: string[] = [];

@@ -23,14 +23,12 @@ interface Slot {
 
 function merge(a: ServiceChange | undefined, b: ServiceChange): ServiceChange {
   if (!a) return { ...b, files: [...b.files] };
-  return {
-    files: [...new Set([...a.files, ...b.files])],
-    rebuild: a.rebuild || b.rebuild,
-    burst: a.burst || b.burst,
-    // A file change merged with a crash says what it is: the files are the news.
-    cause: a.cause && b.cause ? a.cause : undefined,
-    quiet: (a.quiet ?? false) && (b.quiet ?? false),
-  };
+  const merged: ServiceChange = { files: [...new Set([...a.files, ...b.files])], rebuild: a.rebuild || b.rebuild };
+  if (a.burst || b.burst) merged.burst = true;
+  // A file change merged with a crash says what it is: the files are the news.
+  if (a.cause && b.cause) merged.cause = a.cause;
+  if (a.quiet && b.quiet) merged.quiet = true;
+  return merged;
 }
 
 /**
