@@ -32,12 +32,12 @@ export class CrashMonitor {
     if (e.action !== "die") return;
     const intended = this.killed.delete(e.containerId) || this.restarting.has(e.service);
     if (intended || !this.opts.watches(e.service)) return;
-    void this.crashed(e.service, `exited with code ${e.exitCode ?? "?"}`, e.containerId);
+    this.crashed(e.service, `exited with code ${e.exitCode ?? "?"}`, e.containerId).catch((err) => this.opts.log(`${e.service} crashed; its logs could not be read (${(err as Error).message})`));
   }
 
   /** A restart we made did not come up (it crashed again during start-up): back off and retry. */
   failedRestart(service: string, why: string): void {
-    void this.crashed(service, why);
+    this.crashed(service, why).catch((err) => this.opts.log(`${service} crashed; its logs could not be read (${(err as Error).message})`));
   }
 
   expectRestart(service: string): void {

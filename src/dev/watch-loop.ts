@@ -115,11 +115,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
         ok = true;
         countRestart(name);
-        if (change.rebuild) {
-          shownBuilds.delete(svc.path ?? svc.name);
-          // A new container: its hooks (migrations) run again.
-          await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err) => log(reportError(err).text));
-        }
+        if (change.rebuild) shownBuilds.delete(svc.path ?? svc.name);
       } catch (err) {
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
         else if (isStackError(err) && err.code === "E_BUILD") reportBuildFailure(svc, err);
@@ -130,6 +126,9 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         inFlight--;
         crashes.restartDone(name, ok);
       }
+      // A new container: its hooks (migrations) run again. Outside the restart: a stack stopped
+      // meanwhile is noticed even while a hook still runs.
+      if (ok && change.rebuild && !done.signal.aborted) await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err) => log(reportError(err).text));
     },
   });
 
