@@ -138,11 +138,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         if (line && !change.quiet) log(line);
         ok = true;
         countRestart(name);
-        if (change.rebuild && svc.app) {
-          shownBuilds.delete(svc.app.path ?? name);
-          // A new container: its hooks (migrations) run again.
-          await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err: unknown) => log(reportError(err).text));
-        }
+        if (change.rebuild && svc.app) shownBuilds.delete(svc.app.path ?? name);
       } catch (err) {
         // The engine went away meanwhile: its return brings the stack back as a whole.
         if (await engineAway(ctx)) return false;
@@ -154,6 +150,9 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         inFlight--;
         crashes.restartDone(name, ok);
       }
+      // A new container: its hooks (migrations) run again. Outside the restart: a stack stopped
+      // meanwhile is noticed even while a hook still runs.
+      if (ok && change.rebuild && !done.signal.aborted) await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err: unknown) => log(reportError(err).text));
       return ok;
     },
   });

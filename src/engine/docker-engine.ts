@@ -126,7 +126,8 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     async events(project, onEvent, signal, onReconnect, onDisconnect) {
       await keepSubscribed(
         async (connected) => {
-          const stream = (await (await docker()).getEvents({ filters: { type: ["container"], label: [`${PROJECT}=${project}`] } })) as NodeJS.ReadableStream & { destroy(): void };
+          // One-off containers (`dev run`) are the user's: their exit is no crash of the service.
+          const stream = (await (await docker()).getEvents({ filters: { type: ["container"], label: [`${PROJECT}=${project}`, "com.docker.compose.oneoff=False"] } })) as NodeJS.ReadableStream & { destroy(): void };
           connected();
           await readEvents(stream, onEvent, signal);
         },

@@ -116,6 +116,8 @@ describe("daily use", () => {
     // The friendly host name: http://api.localhost:PORT/ reaches api at its root.
     const byHost = await sh("curl", ["-s", "-H", "Host: api.localhost", `http://127.0.0.1:${port}/hello`]);
     expect(JSON.parse(byHost.stdout)).toMatchObject({ service: "api", path: "/hello" });
+    // The one-off container of `dev run` (long gone by now) was no crash of api.
+    expect(watcher.lines.join("\n")).not.toMatch(/api crashed/);
   });
 
   it("a service stopped with dev stop stays stopped while dev up watches; dev start runs it again", async () => {

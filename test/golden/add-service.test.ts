@@ -98,9 +98,12 @@ describe("dev add service, planned in memory", () => {
 
   it("a nested route and a worker sharing code plan cleanly", () => {
     const next = planAddService(project(), { name: "admin", route: "/api/admin" });
-    expect(next.parsed.config.services.admin).toEqual({ template: "python-http", path: "services/admin", port: 8000, route: "/api/admin" });
+    // The one wiring rule: a template service depends on the stack's add-ons (their URLs come with it).
+    expect(next.parsed.config.services.admin).toEqual({ template: "python-http", path: "services/admin", port: 8000, route: "/api/admin", depends_on: ["postgres", "redis"] });
     const worker = planAddService(project(), { name: "mailer", template: "worker", path: "services/api" });
-    expect(worker.parsed.config.services.mailer).toEqual({ template: "worker", path: "services/api", depends_on: ["redis"] });
+    expect(worker.parsed.config.services.mailer).toEqual({ template: "worker", path: "services/api", depends_on: ["postgres", "redis"] });
+    const own = planAddService(project(), { name: "lone", dependsOn: [] });
+    expect(own.parsed.config.services.lone!.depends_on).toBeUndefined();
   });
 
   it("remove drops the service and the depends_on that named it", () => {
