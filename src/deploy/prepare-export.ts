@@ -1,9 +1,8 @@
-import { createHash } from "node:crypto";
+import { createHash, randomBytes } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { mkdir } from "node:fs/promises";
-import { dirname, join, relative, resolve } from "node:path";
+import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
+import { basename, dirname, join, relative, resolve } from "node:path";
 import { StackError } from "../errors/stack-error.js";
-import { atomicWriteFile } from "../fs/atomic-write.js";
 import { generatedState } from "../fs/generated-header.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { dockerfileStartCommand } from "../export/dockerfile-command.js";
@@ -41,7 +40,7 @@ export async function prepareExport(project: Project, args: ExportCommonArgs): P
   }
   const root = project.root;
   if (!existsSync(join(root, ".env"))) {
-    throw new StackError({ code: "E_EXPORT_NO_ENV", message: ".env is missing, so there are no secrets or settings to export", hint: "run `dev sync` first; it writes .env with fresh secrets" });
+    throw new StackError({ code: "E_EXPORT_INPUT_MISSING", message: ".env is missing, so there are no secrets or settings to export", hint: "run `dev sync` first; it writes .env with fresh secrets" });
   }
   const env = Object.fromEntries(await readProjectEnv(root));
   const stack = project.parsed.config;
@@ -81,7 +80,7 @@ export async function writeOutputs(root: string, files: OutputFile[]): Promise<s
   const edited = files.filter((f) => !f.userOwned && existsSync(f.path) && generatedState(readFileSync(f.path, "utf8")) === "edited" && readFileSync(f.path, "utf8") !== f.content);
   if (edited.length) {
     throw new StackError({
-      code: "E_EXPORT_EDITED",
+      code: "E_USER_EDITED",
       message: `${edited.map((f) => relative(root, f.path) || f.path).join(", ")} ${edited.length === 1 ? "was" : "were"} changed by hand; not overwriting`,
       hint: "move the change into stack.yaml or an overlay of your own, delete the file, or export with --out to another place",
     });
@@ -98,4 +97,17 @@ export async function writeOutputs(root: string, files: OutputFile[]): Promise<s
 
 export function resolveOut(root: string, cwd: string, out: string | undefined, fallback: string): string {
   return out ? resolve(cwd, out) : join(root, fallback);
+}
+
+/** Temp file beside the target, then a rename: readers never see half a file. */
+async function atomicWriteFile(target: string, content: string, mode = 0o644): Promise<void> {
+  const tmp = join(dirname(target), `.${basename(target)}.create-stack-${randomBytes(4).toString("hex")}`);
+  try {
+    await writeFile(tmp, content, { mode });
+    await chmod(tmp, mode);
+    await rename(tmp, target);
+  } catch (err) {
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }

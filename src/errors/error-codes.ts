@@ -54,6 +54,12 @@ export const ERROR_CODES = {
   E_UNHEALTHY: "a service never became healthy",
   E_WAIT_TIMEOUT: "something waited for was not ready in time",
   E_NGINX_RELOAD: "nginx refused the new configuration",
+  // dev export / dev deploy.
+  E_EXPORT_UNFAITHFUL: "something in the stack cannot be carried to Swarm or Kubernetes as it is (host bind mount, network_mode host, privileged, a built image without --registry); nothing was written",
+  E_EXPORT_INPUT_MISSING: "a file the export reads (.env, the nginx config) is missing: run dev sync",
+  E_DOCKER: "a docker CLI command (build, push, secret, stack deploy) failed",
+  E_SWARM_INACTIVE: "dev deploy swarm on an engine that is not a swarm manager",
+  E_SWARM_FAILED: "a Swarm service rolled back or its tasks keep failing",
   E_INTERNAL: "anything else: a bug",
 } as const;
 
