@@ -1,12 +1,16 @@
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
-import { containerHealthy, routeServedBy, waitFor } from "../wait/index.js";
+import { waitReady } from "../dev/restart-service.js";
+import { routeServedBy, waitFor } from "../wait/index.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
 import { planAddService, type AddServiceOptions } from "./plan-add-service.js";
-import { reloadNginx, runningStack } from "./running-stack.js";
+import { reloadProxy, runningStack } from "./running-stack.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { lookAtSource } from "./look-at-source.js";
+import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { proxyRenderer } from "../render/proxy-renderers.js";
 
-export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path"> {
+export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path" | "dockerfile" | "healthCmd" | "healthHttp"> {
   C: string;
   dependsOn?: string[];
   env: string[];
@@ -29,6 +33,10 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
       template: args.template,
       image: args.image,
       path: args.path,
+      dockerfile: args.dockerfile,
+      healthCmd: args.healthCmd,
+      healthHttp: args.healthHttp,
+      source: lookAtSource(project.root, args.path ?? `services/${args.name}`, args.dockerfile),
       dependsOn: args.dependsOn,
       env: args.env,
     });
@@ -41,9 +49,10 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
       const tStart = performance.now();
       await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
       const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
-      if (container) await waitFor(containerHealthy(ctx.engine, container.id), { timeoutMs: 180_000 });
+      const svc = next.services.find((s) => s.name === args.name)!;
+      if (container) await waitReady(ctx, svc, container, await readProjectEnv(next.root));
       live.serviceStartSeconds = (performance.now() - tStart) / 1000;
-      live.nginxReloaded = await reloadNginx(ctx);
+      live.proxyReloaded = (await reloadProxy(ctx)) !== undefined;
     }
     return { plan, written, ctx };
   });
@@ -54,11 +63,13 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
   }
 
   if (ctx) {
-    const proxyPort = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
+    const proxy = proxyPresetOf(ctx.project.parsed.config.presets, ctx.project.presets);
+    const proxyPort = proxy && (await readProjectEnv(ctx.project.root)).get(proxy.proxy!.port_env);
     if (args.route && proxyPort) {
-      const url = `http://127.0.0.1:${proxyPort}${args.route}/`;
+      const url = `http://127.0.0.1:${proxyPort}${args.route === "/" ? "" : args.route}/`;
       live.url = url;
-      live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService: live.nginxReloaded === true }), { timeoutMs: 60_000 }).catch(() => false);
+      const proxyNamesService = live.proxyReloaded === true && proxyRenderer(proxy).namesService;
+      live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService }), { timeoutMs: 60_000 }).catch(() => false);
       live.routeSeconds = (performance.now() - t0) / 1000;
       out(
         live.routeAnswered

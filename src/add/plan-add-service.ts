@@ -1,10 +1,12 @@
-import { StackError } from "../errors/stack-error.js";
+import { StackError, throwIfAny } from "../errors/stack-error.js";
+import type { ErrorCode } from "../errors/error-codes.js";
 import type { Project } from "../stack/load-project.js";
 import type { Blame } from "../stack/parse-stack.js";
 import { reparse } from "./reparse.js";
 import type { ServiceConfig } from "../stack/stack-config.js";
 import { setServiceInDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
 import { spliceAddService } from "../stack/splice-stack.js";
+import type { SourceFacts } from "./look-at-source.js";
 
 export interface AddServiceOptions {
   name: string;
@@ -13,8 +15,14 @@ export interface AddServiceOptions {
   template?: string;
   image?: string;
   path?: string;
+  /** Own Dockerfile (project-relative), when it is not `<path>/Dockerfile`. */
+  dockerfile?: string;
+  healthCmd?: string;
+  healthHttp?: string;
   dependsOn?: string[];
   env?: string[];
+  /** What is on disk at the service's folder (see lookAtSource); without it, a folder is taken as new. */
+  source?: SourceFacts;
 }
 
 /** The flag each key of the new service entry came from, for error messages. */
@@ -24,15 +32,24 @@ const FLAG_OF: Record<string, string> = {
   template: "--template",
   image: "--image",
   path: "--path",
+  build: "--path",
+  dockerfile: "--dockerfile",
+  healthcheck: "--health-cmd/--health-http",
   depends_on: "--depends-on",
   env: "--env",
 };
 
+const DEFAULT_TEMPLATE = "python-http";
+
 /**
  * The stack with one more service, as new stack.yaml text (the user's comments and order kept)
- * and the project re-read from it. This only turns flags into a service entry: every rule of
- * stack.yaml is checked by validating the would-be stack, and a problem the flags caused is
- * reported under the flag's name. Nothing is written here.
+ * and the project re-read from it. This turns flags, and what is on disk at the service's
+ * folder, into a service entry: every rule of stack.yaml is checked by validating the would-be
+ * stack, and a problem the flags caused is reported under the flag's name. Nothing is written.
+ *
+ * Where the service comes from: --image runs an image; --template writes starter code; a folder
+ * that already holds a Dockerfile (or --dockerfile) is built as it is; a new folder gets the
+ * default starter.
  */
 export function planAddService(project: Project, opts: AddServiceOptions): Project & { stackText: string } {
   const { presets } = project;
@@ -41,23 +58,65 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   if (config.services[opts.name]) {
     throw new StackError({ code: "E_NAME_TAKEN", message: `a service named "${opts.name}" already exists`, hint: `choose another name, or remove it first: dev remove service ${opts.name}` });
   }
+  const errors: StackError[] = [];
+  const usage = (code: ErrorCode, message: string, hint?: string) => errors.push(new StackError({ code, message, hint }));
+  const templates = presets.names("service").join(", ");
+
+  // Flag combinations and what is on disk: questions of this command, not rules of stack.yaml.
+  if (opts.template && opts.dockerfile) usage("E_TEMPLATE_AND_DOCKERFILE", "--template and --dockerfile cannot be used together", "a template writes its own Dockerfile; yours is built as it is: pick one");
+  if (opts.image && opts.dockerfile) usage("E_IMAGE_AND_DOCKERFILE", "--image and --dockerfile cannot be used together", "an image runs as it is; a Dockerfile is built: pick one");
+  let outside = false;
+  for (const [flag, p] of [["--path", opts.source?.path ?? opts.path], ["--dockerfile", opts.source?.dockerfile?.path ?? opts.dockerfile]] as const) {
+    if (p !== undefined && (p.startsWith("/") || p === ".." || p.startsWith("../"))) {
+      usage("E_PATH_OUTSIDE", `${flag} ${p} is outside the project`, "services live inside the project folder (the folder of stack.yaml); move or copy it in");
+      outside = true;
+    }
+  }
+  // What is there is beside the point for a path we refuse.
+  const source = outside ? undefined : opts.source;
+  let kind: "image" | "template" | "build" = opts.image !== undefined ? "image" : opts.template ? "template" : "build";
+  if (kind === "build" && !opts.dockerfile && !outside) {
+    if (source?.exists && !source.isFolder) usage("E_PATH_NOT_FOLDER", `--path ${source.path} is a file, not a folder`, "give the folder that holds the service's Dockerfile");
+    else if (source?.exists && !source.hasDockerfile) {
+      usage("E_NO_DOCKERFILE", `${source.path} exists but has no Dockerfile`, `add a Dockerfile to it, pass --dockerfile PATH, or write starter code into it with --template (${templates})`);
+    } else if (!source?.exists && opts.path !== undefined) {
+      usage("E_PATH_MISSING", `--path ${source?.path ?? opts.path} does not exist`, `create it from a template: add --template (${templates}); or point --path at the folder of your service`);
+    } else if (!source?.exists) kind = "template";
+  }
+  if (kind === "build" && opts.dockerfile && opts.path !== undefined && source && !source.exists) {
+    usage("E_PATH_MISSING", `--path ${source.path} does not exist`, "point --path at the folder to build from (the Dockerfile's context)");
+  }
+  if (kind === "build" && opts.dockerfile && source?.dockerfile && !source.dockerfile.exists) {
+    usage("E_DOCKERFILE_MISSING", `--dockerfile ${source.dockerfile.path} does not exist`, "give the path of your Dockerfile, relative to the project root");
+  }
+  if (opts.healthCmd !== undefined && opts.healthHttp !== undefined) usage("E_HEALTH_BOTH", "--health-cmd and --health-http cannot be used together", "pick one");
   const env: Record<string, string> = {};
   for (const pair of opts.env ?? []) {
     const eq = pair.indexOf("=");
-    if (eq <= 0) throw new StackError({ code: "E_ENV_INVALID", message: `--env "${pair}" is not KEY=VALUE`, hint: "e.g. --env LOG_LEVEL=debug" });
-    env[pair.slice(0, eq)] = pair.slice(eq + 1);
+    if (eq <= 0) usage("E_ENV_INVALID", `--env "${pair}" is not KEY=VALUE`, "e.g. --env LOG_LEVEL=debug");
+    else env[pair.slice(0, eq)] = pair.slice(eq + 1);
   }
+  throwIfAny(errors);
 
-  const template = opts.template ?? (opts.image === undefined ? "python-http" : undefined);
+  const template = kind === "template" ? (opts.template ?? DEFAULT_TEMPLATE) : undefined;
   const preset = template ? presets.get(template) : undefined;
-  const svc: ServiceConfig = {};
-  if (template) svc.template = template;
-  if (opts.image !== undefined) svc.image = opts.image;
-  if (opts.path !== undefined) svc.path = opts.path;
-  else if (template) svc.path = `services/${opts.name}`;
-  const port = opts.port ?? preset?.defaults?.port;
+  const port = opts.port ?? preset?.defaults?.port ?? (kind === "build" ? source?.exposedPort : undefined);
+  let svc: ServiceConfig;
+  if (kind === "image") {
+    svc = { image: opts.image };
+    if (opts.path !== undefined) svc.path = source?.path ?? opts.path;
+  } else if (kind === "template") {
+    svc = { template, path: source?.path ?? opts.path ?? `services/${opts.name}` };
+  } else {
+    const dockerfile = source?.dockerfile?.path ?? opts.dockerfile;
+    const context = source && (opts.path !== undefined || !dockerfile) ? source.path : dockerfile ? parentOf(dockerfile) : `services/${opts.name}`;
+    svc = { build: context };
+    if (dockerfile && dockerfile !== `${context}/Dockerfile`) svc.dockerfile = dockerfile;
+  }
   if (port !== undefined) svc.port = port;
   if (opts.route !== undefined) svc.route = opts.route;
+  if (opts.healthCmd !== undefined) svc.healthcheck = { command: opts.healthCmd };
+  if (opts.healthHttp !== undefined) svc.healthcheck = { http: opts.healthHttp };
   const deps = opts.dependsOn ?? (preset?.requires.length ? preset.requires : undefined);
   if (deps?.length) svc.depends_on = deps;
   if (Object.keys(env).length) svc.env = env;
@@ -76,4 +135,9 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   const doc = project.parsed.doc.clone();
   setServiceInDocument(doc, opts.name, svc);
   return reparse(project, doc.toString(STACK_TEXT_OPTIONS), blame);
+}
+
+function parentOf(path: string): string {
+  const i = path.lastIndexOf("/");
+  return i > 0 ? path.slice(0, i) : ".";
 }

@@ -7,9 +7,9 @@ import { contentHash } from "../fs/content-hash.js";
 import type { PlannedFile } from "../plan/plan.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
 import { planRemoveService } from "./plan-remove-service.js";
-import { reloadNginx, runningStack } from "./running-stack.js";
+import { reloadProxy, runningStack } from "./running-stack.js";
 
-export async function removeServiceCommand(args: { C: string; name: string; volumes: boolean; deleteSource: boolean; dryRun: boolean; json: boolean }): Promise<void> {
+export async function removeServiceCommand(args: { C: string; name: string; volumes: boolean; rmi?: boolean; deleteSource: boolean; dryRun: boolean; json: boolean }): Promise<void> {
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");
   await withLockedProject(args.C, `dev remove service ${args.name}`, args, async (project) => {
     const removed = project.services.find((s) => s.name === args.name);
@@ -26,9 +26,11 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
       deleted = path;
     } else if (path) out(`kept its source in ${path} (delete it yourself, or use --delete-source)`);
 
-    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun, extra });
+    // Its host port leaves .env too: nothing else reads it, and a later service may want the name.
+    const dropEnvKeys = removed?.port !== undefined ? [`${removed.envName}_PORT`] : [];
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun, extra, dropEnvKeys });
     out(formatPlan(plan));
-    next.notes.forEach((n) => out(`note: ${n}`));
+    [...next.notes, ...plan.notes].forEach((n) => out(`note: ${n}`));
     if (args.dryRun) {
       out("dry run: nothing was written or stopped");
       if (args.json) process.stdout.write(JSON.stringify(planToJson(plan, written), null, 2) + "\n");
@@ -37,14 +39,19 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
     if (deleted) out(`deleted ${deleted}`);
     const ctx = await runningStack(project);
     let stopped = 0;
+    const images = new Set<string>();
     if (ctx) {
       for (const c of await ctx.engine.listContainers(ctx.name, { service: args.name, all: true })) {
         await ctx.engine.stop(c.id, { timeoutSeconds: removed ? stopTimeoutOf(removed) : 10 });
         await ctx.engine.remove(c.id, { volumes: args.volumes });
+        if (removed?.preset || removed?.build) images.add(c.image);
         stopped++;
       }
+      for (const image of args.rmi ? images : []) if (await ctx.engine.removeImage(image)) out(`removed its image ${image}`);
+      if (!args.rmi && images.size) out(`kept its image ${[...images].join(", ")} (--rmi removes it)`);
       ctx.project = next;
-      if (await reloadNginx(ctx)) out("nginx reloaded: the route is gone");
+      const reloaded = await reloadProxy(ctx);
+      if (reloaded) out(`${reloaded} reloaded: the route is gone`);
     }
     if (stopped) out(`stopped and removed ${args.name}${args.volumes ? " and its anonymous volumes" : ""}`);
     if (args.json) process.stdout.write(JSON.stringify({ ...planToJson(plan, written), stopped, deleted, notes: next.notes }, null, 2) + "\n");

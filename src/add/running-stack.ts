@@ -1,9 +1,8 @@
-import { runtimeError } from "../errors/stack-error.js";
 import { connectDev, type DevContext } from "../dev/dev-context.js";
 import type { Project } from "../stack/load-project.js";
-import { NGINX_VERSION_PATH, nginxRoutesVersion } from "../render/nginx-config.js";
+import { proxyPresetOf, proxyServiceOf } from "../presets/stack-proxy.js";
+import { proxyRenderer } from "../render/proxy-renderers.js";
 import { readProjectEnv } from "../fs/read-env.js";
-import { condition, waitFor } from "../wait/index.js";
 
 /**
  * The stack's dev context if it is running now, else undefined: `dev add` and `dev remove` change
@@ -20,38 +19,31 @@ export async function runningStack(project: Project): Promise<DevContext | undef
 }
 
 /**
- * nginx re-reads its generated config in place: no restart, no dropped connections. The reload
- * is asynchronous, and for a moment old and new workers accept side by side; so this waits until
- * the old workers have stopped accepting (the count of active workers is back to what it was)
- * and nginx serves the new routes version.
+ * Applies the new routing table in the running proxy, when its renderer has an in-place reload
+ * (nginx re-reads its config; Traefik follows the engine by itself). Resolves to the proxy's name
+ * once it serves the new routes, or undefined when there was nothing to reload.
  */
-export async function reloadNginx(ctx: DevContext): Promise<boolean> {
-  if (!ctx.project.parsed.config.presets.includes("nginx")) return false;
-  const [nginx] = await ctx.engine.listContainers(ctx.name, { service: "nginx" });
-  if (!nginx) return false;
-  const workersBefore = await activeWorkers(ctx, nginx.id);
-  const res = await ctx.engine.exec(nginx.id, ["nginx", "-s", "reload"]);
-  if (res.exitCode !== 0) {
-    throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
-  }
-  const port = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
-  const expected = nginxRoutesVersion(ctx.project.services);
-  const switched = condition("nginx serving the new routes", async () => (await activeWorkers(ctx, nginx.id)) <= workersBefore && (!port || (await servedVersion(port)) === expected));
-  await waitFor(switched, { timeoutMs: 15_000 }).catch(() => {
-    throw runtimeError("E_NGINX_RELOAD", "nginx did not switch to the new configuration within 15 s", "see dev logs nginx");
-  });
-  return true;
+export async function reloadProxy(ctx: DevContext): Promise<string | undefined> {
+  const preset = proxyPresetOf(ctx.project.parsed.config.presets, ctx.project.presets);
+  const service = preset && proxyServiceOf(preset);
+  const reload = preset && proxyRenderer(preset).reload;
+  if (!preset || !service || !reload) return undefined;
+  const [container] = await ctx.engine.listContainers(ctx.name, { service });
+  if (!container) return undefined;
+  const port = (await readProjectEnv(ctx.project.root)).get(preset.proxy!.port_env);
+  await reload(
+    {
+      exec: (cmd) => ctx.engine.exec(container.id, cmd),
+      get: (path) => (port ? fetchText(`http://127.0.0.1:${port}${path}`) : Promise.resolve(undefined)),
+    },
+    ctx.project.services,
+  );
+  return preset.name;
 }
 
-/** Workers that accept connections: titled "nginx: worker process", not "... is shutting down". */
-async function activeWorkers(ctx: DevContext, id: string): Promise<number> {
-  const res = await ctx.engine.exec(id, ["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>/dev/null']);
-  return res.output.split("\n").filter((l) => l.startsWith("nginx: worker process") && !l.includes("shutting down")).length;
-}
-
-async function servedVersion(port: string): Promise<string | undefined> {
+async function fetchText(url: string): Promise<string | undefined> {
   try {
-    const res = await fetch(`http://127.0.0.1:${port}${NGINX_VERSION_PATH}`, { headers: { connection: "close" }, signal: AbortSignal.timeout(500) });
+    const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(500) });
     return await res.text();
   } catch {
     return undefined;

@@ -7,17 +7,17 @@ import { runCli, runCommand } from "./run-command.js";
 const cli = yargs(hideBin(process.argv))
   .scriptName("create-stack")
   .command(
-    "$0 <dir>",
+    "$0 [dir]",
     "Scaffold a multi-service dev stack from presets",
     (y) =>
       y
-        .positional("dir", { type: "string", demandOption: true, describe: "Folder to create (or fill, with --force)" })
+        .positional("dir", { type: "string", describe: "Folder to create (or fill, with --force); asked on a terminal when missing" })
         .option("preset", {
           type: "string",
           coerce: list("--preset"),
-          describe: "Comma-separated presets (default: python-http,postgres,redis,worker,traefik,jumpbox)",
+          describe: "Comma-separated presets (default: python-http,postgres,redis,worker,jumpbox and the default proxy)",
         })
-        .option("proxy", { choices: ["traefik", "nginx", "none"] as const, describe: "Reverse proxy (default traefik)" })
+        .option("proxy", { type: "string", coerce: single("--proxy"), describe: "Reverse proxy: a proxy preset (default: the one marked default), or none; an unknown name lists them" })
         .option("name", { type: "string", coerce: single("--name"), describe: "Project name (default: from the folder name)" })
         .option("image", { type: "string", array: true, default: [] as string[], describe: "Image override FROM=TO, e.g. for a private registry (repeatable)" })
         .option("health-interval", { type: "string", coerce: nonEmpty("--health-interval"), describe: "Interval of generated healthchecks (default 3s)" })

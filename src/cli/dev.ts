@@ -1,6 +1,7 @@
 import yargs, { type Argv } from "yargs";
 import { hideBin } from "yargs/helpers";
 import { integer, list, nonEmpty } from "./flag-values.js";
+import { splitPassthrough } from "./passthrough.js";
 import { runCli, runCommand } from "./run-command.js";
 
 // Only yargs loads up front (--help and --version stay fast); each command imports its work lazily.
@@ -18,7 +19,11 @@ const swarmOptions = <T>(y: Argv<T>) =>
     .option("port", { type: "number", describe: "Port the proxy is published on (default: PROXY_PORT from .env)" })
     .option("endpoint-mode", { choices: ["vip", "dnsrr"] as const, default: "vip" as const, describe: "How services find each other: virtual IPs (needs IPVS) or DNS round robin" });
 
-const cli = global(yargs(hideBin(process.argv)))
+// `dev exec api ls -la`: what follows the service is the container's, not dev's.
+const { args: devArgs, rest } = splitPassthrough(hideBin(process.argv));
+const service = <T>(y: Argv<T>) => y.positional("service", { type: "string", demandOption: true, describe: "A service of the stack" });
+
+const cli = global(yargs(devArgs))
   .scriptName("dev")
   .command(
     "up [services..]",
@@ -33,7 +38,10 @@ const cli = global(yargs(hideBin(process.argv)))
   .command(
     "down",
     "Stop the stack and remove its containers and networks",
-    (y) => y.option("volumes", { type: "boolean", default: false, describe: "Remove named volumes too (data is lost)" }),
+    (y) =>
+      y
+        .option("volumes", { type: "boolean", default: false, describe: "Remove named volumes too (data is lost)" })
+        .option("rmi", { choices: ["local", "all"] as const, describe: "Remove images too: local = the ones built for this stack, all = pulled ones too" }),
     (argv) => runCommand(argv, async () => (await import("../dev/down.js")).down(argv)),
   )
   .command(
@@ -48,7 +56,7 @@ const cli = global(yargs(hideBin(process.argv)))
     (y) =>
       services(y)
         .option("follow", { alias: "f", type: "boolean", default: false })
-        .option("tail", { type: "string", default: "100", coerce: integer("--tail", 0, 100), describe: "Lines per service to start with" }),
+        .option("tail", { alias: "n", type: "string", default: "100", coerce: integer("--tail", 0, 100), describe: "Lines per service to start with" }),
     (argv) => runCommand(argv, async () => (await import("../dev/logs.js")).logs(argv)),
   )
   .command(
@@ -73,9 +81,12 @@ const cli = global(yargs(hideBin(process.argv)))
             .positional("name", { type: "string", demandOption: true })
             .option("route", { type: "string", coerce: nonEmpty("--route"), describe: "Path prefix routed to it through the proxy, e.g. /billing" })
             .option("port", { type: "string", coerce: integer("--port", 1, 8000), describe: "Port it listens on inside the container" })
-            .option("template", { type: "string", coerce: nonEmpty("--template"), describe: "Starter: python-http, fastapi, worker (default python-http)" })
+            .option("template", { type: "string", coerce: nonEmpty("--template"), describe: "Starter code from a service preset: python-http, fastapi, worker, node-http, node, django, ... (default python-http for a new folder)" })
             .option("image", { type: "string", coerce: nonEmpty("--image"), describe: "Run an existing image instead of starter code" })
-            .option("path", { type: "string", coerce: nonEmpty("--path"), describe: "Source folder (default services/NAME); a worker can share another service's" })
+            .option("path", { type: "string", coerce: nonEmpty("--path"), describe: "Source folder (default services/NAME). One that holds a Dockerfile is built as it is; a worker can share another service's" })
+            .option("dockerfile", { type: "string", coerce: nonEmpty("--dockerfile"), describe: "Build with your own Dockerfile (project-relative), as it is" })
+            .option("health-cmd", { type: "string", coerce: nonEmpty("--health-cmd"), describe: "Healthcheck: a shell command run in the container (own Dockerfile or image)" })
+            .option("health-http", { type: "string", coerce: nonEmpty("--health-http"), describe: "Healthcheck: an HTTP path on --port that answers 2xx/3xx, e.g. /health" })
             .option("depends-on", { type: "string", coerce: list("--depends-on"), describe: "Comma-separated services or presets to start first" })
             .option("env", { type: "string", array: true, default: [] as string[], describe: "K=V environment (repeatable)" })
             .option("start", { type: "boolean", default: true, describe: "Start it when the stack is running (--no-start to skip)" })
@@ -100,6 +111,7 @@ const cli = global(yargs(hideBin(process.argv)))
           s
             .positional("name", { type: "string", demandOption: true })
             .option("volumes", { type: "boolean", default: false, describe: "Remove its anonymous volumes too" })
+            .option("rmi", { type: "boolean", default: false, describe: "Remove the image built for it too" })
             .option("delete-source", { type: "boolean", default: false, describe: "Delete its source folder too (only if no other service uses it)" })
             .option("dry-run", { type: "boolean", default: false })
             .option("json", { type: "boolean", default: false }),
@@ -112,6 +124,76 @@ const cli = global(yargs(hideBin(process.argv)))
     "The routing table: path, service, port, URL",
     (y) => y.option("json", { type: "boolean", default: false }),
     (argv) => runCommand(argv, async () => (await import("../add/routes-command.js")).routesCommand(argv)),
+  )
+  .command(
+    "exec <service> [cmd..]",
+    "Run a command (default: a shell) in a running service; its flags are its own",
+    (y) => service(y).positional("cmd", { type: "string", array: true, default: [] as string[], describe: "Command and its arguments" }),
+    (argv) => runCommand(argv, async () => (await import("../dev/exec.js")).exec({ ...argv, cmd: [...argv.cmd, ...rest] })),
+  )
+  .command(
+    "shell <service>",
+    "Open a shell (bash, else sh) in a running service",
+    (y) => service(y),
+    (argv) => runCommand(argv, async () => (await import("../dev/exec.js")).shell(argv)),
+  )
+  .command(
+    "run <service> [cmd..]",
+    "Run a one-off container of a service (removed afterwards), e.g. dev run jumpbox bash",
+    (y) => service(y).positional("cmd", { type: "string", array: true, default: [] as string[], describe: "Command and its arguments" }),
+    (argv) => runCommand(argv, async () => (await import("../dev/exec.js")).run({ ...argv, cmd: [...argv.cmd, ...rest] })),
+  )
+  .command(
+    "psql [args..]",
+    "psql in the postgres service, as the stack's user on its database",
+    (y) => y.positional("args", { type: "string", array: true, default: [] as string[] }),
+    (argv) => runCommand(argv, async () => (await import("../dev/db.js")).psql({ ...argv, args: [...argv.args, ...rest] })),
+  )
+  .command(
+    "redis-cli [args..]",
+    "redis-cli in the redis service",
+    (y) => y.positional("args", { type: "string", array: true, default: [] as string[] }),
+    (argv) => runCommand(argv, async () => (await import("../dev/db.js")).redisCli({ ...argv, args: [...argv.args, ...rest] })),
+  )
+  .command("db", "Dump or restore the Postgres database", (y) =>
+    y
+      .command(
+        "dump <file>",
+        "Write an SQL dump of the database to FILE (a restore replaces what is there)",
+        (s) => s.positional("file", { type: "string", demandOption: true }),
+        (argv) => runCommand(argv, async () => (await import("../dev/db.js")).dbDump(argv)),
+      )
+      .command(
+        "restore <file>",
+        "Run an SQL file (e.g. from dev db dump) against the database, stopping at the first error",
+        (s) => s.positional("file", { type: "string", demandOption: true }),
+        (argv) => runCommand(argv, async () => (await import("../dev/db.js")).dbRestore(argv)),
+      )
+      .demandCommand(1, "say what to do: dump FILE or restore FILE"),
+  )
+  .command(
+    "stop [services..]",
+    "Stop services (default: all), keeping containers; dev up leaves them stopped until dev start",
+    (y) => services(y),
+    (argv) => runCommand(argv, async () => (await import("../dev/lifecycle.js")).stop(argv)),
+  )
+  .command(
+    "start [services..]",
+    "Start stopped services (default: all) and wait until they are healthy",
+    (y) => services(y),
+    (argv) => runCommand(argv, async () => (await import("../dev/lifecycle.js")).start(argv)),
+  )
+  .command(
+    "build [services..]",
+    "Build images (default: all) with progress; running services are recreated on the new image",
+    (y) => services(y),
+    (argv) => runCommand(argv, async () => (await import("../dev/lifecycle.js")).build(argv)),
+  )
+  .command(
+    "open [service]",
+    "Open a service's route (default: the first) in the browser",
+    (y) => y.positional("service", { type: "string" }).option("print", { type: "boolean", default: false, describe: "Only print the URL" }),
+    (argv) => runCommand(argv, async () => (await import("../dev/open.js")).open(argv)),
   )
   .command("export", "Export the stack for Docker Swarm or Kubernetes (see README: dev export)", (y) =>
     y

@@ -1,9 +1,12 @@
 import { StackError } from "../errors/stack-error.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
+import { defaultProxy } from "../presets/stack-proxy.js";
 import { DEFAULT_HEALTH, NAME_PATTERN, type ServiceConfig, type StackConfig } from "../stack/stack-config.js";
 
-export const DEFAULT_PRESETS = ["python-http", "postgres", "redis", "worker", "traefik", "jumpbox"];
-export type ProxyChoice = "traefik" | "nginx" | "none";
+/** The default stack; its proxy is the proxy preset marked `proxy.default`. */
+export const DEFAULT_PRESETS = ["python-http", "postgres", "redis", "worker", "jumpbox"];
+/** A proxy preset's name, or "none". */
+export type ProxyChoice = string;
 
 export interface CreateChoices {
   name: string;
@@ -28,11 +31,15 @@ export function buildStackConfig(choices: CreateChoices, presets: PresetRegistry
   }
   let list = [...new Set(choices.presets)];
   const proxies = presets.names("proxy");
+  if (choices.proxy !== undefined && choices.proxy !== "none" && !proxies.includes(choices.proxy)) {
+    throw new StackError({ code: "E_UNKNOWN_PROXY", message: `--proxy "${choices.proxy}" is not a proxy preset`, hint: `choose one of: ${[...proxies, "none"].join(", ")}` });
+  }
   if (choices.proxy) {
     list = list.filter((p) => !proxies.includes(p));
     if (choices.proxy !== "none") list.push(choices.proxy);
   } else if (!list.some((p) => proxies.includes(p))) {
-    list.push("traefik");
+    const fallback = defaultProxy(presets);
+    if (fallback) list.push(fallback);
   }
   const addons = list.filter((p) => presets.get(p)!.kind !== "service");
   const infra = addons.filter((p) => presets.get(p)!.kind === "addon");
@@ -40,7 +47,15 @@ export function buildStackConfig(choices: CreateChoices, presets: PresetRegistry
   let codePath: string | undefined;
   for (const template of list.filter((p) => presets.get(p)!.kind === "service")) {
     const preset = presets.get(template)!;
-    const name = uniqueName(preset.defaults!.name, services);
+    const name = preset.defaults!.name;
+    const taken = Object.entries(services).find(([n]) => n === name);
+    if (taken) {
+      throw new StackError({
+        code: "E_DUPLICATE_NAME",
+        message: `${taken[1].template} and ${template} both make a service named ${name}`,
+        hint: `choose one; add the other afterwards under its own name: dev add service NAME --template ${template}`,
+      });
+    }
     const svc: ServiceConfig = { template };
     if (preset.shares_code) svc.path = codePath ?? `services/${name}`;
     else {
@@ -63,11 +78,6 @@ export function buildStackConfig(choices: CreateChoices, presets: PresetRegistry
     health: { ...DEFAULT_HEALTH, ...(choices.healthInterval ? { interval: choices.healthInterval } : {}) },
     ignore: [],
   };
-}
-
-function uniqueName(base: string, taken: Record<string, unknown>): string {
-  if (!taken[base]) return base;
-  for (let i = 2; ; i++) if (!taken[`${base}-${i}`]) return `${base}-${i}`;
 }
 
 /** A project name from a folder name: "My App" -> "my-app". Explicit names are never rewritten. */

@@ -1,10 +1,12 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { StackError } from "../errors/stack-error.js";
+import { composeSpelling } from "../engine/compose-cli.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { STATE_DIR } from "../fs/project-lock.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
+import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "../plan/diff-plan.js";
 import type { Plan } from "../plan/plan.js";
 import { planProject } from "../plan/plan-project.js";
@@ -29,6 +31,8 @@ export interface CreateResult {
   plan: Plan;
   written: string[];
   name: string;
+  /** The compose CLI this machine has, as next steps should spell it. */
+  composeCommand: string;
 }
 
 /**
@@ -49,14 +53,15 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   const blame = blameCreateFlag(opts.name === undefined);
   const parsed = parseStack(stackText, "stack.yaml", blame);
   validateStack(parsed.config, presets, parsed, blame);
+  const composeCommand = composeSpelling();
   const planHere = async () => {
-    const plan = await planProject({ root, stack, presets, reader: diskReader(root), stackText, readme: true });
+    const plan = await planProject({ root, stack, presets, reader: diskReader(root), stackText, readme: true, composeCommand });
     assertNoConflicts(plan);
     return plan;
   };
   if (opts.dryRun) {
     assertTargetUsable(root, opts.force);
-    return { plan: await planHere(), written: [], name };
+    return { plan: await planHere(), written: [], name, composeCommand };
   }
 
   const made = firstMissing(root);
@@ -65,7 +70,9 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
     return await withProjectWrite(root, "create-stack", async (recovery) => {
       assertTargetUsable(root, opts.force || recovery.rolledForward || recovery.removedTemps > 0);
       const plan = await planHere();
-      return { plan, written: await flushPlan(plan), name };
+      const written = await flushPlan(plan);
+      await writeSchemaCopy(root);
+      return { plan, written, name, composeCommand };
     });
   } catch (err) {
     // "Nothing was changed" must hold: the folders this run created go too (unless a committed
@@ -140,7 +147,7 @@ function assertTargetWritable(root: string): void {
   }
 }
 
-function assertTargetUsable(root: string, force: boolean): void {
+export function assertTargetUsable(root: string, force: boolean): void {
   let entries: string[];
   try {
     if (!statSync(root).isDirectory()) {

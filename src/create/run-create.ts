@@ -1,7 +1,9 @@
+import { resolve } from "node:path";
 import { formatPlan, planToJson } from "../cli/format-plan.js";
 import { DEFAULT_PRESETS, parseImageOverrides, type ProxyChoice } from "./build-stack-config.js";
-import { createProject } from "./create-project.js";
-import { promptChoices } from "./prompt-choices.js";
+import { StackError } from "../errors/stack-error.js";
+import { assertTargetUsable, createProject } from "./create-project.js";
+import { promptChoices, promptDir } from "./prompt-choices.js";
 
 export interface CreateArgs {
   dir: string;
@@ -16,14 +18,22 @@ export interface CreateArgs {
   json: boolean;
 }
 
-export async function runCreate(args: CreateArgs): Promise<void> {
+export async function runCreate(args: Omit<CreateArgs, "dir"> & { dir?: string }): Promise<void> {
   let presets = args.preset;
   let proxy = args.proxy;
-  if (!presets && !args.yes && !args.json && process.stdin.isTTY && process.stdout.isTTY) {
+  const interactive = !args.yes && !args.json && Boolean(process.stdin.isTTY && process.stdout.isTTY);
+  let dir = args.dir;
+  if (dir === undefined) {
+    if (!interactive) throw new StackError({ code: "E_USAGE", message: "say which folder to create", hint: "e.g. create-stack my-app (or create-stack . for the current folder)" });
+    dir = await promptDir();
+  }
+  if (!presets && interactive) {
+    // A folder that cannot be used fails before any question, not after the last one.
+    assertTargetUsable(resolve(dir), args.force);
     ({ presets, proxy } = await promptChoices(proxy));
   }
   const result = await createProject({
-    dir: args.dir,
+    dir,
     name: args.name,
     presets: presets ?? DEFAULT_PRESETS,
     proxy,
@@ -39,8 +49,18 @@ export async function runCreate(args: CreateArgs): Promise<void> {
   const out = [formatPlan(result.plan)];
   if (args.dryRun) out.push("", "dry run: nothing was written");
   else {
-    out.push("", `created ${result.name} in ${args.dir}. Next:`, `  cd ${args.dir}`, "  dev up             # or: docker compose up");
+    out.push("", `created ${result.name} in ${dir}. Next:`, ...nextSteps(dir, result.composeCommand));
     out.push(...result.plan.notes.map((n) => `note: ${n}`));
   }
   process.stdout.write(out.join("\n") + "\n");
+}
+
+/** What to type next; `cd` only when the stack is somewhere else, compose as this machine spells it. */
+export function nextSteps(dir: string, composeCommand: string): string[] {
+  const here = resolve(dir) === process.cwd();
+  return [...(here ? [] : [`  cd ${quoteArg(dir)}`]), `  dev up             # or, without create-stack: ${composeCommand} up`];
+}
+
+function quoteArg(arg: string): string {
+  return /^[\w./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

@@ -80,20 +80,20 @@ function converged(stack: string, expected: number, since: number): Readiness {
       last = await stackServices(stack);
       const failed = last.find((s) => /rollback|paused/.test(s.updateState));
       if (failed) {
-        return { ready: false, failed: runtimeError("E_SWARM_FAILED", `service ${failed.name}: update ${failed.updateState}`, "see `docker service ps --no-trunc " + failed.name + "`", [failed.updateMessage, ...failed.tasks.map((t) => `${t.state} ${t.error}`)].filter(Boolean)) };
+        return { ready: false, failed: runtimeError("E_SWARM_ROLLBACK", `service ${failed.name}: update ${failed.updateState}`, "see `docker service ps --no-trunc " + failed.name + "`", [failed.updateMessage, ...failed.tasks.map((t) => `${t.state} ${t.error}`)].filter(Boolean)) };
       }
       // Swarm retries a failing task for ever; three failures of this deploy are an answer.
       const failing = last.find((s) => s.failures.filter((f) => f.createdAt >= since - 5000).length >= 3);
       if (failing) {
         const error = failing.failures[0]!.error;
-        return { ready: false, failed: runtimeError("E_SWARM_FAILED", `service ${failing.name} keeps failing: ${error}`, /address already in use/.test(error) ? "the published port is taken on this node: pass --port PORT" : `see \`docker service ps --no-trunc ${failing.name}\``) };
+        return { ready: false, failed: runtimeError("E_SWARM_TASK_FAILED", `service ${failing.name} keeps failing: ${error}`, /address already in use/.test(error) ? "the published port is taken on this node: pass --port PORT" : `see \`docker service ps --no-trunc ${failing.name}\``) };
       }
       const ready = last.length >= expected && last.every((s) => s.running === s.desired && s.updateState !== "updating" && s.tasks.every((t) => t.state === "running"));
       return { ready };
     },
     timedOut: async (ms) =>
       runtimeError(
-        "E_WAIT_TIMEOUT",
+        "E_SWARM_TIMEOUT",
         `stack ${stack} did not converge within ${Math.round(ms / 1000)} s`,
         "see `docker stack ps --no-trunc " + stack + "`; pass --timeout SECONDS for slow pulls",
         last.map((s) => `${s.name}: ${s.running}/${s.desired} running${s.updateState ? `, update ${s.updateState}` : ""}${s.tasks.find((t) => t.error) ? `, ${s.tasks.find((t) => t.error)!.error}` : ""}`),

@@ -51,7 +51,7 @@ export async function exportSwarmFiles(project: Project, args: SwarmExportArgs):
 function swarmNginxConfig(project: Project, model: ExportModel, file: string): { content: string; file: string } | undefined {
   if (model.proxy !== "nginx") return undefined;
   const path = join(project.root, NGINX_CONFIG_PATH);
-  if (!existsSync(path)) throw new StackError({ code: "E_EXPORT_INPUT_MISSING", message: `${NGINX_CONFIG_PATH} is missing`, hint: "run `dev sync` to write it, then export again" });
+  if (!existsSync(path)) throw new StackError({ code: "E_EXPORT_NO_NGINX", message: `${NGINX_CONFIG_PATH} is missing`, hint: "run `dev sync` to write it, then export again" });
   let rel = relative(dirname(file), path);
   if (!rel.startsWith(".")) rel = `./${rel}`;
   return { content: readFileSync(path, "utf8"), file: rel };

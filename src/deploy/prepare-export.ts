@@ -1,8 +1,10 @@
-import { createHash, randomBytes } from "node:crypto";
+import { createHash } from "node:crypto";
 import { existsSync, readFileSync } from "node:fs";
-import { chmod, mkdir, rename, rm, writeFile } from "node:fs/promises";
-import { basename, dirname, join, relative, resolve } from "node:path";
+import { dirname, join, relative, resolve, sep } from "node:path";
 import { StackError } from "../errors/stack-error.js";
+import { contentHash } from "../fs/content-hash.js";
+import { flushPlan } from "../fs/flush-plan.js";
+import type { Plan } from "../plan/plan.js";
 import { generatedState } from "../fs/generated-header.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { dockerfileStartCommand } from "../export/dockerfile-command.js";
@@ -40,7 +42,7 @@ export async function prepareExport(project: Project, args: ExportCommonArgs): P
   }
   const root = project.root;
   if (!existsSync(join(root, ".env"))) {
-    throw new StackError({ code: "E_EXPORT_INPUT_MISSING", message: ".env is missing, so there are no secrets or settings to export", hint: "run `dev sync` first; it writes .env with fresh secrets" });
+    throw new StackError({ code: "E_EXPORT_NO_ENV", message: ".env is missing, so there are no secrets or settings to export", hint: "run `dev sync` first; it writes .env with fresh secrets" });
   }
   const env = Object.fromEntries(await readProjectEnv(root));
   const stack = project.parsed.config;
@@ -80,34 +82,31 @@ export async function writeOutputs(root: string, files: OutputFile[]): Promise<s
   const edited = files.filter((f) => !f.userOwned && existsSync(f.path) && generatedState(readFileSync(f.path, "utf8")) === "edited" && readFileSync(f.path, "utf8") !== f.content);
   if (edited.length) {
     throw new StackError({
-      code: "E_USER_EDITED",
+      code: "E_EXPORT_EDITED",
       message: `${edited.map((f) => relative(root, f.path) || f.path).join(", ")} ${edited.length === 1 ? "was" : "were"} changed by hand; not overwriting`,
       hint: "move the change into stack.yaml or an overlay of your own, delete the file, or export with --out to another place",
     });
   }
-  const written: string[] = [];
-  for (const f of files) {
-    if (existsSync(f.path) && readFileSync(f.path, "utf8") === f.content) continue;
-    await mkdir(dirname(f.path), { recursive: true });
-    await atomicWriteFile(f.path, f.content, f.mode);
-    written.push(f.path);
-  }
-  return written;
+  // One flush for everything written to disk: staged, journalled, renamed; links refused.
+  const base = commonFolder(files.map((f) => dirname(f.path)));
+  const plan: Plan = {
+    root: base,
+    notes: [],
+    files: files.map((f) => {
+      const current = existsSync(f.path) ? readFileSync(f.path, "utf8") : undefined;
+      const action = current === undefined ? "create" : current === f.content ? "unchanged" : "update";
+      return { path: relative(base, f.path).split(sep).join("/"), content: f.content, owner: f.userOwned ? "merge" : "generated", mode: f.mode, action, base: current === undefined ? null : contentHash(current) };
+    }),
+  };
+  return (await flushPlan(plan)).map((p) => join(base, p));
+}
+
+function commonFolder(dirs: string[]): string {
+  let common = dirs[0] ?? ".";
+  while (!dirs.every((d) => d === common || d.startsWith(common + sep)) && dirname(common) !== common) common = dirname(common);
+  return common;
 }
 
 export function resolveOut(root: string, cwd: string, out: string | undefined, fallback: string): string {
   return out ? resolve(cwd, out) : join(root, fallback);
-}
-
-/** Temp file beside the target, then a rename: readers never see half a file. */
-async function atomicWriteFile(target: string, content: string, mode = 0o644): Promise<void> {
-  const tmp = join(dirname(target), `.${basename(target)}.create-stack-${randomBytes(4).toString("hex")}`);
-  try {
-    await writeFile(tmp, content, { mode });
-    await chmod(tmp, mode);
-    await rename(tmp, target);
-  } catch (err) {
-    await rm(tmp, { force: true });
-    throw err;
-  }
 }

@@ -1,73 +1,222 @@
-import type { EngineEvent } from "../engine/engine.js";
-import type { DevContext } from "./dev-context.js";
+import type { Engine, EngineEvent } from "../engine/engine.js";
+import { RELOAD_SIGNAL_NUMBER } from "../render/supervisor.js";
 import { markStarted, nextBackoff, type BackoffState } from "./restart/backoff.js";
+import type { RestartCause } from "./restart/map-changes.js";
 
 export interface CrashMonitorOptions {
+  engine: Engine;
+  project: string;
   log: (line: string) => void;
-  /** Asks for a restart of the service (through the same scheduler as file changes). */
-  restart: (service: string) => void;
-  /** Services it looks after: the ones `dev up` restarts. */
+  /** Asks for the service to be brought back (through the same scheduler as file changes). */
+  restart: (service: string, cause: RestartCause) => void;
+  /** Services it looks after: those of the stack that were running while `dev up` watched. */
   watches: (service: string) => boolean;
+  /** Stopped on purpose through the tool (`dev stop`, `dev down`): left stopped. Asked when deciding. */
+  stoppedOnPurpose?: (service: string) => boolean;
+  /** Has sources: saving a fix restarts it at once, and the report says so. */
+  hasSources?: (service: string) => boolean;
+  /**
+   * After a stop from outside, how long a start may take to follow before we restart it
+   * ourselves: `docker restart` (and `dev restart` from another terminal) stop, then start, and
+   * the engine may take a couple of seconds in between.
+   */
+  stopWindowMs?: number;
+  /** How long after our own compose command its events are still ours. */
+  composeTailMs?: number;
+  now?: () => number;
 }
 
+/** docker kill's default signal; a stop (or restart) sends the image's stop signal first. */
+const KILL_SIGNALS = new Set(["9", "KILL", "SIGKILL"]);
+
 /**
- * Tells crashes from intended stops: a `die` without a `kill` before it, for a service we are not
- * restarting ourselves, is a crash. Crashes are restarted with backoff and reported with the
- * last log lines; a code change cancels the wait, so a fix restarts the service at once.
+ * Tells crashes and outside stops from intended ones. The engine's kill and stop events do not
+ * say who asked; our own restarts are known (expectRestart, ownCompose) and a stop through the
+ * tool is recorded (stoppedOnPurpose), so anything else came from outside: a `die` alone is a
+ * crash, a `kill` then `die` is `docker kill` (SIGKILL) or `docker stop` (its stop signal), a
+ * `destroy` is `docker rm`. Each is reported at once, with the last log lines, and brought back
+ * with backoff (a stop waits a little longer, in case a start follows: a restart); a code change
+ * cancels the wait, so a fix restarts the service at once.
  */
 export class CrashMonitor {
   private readonly backoff = new Map<string, BackoffState>();
   private readonly timers = new Map<string, NodeJS.Timeout>();
+  /** What a pending timer restarts for: a removal noticed after the stop makes it a recreation. */
+  private readonly timerCauses = new Map<string, RestartCause>();
+  /** The report of the pending restart, printed once its log lines are read. */
+  private readonly reports = new Map<string, Promise<void>>();
   private readonly restarting = new Set<string>();
-  private readonly killed = new Set<string>();
+  /** Containers stopped by someone else, with the first signal they got. */
+  private readonly outsideSignals = new Map<string, string>();
+  private composing = 0;
+  private paused = false;
+  private readonly now: () => number;
+  /** The last lines shown per service: a retry that crashes the same way says so in one line. */
+  private readonly shown = new Map<string, string>();
 
-  constructor(
-    private readonly ctx: DevContext,
-    private readonly opts: CrashMonitorOptions,
-  ) {}
+  constructor(private readonly opts: CrashMonitorOptions) {
+    this.now = opts.now ?? Date.now;
+  }
 
   onEvent(e: EngineEvent): void {
-    if (e.action === "kill" || e.action === "stop") this.killed.add(e.containerId);
-    if (e.action !== "die") return;
-    const intended = this.killed.delete(e.containerId) || this.restarting.has(e.service);
-    if (intended || !this.opts.watches(e.service)) return;
-    void this.crashed(e.service, `exited with code ${e.exitCode ?? "?"}`, e.containerId);
+    if (e.oneoff || this.paused) return;
+    const ours = this.restarting.has(e.service) || this.composing > 0;
+    switch (e.action) {
+      case "kill":
+        // A reload signal is no stop: a later exit of that container is still a crash.
+        if (e.signal === RELOAD_SIGNAL_NUMBER) return;
+        if (!ours && !this.outsideSignals.has(e.containerId)) this.outsideSignals.set(e.containerId, e.signal ?? "");
+        return;
+      case "start":
+        // Someone brought it back (docker restart, dev restart, compose up): nothing left to do.
+        if (ours) return;
+        if (this.timers.has(e.service)) {
+          const service = e.service;
+          void this.reports.get(service)?.then(() => this.opts.log(`${service} was started again from outside`));
+        }
+        this.cancel(e.service);
+        return;
+      case "die": {
+        const signal = this.outsideSignals.get(e.containerId);
+        this.outsideSignals.delete(e.containerId);
+        if (ours || !this.opts.watches(e.service)) return;
+        if (signal === undefined) this.crashed(e.service, "crash", `crashed: exited with code ${e.exitCode ?? "?"}`, e.containerId);
+        else if (KILL_SIGNALS.has(signal)) this.crashed(e.service, "outside", "was killed from outside (docker kill)", e.containerId);
+        else this.crashed(e.service, "outside", "was stopped from outside", e.containerId, this.opts.stopWindowMs ?? 3000);
+        return;
+      }
+      case "destroy": {
+        this.outsideSignals.delete(e.containerId);
+        if (ours || !this.opts.watches(e.service) || this.opts.stoppedOnPurpose?.(e.service)) return;
+        // Removing a container's files may take a while after its kill (docker rm -f): its
+        // stop was reported already and its restart is waiting; it will be a recreation.
+        if (this.timers.has(e.service)) this.timerCauses.set(e.service, "removed");
+        else this.crashed(e.service, "removed", "its container was removed from outside (docker rm)");
+        return;
+      }
+    }
   }
 
   /** A restart we made did not come up (it crashed again during start-up): back off and retry. */
   failedRestart(service: string, why: string): void {
-    void this.crashed(service, why);
+    this.restarting.delete(service);
+    this.crashed(service, "crash", `crashed: ${why}`);
   }
 
+  /** We are about to restart it: its stop and exit are ours, and any pending wait is over. */
   expectRestart(service: string): void {
     this.restarting.add(service);
-    clearTimeout(this.timers.get(service));
+    this.cancel(service);
   }
 
   restartDone(service: string, ok: boolean): void {
     this.restarting.delete(service);
-    if (ok) this.backoff.set(service, markStarted(this.backoff.get(service) ?? { delayMs: 0 }, Date.now()));
+    if (ok) this.backoff.set(service, markStarted(this.backoff.get(service), this.now()));
+  }
+
+  /** A compose command of ours (applying stack.yaml) recreates containers: their stops are ours. */
+  async ownCompose<T>(work: Promise<T>): Promise<T> {
+    this.composing++;
+    try {
+      return await work;
+    } finally {
+      // Its last events may still be on their way when compose exits.
+      setTimeout(() => this.composing--, this.opts.composeTailMs ?? 500);
+    }
   }
 
   /** New code: whatever the backoff said, try it now. */
   codeChanged(service: string): void {
-    clearTimeout(this.timers.get(service));
-    this.timers.delete(service);
+    this.cancel(service);
     this.backoff.delete(service);
   }
 
-  close(): void {
-    for (const t of this.timers.values()) clearTimeout(t);
+  /** The engine went away: nothing can be restarted, and what it stops meanwhile is no crash. */
+  pause(): void {
+    this.paused = true;
+    for (const service of [...this.timers.keys()]) this.cancel(service);
+    this.outsideSignals.clear();
   }
 
-  private async crashed(service: string, why: string, containerId?: string): Promise<void> {
-    const state = nextBackoff(this.backoff.get(service), Date.now());
-    this.backoff.set(service, state);
-    const id = containerId ?? (await this.ctx.engine.listContainers(this.ctx.name, { service, all: true }))[0]?.id;
-    const lines = id ? await this.ctx.engine.logs(id, { tail: 10 }).catch(() => []) : [];
-    const wait = state.delayMs >= 1000 ? `${(state.delayMs / 1000).toFixed(1)} s` : `${state.delayMs} ms`;
-    this.opts.log([`${service} crashed: ${why}; restarting in ${wait} (save a fix to restart at once). Last lines:`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
+  /** The engine is back; the caller brings the stack back as a whole. */
+  resume(): void {
+    this.paused = false;
+  }
+
+  /** Waiting to restart it (its backoff, or a stop from outside that a start may still follow). */
+  waiting(service: string): boolean {
+    return this.timers.has(service);
+  }
+
+  close(): void {
+    for (const service of [...this.timers.keys()]) this.cancel(service);
+  }
+
+  private cancel(service: string): void {
     clearTimeout(this.timers.get(service));
-    this.timers.set(service, setTimeout(() => this.opts.restart(service), state.delayMs));
+    this.timers.delete(service);
+    this.timerCauses.delete(service);
+    this.reports.delete(service);
+  }
+
+  /**
+   * Decides now (the wait starts at the crash, and a start arriving meanwhile cancels it), then
+   * reports with the last log lines once they are read; the restart waits for the report, so
+   * the lines come in order.
+   */
+  private crashed(service: string, cause: RestartCause, why: string, containerId?: string, minDelayMs = 0): void {
+    if (this.paused || this.restarting.has(service)) return;
+    if (this.opts.stoppedOnPurpose?.(service)) {
+      this.opts.log(`${service} was stopped on purpose: left stopped`);
+      return;
+    }
+    const state = nextBackoff(this.backoff.get(service), this.now());
+    this.backoff.set(service, state);
+    const delayMs = Math.max(state.delayMs, minDelayMs);
+    this.cancel(service);
+    this.timerCauses.set(service, cause);
+    const report = this.report(service, cause, why, containerId, delayMs, minDelayMs > state.delayMs);
+    const timer = setTimeout(
+      () =>
+        void report.then(() => {
+          if (this.timers.get(service) !== timer) return;
+          this.timers.delete(service);
+          const restartCause = this.timerCauses.get(service) ?? cause;
+          this.timerCauses.delete(service);
+          // Asked at the last moment: `dev stop` may have recorded it after stopping it.
+          if (this.opts.stoppedOnPurpose?.(service)) this.opts.log(`${service} was stopped on purpose: left stopped`);
+          else this.opts.restart(service, restartCause);
+        }),
+      delayMs,
+    );
+    this.timers.set(service, timer);
+    this.reports.set(service, report);
+  }
+
+  private async report(service: string, cause: RestartCause, why: string, containerId: string | undefined, delayMs: number, unlessStarted: boolean): Promise<void> {
+    const id = containerId ?? (cause === "removed" ? undefined : (await this.opts.engine.listContainers(this.opts.project, { service, all: true }).catch(() => []))[0]?.id);
+    // docker rm -f kills first: by the time it died, it is being removed. (Only inspect says so:
+    // the container list still shows it running.)
+    if (cause === "outside" && id && (await this.opts.engine.inspect(id).then((i) => ["removing", "dead"].includes(i.state), () => true))) {
+      [cause, why] = ["removed", "its container was removed from outside (docker rm)"];
+      if (this.timerCauses.has(service)) this.timerCauses.set(service, cause);
+    }
+    const lines = id && cause !== "removed" ? await this.lastRunLines(id) : [];
+    const wait = delayMs >= 1000 ? `${(delayMs / 1000).toFixed(1)} s` : `${delayMs} ms`;
+    const verb = cause === "removed" ? "recreating" : "restarting";
+    const unless = unlessStarted ? " unless it is started again" : "";
+    const fix = cause === "crash" && this.opts.hasSources?.(service) ? " (save a fix to restart at once)" : "";
+    const head = `${service}${cause === "removed" ? ":" : ""} ${why}; ${verb} in ${wait}${unless}${fix}`;
+    // Each retry crashing the same way says so in one line instead of the same lines again.
+    const same = lines.length > 0 && lines.join("\n") === this.shown.get(service);
+    this.shown.set(service, lines.join("\n"));
+    this.opts.log(same ? `${head}; same output as before` : [`${head}${lines.length ? ". Last lines:" : ""}`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
+  }
+
+  /** The end of the run that crashed only: lines from earlier runs (old access logs) were shown then. */
+  private async lastRunLines(id: string): Promise<string[]> {
+    const started = await this.opts.engine.inspect(id).then((c) => Date.parse(c.startedAt ?? ""), () => NaN);
+    const since = Number.isFinite(started) && started > 0 ? Math.floor(started / 1000) : undefined;
+    return this.opts.engine.logs(id, { tail: 10, since }).catch(() => []);
   }
 }

@@ -1,8 +1,10 @@
 import { createDockerEngine } from "../engine/docker-engine.js";
 import { detectCompose, type ComposeCli } from "../engine/compose-cli.js";
 import type { Engine } from "../engine/engine.js";
+import type { ErrorCode } from "../errors/error-codes.js";
 import { runtimeError } from "../errors/stack-error.js";
 import { loadProject, type Project } from "../stack/load-project.js";
+import { composeFailureHint, failureLines } from "./compose-output.js";
 
 export interface DevContext {
   project: Project;
@@ -26,13 +28,39 @@ export async function openDev(cwd: string): Promise<DevContext> {
   return ctx;
 }
 
-/** Runs the compose CLI in the project root; a failure becomes an error quoting compose's output. */
-export async function runCompose(ctx: DevContext, args: string[], what: string): Promise<string> {
+export interface RunComposeOptions {
+  /** Error code on failure (default E_COMPOSE; builds use E_BUILD). */
+  code?: ErrorCode;
+  /** Each output line as it arrives (progress). */
+  onLine?: (line: string) => void;
+}
+
+/**
+ * Runs the compose CLI in the project root; a failure becomes an error quoting the end of
+ * everything compose wrote (v1 writes a build's own output, e.g. pip's error, to stdout).
+ */
+export async function runCompose(ctx: DevContext, args: string[], what: string, opts: RunComposeOptions = {}): Promise<string> {
   const compose = await ctx.compose();
-  const res = await compose.run(args, { cwd: ctx.project.root, stdio: "pipe" });
+  const res = await compose.run(args, { cwd: ctx.project.root, stdio: "pipe", onLine: opts.onLine });
   if (res.exitCode !== 0) {
-    const lines = (res.stderr || res.stdout).trim().split("\n").slice(-25);
-    throw runtimeError("E_COMPOSE", `${what} failed (${compose.command.join(" ")} ${args.join(" ")})`, "fix what compose reports above, then run the command again", lines);
+    const hint = composeFailureHint(res.combined, "fix what compose reports above, then run the command again");
+    throw runtimeError(opts.code ?? "E_COMPOSE", `${what} failed (${compose.command.join(" ")} ${args.join(" ")})`, hint, failureLines(res.combined));
   }
   return res.stdout;
+}
+
+/**
+ * Runs compose on the user's terminal (interactive: exec, run, psql), in the project root with
+ * its files and project name; resolves with its exit code.
+ */
+export async function runComposeInteractive(ctx: DevContext, args: string[]): Promise<number> {
+  const compose = await ctx.compose();
+  // Ctrl-C belongs to the program on the terminal (psql cancels a query): this process waits.
+  const ignore = () => undefined;
+  process.on("SIGINT", ignore);
+  try {
+    return (await compose.run(args, { cwd: ctx.project.root, stdio: "inherit" })).exitCode;
+  } finally {
+    process.off("SIGINT", ignore);
+  }
 }

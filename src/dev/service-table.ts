@@ -7,10 +7,16 @@ export interface ServiceRow {
   health: string;
   url?: string;
   ports: string[];
+  /** Set when the container has stopped. */
+  exitCode?: number;
+  /** Restarts by `dev up` (saves and crashes) plus Docker's own. */
+  restarts?: number;
+  /** Seconds since it started, while running. */
+  uptimeSeconds?: number;
 }
 
 /** One row per container of the project, with the URL its route has through the proxy. */
-export function serviceRows(project: Project, containers: ContainerInfo[], env: ReadonlyMap<string, string>): ServiceRow[] {
+export function serviceRows(project: Project, containers: ContainerInfo[], env: ReadonlyMap<string, string>, restarts?: Record<string, number>, now = Date.now()): ServiceRow[] {
   const proxyPort = env.get("PROXY_PORT");
   const routes = new Map(project.services.filter((s) => s.route).map((s) => [s.name, s.route!]));
   return [...containers]
@@ -21,11 +27,29 @@ export function serviceRows(project: Project, containers: ContainerInfo[], env: 
       health: c.health === "none" ? "-" : c.health,
       url: routes.has(c.service) && proxyPort ? `http://127.0.0.1:${proxyPort}${routes.get(c.service)}` : undefined,
       ports: c.ports.filter((p) => p.hostPort).map((p) => `${p.hostIp ?? "127.0.0.1"}:${p.hostPort}->${p.containerPort}`),
+      exitCode: c.state === "exited" || c.state === "dead" ? c.exitCode : undefined,
+      restarts: restarts || c.restartCount !== undefined ? (restarts?.[c.service] ?? 0) + (c.restartCount ?? 0) : undefined,
+      uptimeSeconds: c.state === "running" && c.startedAt && Date.parse(c.startedAt) > 0 ? Math.max(0, Math.round((now - Date.parse(c.startedAt)) / 1000)) : undefined,
     }));
 }
 
+/** 42 s, 3m 12s, 2h 5m, 3d 4h. */
+export function formatDuration(seconds: number): string {
+  if (seconds < 60) return `${seconds} s`;
+  if (seconds < 3600) return `${Math.floor(seconds / 60)}m ${seconds % 60}s`;
+  if (seconds < 86400) return `${Math.floor(seconds / 3600)}h ${Math.floor((seconds % 3600) / 60)}m`;
+  return `${Math.floor(seconds / 86400)}d ${Math.floor((seconds % 86400) / 3600)}h`;
+}
+
 export function formatTable(rows: ServiceRow[]): string {
-  const cells = [["SERVICE", "STATE", "HEALTH", "URL", "PORTS"], ...rows.map((r) => [r.service, r.state, r.health, r.url ?? "-", r.ports.join(", ") || "-"])];
+  const extra = rows.some((r) => r.restarts !== undefined || r.uptimeSeconds !== undefined);
+  const state = (r: ServiceRow) => (r.exitCode !== undefined ? `${r.state} (${r.exitCode})` : r.state);
+  const cells = extra
+    ? [
+        ["SERVICE", "STATE", "HEALTH", "UP", "RESTARTS", "URL", "PORTS"],
+        ...rows.map((r) => [r.service, state(r), r.health, r.uptimeSeconds !== undefined ? formatDuration(r.uptimeSeconds) : "-", String(r.restarts ?? 0), r.url ?? "-", r.ports.join(", ") || "-"]),
+      ]
+    : [["SERVICE", "STATE", "HEALTH", "URL", "PORTS"], ...rows.map((r) => [r.service, state(r), r.health, r.url ?? "-", r.ports.join(", ") || "-"])];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }

@@ -4,11 +4,17 @@ import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "./check-ports.js";
 import { openDev, runCompose, type DevContext } from "./dev-context.js";
 import { formatTable, serviceRows } from "./service-table.js";
-import { waitStackHealthy } from "./wait-stack.js";
+import { createStack, startStack } from "./start-stack.js";
 import { watchLoop } from "./watch-loop.js";
+import { markStarted } from "./stopped-services.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { loadProject } from "../stack/load-project.js";
+import { alreadyUpError, claimDevUp, readDevUp } from "./dev-up-record.js";
+import { buildProgress } from "./build-progress.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
+import { resetRestartCounts } from "./restart-counts.js";
+import { reportError } from "../errors/report-error.js";
 
 export interface UpArgs {
   C: string;
@@ -28,9 +34,21 @@ export async function up(args: UpArgs): Promise<void> {
     throw unknownServiceError(unknown, known);
   }
 
+  // One dev up per project: a second one would restart every save twice.
+  const other = await readDevUp(ctx.project.root);
+  if (other) throw alreadyUpError(other);
+  const release = args.watch ? await claimDevUp(ctx.project.root, args.services) : () => undefined;
+  try {
+    await upAndWatch(ctx, args);
+  } finally {
+    release();
+  }
+}
+
+async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
   let t0 = performance.now();
   // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
-  // write, and the stack started before another command may change the project.
+  // write, and the containers created before another command may change the project.
   await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
     ctx.project = loadProject(ctx.project.root);
     const sync = await syncProject(ctx.project);
@@ -40,9 +58,24 @@ export async function up(args: UpArgs): Promise<void> {
     for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
     log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
     t0 = performance.now();
-    await runCompose(ctx, ["up", "-d", "--build", "--remove-orphans", ...args.services], "starting the stack");
+    const progress = buildProgress(log);
+    try {
+      await createStack(ctx, args.services, progress.onLine);
+    } finally {
+      progress.stop();
+    }
   });
-  await waitStackHealthy(ctx, args.services, log);
+  // Started through the tool: whatever `dev stop` or `dev down` recorded for them is over.
+  await markStarted(ctx.project.root, args.services.length ? args.services : "all");
+  if (args.services.length === 0) await resetRestartCounts(ctx.project.root);
+  await startStack(ctx, args.services, await readProjectEnv(ctx.project.root), log);
+  try {
+    await runHooks(ctx, servicesWithHooks(ctx, args.services), log);
+  } catch (err) {
+    // The stack runs; watching goes on. Without watching, the failure is the command's result.
+    if (!args.watch) throw err;
+    log(reportError(err).text);
+  }
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
   log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));
   if (!args.watch) return;
@@ -62,8 +95,8 @@ export async function up(args: UpArgs): Promise<void> {
   process.on("SIGTERM", onSignal);
   // The handler stays until the stack is stopped: a second Ctrl-C during the stop forces the exit.
   try {
-    await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log });
-    if (!args.detach) {
+    const outcome = await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log });
+    if (!args.detach && !outcome.stoppedElsewhere) {
       await runCompose(ctx, ["stop"], "stopping the stack");
       log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
     }

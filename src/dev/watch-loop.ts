@@ -2,22 +2,36 @@ import { readFileSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
-import { isStackError } from "../errors/stack-error.js";
+import { isStackError, StackError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { loadProject } from "../stack/load-project.js";
 import { STACK_FILE } from "../stack/find-stack.js";
 import { startWatcher, type FileChange } from "../watch/watcher.js";
 import { watchIgnores } from "./watch-ignores.js";
-import { mapChangesToServices, type WatchedService } from "./restart/map-changes.js";
+import { mapChangesToServices, type RestartCause, type ServiceChange, type WatchedService } from "./restart/map-changes.js";
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { runCompose, type DevContext } from "./dev-context.js";
-import { restartService } from "./restart-service.js";
+import { restartService, type RestartOutcome } from "./restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { bringBack } from "./bring-back.js";
+import { StackKeeper } from "./stack-keeper.js";
+import { stackServices, type StackService } from "./stack-services.js";
+import { readStoppedServices } from "./stopped-services.js";
 import { contentHash } from "../fs/content-hash.js";
 import { readCreated } from "../fs/journal.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
+import { StackPresence } from "./stack-presence.js";
+import { restartCounter } from "./restart-counts.js";
+import { buildProgress } from "./build-progress.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
+
+export interface WatchOutcome {
+  /** The stack was stopped from elsewhere (dev down, dev stop of every service): nothing left to stop. */
+  stoppedElsewhere: boolean;
+}
+import { reloadModeOf } from "../render/supervisor.js";
 
 export interface WatchOptions {
   poll: boolean;
@@ -25,33 +39,80 @@ export interface WatchOptions {
   log: (line: string) => void;
 }
 
-const MANIFESTS = ["Dockerfile", "requirements.txt", "pyproject.toml", "package.json", "package-lock.json", "poetry.lock"];
-
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
-    .filter((s) => s.preset && s.path)
-    .map((s) => ({
-      name: s.name,
-      paths: s.watch,
-      rebuildFiles: MANIFESTS.map((m) => `${s.path}/${m}`),
-      reload: s.reload,
-    }));
+    .filter((s) => (s.preset || s.build) && s.path)
+    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: reloadModeOf(s) === "self" }));
 }
 
 /**
  * The daily loop: file changes restart the services that use them (one restart in flight per
- * service, bursts coalesced), crashes are restarted with backoff, and a stack.yaml edit is applied
- * when valid and reported (keeping the running state) when not. Resolves when `signal` aborts.
+ * service, bursts coalesced); the whole stack is kept running (crashes, outside stops and
+ * removals, the engine going away and coming back: see StackKeeper and CrashMonitor); a
+ * stack.yaml edit is applied when valid and reported (keeping the running state) when not.
+ * Resolves when `signal` aborts.
  */
-export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<void> {
+export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<WatchOutcome> {
   const { log } = opts;
+  const root = ctx.project.root;
   let services = ctx.project.services;
+  let stack = stackServices(ctx.project);
   let watched = watchedServices(services);
-  const crashes = new CrashMonitor(ctx, {
+  const stoppedOnPurpose = (name: string) => readStoppedServices(root).has(name);
+
+  const done = new AbortController();
+  opts.signal.addEventListener("abort", () => done.abort(), { once: true });
+  let inFlight = 0;
+  let stoppedElsewhere = false;
+  // Everything stopped on purpose through the tool (`dev down` in another terminal, `dev stop` of
+  // each service): this watcher has nothing left to look after. Anything else that stops the
+  // whole stack (docker stop, the engine going away) is brought back by the keeper instead.
+  const presence = new StackPresence({
+    countRunning: async () => {
+      const stopped = readStoppedServices(root);
+      if (!stack.filter((s) => s.profiles.length === 0).every((s) => stopped.has(s.name))) return 1;
+      return (await ctx.engine.listContainers(ctx.name)).length;
+    },
+    busy: () => inFlight > 0,
+    onGone: () => {
+      stoppedElsewhere = true;
+      log(`${ctx.name} was stopped from elsewhere (dev down or dev stop): this watcher stops too; dev up starts it again`);
+      done.abort();
+    },
+  });
+  const countRestart = restartCounter(root);
+  // Services sharing a folder (api and its worker) fail the same build: print it once.
+  const shownBuilds = new Map<string, { output: string; service: string }>();
+  const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
+    const key = svc.path ?? svc.name;
+    const output = err.details.join("\n");
+    const shown = shownBuilds.get(key);
+    if (shown && shown.output === output && shown.service !== svc.name) {
+      log(`${svc.name}: the same build failure as ${shown.service} (shared folder ${key}); save a fix to rebuild both`);
+      return;
+    }
+    shownBuilds.set(key, { output, service: svc.name });
+    log(reportError(new StackError({ code: err.code, message: err.message, details: err.details, exitCode: 1, hint: `save a fix (${key}/Dockerfile, its dependency files) and ${svc.name} is rebuilt; the running container is kept until then` })).text);
+  };
+
+  const crashes: CrashMonitor = new CrashMonitor({
+    engine: ctx.engine,
+    project: ctx.name,
     log,
-    restart: (name) => scheduler.push(name, { files: [], rebuild: false }),
-    watches: (name) => services.some((s) => s.name === name && s.preset !== undefined),
+    restart: (name, cause) => void keeper.bringBack(name, cause).catch((err: unknown) => log(reportError(err).text)),
+    watches: (name): boolean => keeper.looksAfter(name),
+    stoppedOnPurpose,
+    hasSources: (name) => watched.some((w) => w.name === name),
+  });
+  const keeper: StackKeeper = new StackKeeper({
+    engine: ctx.engine,
+    project: ctx.name,
+    services: () => stack,
+    push: (name, change) => scheduler.push(name, change),
+    log,
+    stoppedOnPurpose,
+    waiting: (name): boolean => crashes.waiting(name),
   });
 
   const scheduler = createRestartScheduler({
@@ -62,27 +123,45 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
     // not noticed, a second restart would be.
     burstDebounceMs: 1000,
     run: async (name, change) => {
-      const svc = services.find((s) => s.name === name);
-      if (!svc) return;
+      const svc = stack.find((s) => s.name === name);
+      if (!svc || done.signal.aborted) return true;
+      if (stoppedOnPurpose(name)) {
+        if (change.files.length) log(`${name} was stopped on purpose: not restarted for this change`);
+        return true;
+      }
       crashes.expectRestart(name);
+      inFlight++;
       let ok = false;
+      const progress = change.rebuild ? buildProgress(log) : undefined;
       try {
-        const out = await restartService(ctx, svc, { rebuild: change.rebuild, env: await readProjectEnv(ctx.project.root) });
-        const what = change.files.length ? ` (${change.files.length} file${change.files.length === 1 ? "" : "s"})` : " (after a crash)";
-        log(`${name} ${out.rebuilt ? "rebuilt and restarted" : "restarted"} in ${out.seconds.toFixed(2)} s${what}`);
+        const line = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
+        if (line && !change.quiet) log(line);
         ok = true;
+        countRestart(name);
+        if (change.rebuild && svc.app) {
+          shownBuilds.delete(svc.app.path ?? name);
+          // A new container: its hooks (migrations) run again.
+          await runHooks(ctx, servicesWithHooks(ctx, [name]), log).catch((err: unknown) => log(reportError(err).text));
+        }
       } catch (err) {
+        // The engine went away meanwhile: its return brings the stack back as a whole.
+        if (await engineAway(ctx)) return false;
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
+        else if (isStackError(err) && err.code === "E_BUILD" && svc.app) reportBuildFailure(svc.app, err);
         else log(reportError(err).text);
       } finally {
+        progress?.stop();
+        inFlight--;
         crashes.restartDone(name, ok);
       }
+      return ok;
     },
   });
 
   // One apply at a time; saves that arrive meanwhile are coalesced into one more apply after it.
   let applying = false;
   let again = false;
+  let stackBroken = false;
   const onStackChange = async () => {
     if (applying) {
       again = true;
@@ -112,15 +191,25 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
           next = loadProject(ctx.project.root);
           sync = await syncProject(next);
         } catch (err) {
+          stackBroken = true;
           log(`${reportError(err).text}\n  (still running the previous stack.yaml; fix it and save again)`);
           return;
         }
+        if (stackBroken) log("stack.yaml is valid again: applying it");
+        stackBroken = false;
         ctx.project = next;
         services = next.services;
+        stack = stackServices(next);
+        const before = watched.map((w) => w.name).join(", ");
         watched = watchedServices(services);
         if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
+        const now = watched.map((w) => w.name).join(", ");
+        if (now !== before) log(`watching ${now || "nothing"}`);
+        // Services stopped on purpose stay stopped: name the others when there are some.
+        const stopped = readStoppedServices(root);
+        const only = stopped.size ? stack.filter((s) => s.profiles.length === 0 && !stopped.has(s.name)).map((s) => s.name) : [];
         try {
-          await runCompose(ctx, ["up", "-d", "--remove-orphans"], "applying stack.yaml");
+          await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
         } catch (err) {
           // stack.yaml is valid and the files follow it: what failed is starting a container.
           log(`${reportError(err).text}\n  (stack.yaml is applied to the files; the services compose names above are not running as configured)`);
@@ -132,34 +221,92 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
   const onChanges = (all: FileChange[]) => {
     // A new folder is no code change itself, but says more files are coming (a checkout, a
     // generator): the services under it wait for the burst to settle before restarting.
-    const folders = all.filter((c) => c.kind === "create" && isDirectory(join(ctx.project.root, c.path)));
-    const changes = withoutOwnWrites(ctx.project.root, all.filter((c) => !folders.includes(c)));
+    const folders = all.filter((c) => c.kind === "create" && isDirectory(join(root, c.path)));
+    const changes = withoutOwnWrites(root, all.filter((c) => !folders.includes(c)));
     if (all.some((c) => c.path === STACK_FILE)) void onStackChange();
-    for (const name of mapChangesToServices(folders, watched).keys()) scheduler.push(name, { files: [], rebuild: false, burst: true });
+    for (const name of mapChangesToServices(folders, watched).keys()) void scheduler.push(name, { files: [], rebuild: false, burst: true });
     for (const [name, change] of mapChangesToServices(changes, watched)) {
       crashes.codeChanged(name);
-      scheduler.push(name, change);
+      void scheduler.push(name, change);
     }
   };
 
-  const watcher = await startWatcher({ root: ctx.project.root, ignore: watchIgnores(ctx.project), onChanges, poll: opts.poll });
+  await keeper.start();
+  const watcher = await startWatcher({ root, ignore: watchIgnores(ctx.project), onChanges, poll: opts.poll });
   if (watcher.backend === "polling") log("watching by polling (no native file events here): changes show up within a second");
   log(`watching ${watched.map((w) => w.name).join(", ") || "nothing (no service has sources)"}; Ctrl-C to stop`);
 
-  // After the engine's event stream drops (a daemon restart), what died meanwhile sent no event:
-  // re-list and treat exited services as crashed.
-  const relist = async () => {
-    log("engine event stream reconnected; checking the services");
-    for (const c of await ctx.engine.listContainers(ctx.name, { all: true }).catch(() => [])) {
-      if (c.state === "exited" && services.some((s) => s.name === c.service && s.preset)) crashes.failedRestart(c.service, "exited while the engine was unreachable");
-    }
-  };
-  const events = ctx.engine.events(ctx.name, (e: EngineEvent) => crashes.onEvent(e), opts.signal, () => void relist());
-  await new Promise<void>((resolve) => opts.signal.addEventListener("abort", () => resolve(), { once: true }));
+  // While the engine is away nothing can be restarted; once it is back, whatever it stopped
+  // meanwhile sent no event: the keeper re-lists and brings the whole stack back, in order.
+  const events = ctx.engine.events(
+    ctx.name,
+    (e: EngineEvent) => {
+      presence.onEvent(e);
+      keeper.onEvent(e);
+      crashes.onEvent(e);
+    },
+    done.signal,
+    () => {
+      crashes.resume();
+      void keeper.engineBack().catch((err: unknown) => log(reportError(err).text));
+    },
+    () => {
+      crashes.pause();
+      log("engine unreachable: waiting for it to come back");
+    },
+  );
+  if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();
   crashes.close();
+  keeper.close();
+  presence.close();
   await events.catch(() => undefined);
+  return { stoppedElsewhere };
+}
+
+const CAUSES: Record<RestartCause, string> = {
+  crash: "after a crash",
+  outside: "after it was stopped from outside",
+  removed: "its container was removed",
+  engine: "the engine came back",
+  dependency: "it did not recover after a dependency restarted",
+};
+
+/**
+ * A file change restarts the running container (Engine API, or a rebuild); a service that is
+ * down, or whose container is gone, is brought back. Returns the line to print, if any.
+ */
+async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<string | undefined> {
+  const files = `${change.files.length} file${change.files.length === 1 ? "" : "s"}`;
+  if (svc.app && !change.cause) {
+    try {
+      const out = await restartService(ctx, svc.app, { rebuild: change.rebuild, env, onLine });
+      return `${svc.name} ${describePath(out)} in ${out.seconds.toFixed(2)} s (${files})`;
+    } catch (err) {
+      if (!(isStackError(err) && err.code === "E_NO_CONTAINER")) throw err;
+    }
+    const back = await bringBack(ctx, svc, env);
+    return `${svc.name} recreated in ${back.seconds.toFixed(2)} s (${files}; its container was gone)`;
+  }
+  const back = await bringBack(ctx, svc, env, { restartRunning: change.cause === "dependency" });
+  if (back.how === "running") return undefined;
+  return `${svc.name} ${back.how === "recreated" ? "recreated" : "restarted"} in ${back.seconds.toFixed(2)} s (${CAUSES[change.cause ?? "crash"]})`;
+}
+
+async function engineAway(ctx: DevContext): Promise<boolean> {
+  return ctx.engine.ping().then(
+    () => false,
+    () => true,
+  );
+}
+
+/** reloaded: the process, in place; restarted: the container; rebuilt: image and container. */
+function describePath(out: RestartOutcome): string {
+  if (out.path === "rebuild") return "rebuilt and restarted";
+  if (out.path === "container") return "restarted";
+  // 137: the old process outlived its stop grace period and was killed.
+  return out.exitCode === 137 ? "reloaded (the old process was killed after its grace period)" : "reloaded";
 }
 
 /**

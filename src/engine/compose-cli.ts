@@ -1,4 +1,7 @@
 import { spawn } from "node:child_process";
+import { existsSync } from "node:fs";
+import { homedir } from "node:os";
+import { delimiter, join } from "node:path";
 import { runtimeError } from "../errors/stack-error.js";
 
 export interface ComposeCli {
@@ -6,18 +9,61 @@ export interface ComposeCli {
   version: string;
   /** The command to prefix arguments with: ["docker", "compose"] or ["docker-compose"]. */
   command: string[];
-  run(args: string[], opts: { cwd: string; env?: NodeJS.ProcessEnv; stdio?: "inherit" | "pipe" }): Promise<{ exitCode: number; stdout: string; stderr: string }>;
+  run(args: string[], opts: RunOptions): Promise<RunResult>;
 }
 
-function exec(cmd: string, args: string[], opts: { cwd?: string; env?: NodeJS.ProcessEnv; stdio?: "inherit" | "pipe" } = {}) {
-  return new Promise<{ exitCode: number; stdout: string; stderr: string }>((resolve) => {
-    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: opts.stdio === "inherit" ? "inherit" : ["ignore", "pipe", "pipe"] });
+export interface RunOptions {
+  cwd: string;
+  env?: NodeJS.ProcessEnv;
+  /** inherit: the user's terminal (interactive commands); pipe: captured. */
+  stdio?: "inherit" | "pipe";
+  /** Each output line as it arrives (compose v1 writes build steps to stdout, v2 to stderr). */
+  onLine?: (line: string) => void;
+  /** File descriptors to read stdin from / write stdout to (a dump or a restore); stderr stays captured. */
+  stdinFd?: number;
+  stdoutFd?: number;
+}
+
+export interface RunResult {
+  exitCode: number;
+  stdout: string;
+  stderr: string;
+  /** stdout and stderr lines in the order they arrived: a failure's cause may be in either. */
+  combined: string[];
+}
+
+function exec(cmd: string, args: string[], opts: Partial<RunOptions> = {}) {
+  return new Promise<RunResult>((resolve) => {
+    const stdio = opts.stdio === "inherit" ? "inherit" : [opts.stdinFd ?? "ignore", opts.stdoutFd ?? "pipe", "pipe"];
+    const child = spawn(cmd, args, { cwd: opts.cwd, env: opts.env ?? process.env, stdio: stdio as "inherit" });
     let stdout = "";
     let stderr = "";
-    child.stdout?.on("data", (d) => (stdout += d));
-    child.stderr?.on("data", (d) => (stderr += d));
-    child.on("error", (err) => resolve({ exitCode: -1, stdout, stderr: String(err) }));
-    child.on("close", (code) => resolve({ exitCode: code ?? -1, stdout, stderr }));
+    const combined: string[] = [];
+    const rest = { out: "", err: "" };
+    const take = (which: "out" | "err", d: Buffer) => {
+      const parts = (rest[which] + d.toString("utf8")).split(/\r?\n/);
+      rest[which] = parts.pop() ?? "";
+      for (const line of parts) {
+        combined.push(line);
+        opts.onLine?.(line);
+      }
+    };
+    child.stdout?.on("data", (d: Buffer) => {
+      stdout += d;
+      take("out", d);
+    });
+    child.stderr?.on("data", (d: Buffer) => {
+      stderr += d;
+      take("err", d);
+    });
+    const flush = () => {
+      for (const line of [rest.out, rest.err].filter(Boolean)) combined.push(line);
+    };
+    child.on("error", (err) => resolve({ exitCode: -1, stdout, stderr: String(err), combined: [...combined, String(err)] }));
+    child.on("close", (code) => {
+      flush();
+      resolve({ exitCode: code ?? -1, stdout, stderr, combined });
+    });
   });
 }
 
@@ -40,4 +86,23 @@ export function detectCompose(): Promise<ComposeCli> {
     }
     throw runtimeError("E_NO_COMPOSE", "no docker compose CLI found", "install the compose plugin (`docker compose`, part of Docker Desktop and docker-ce) or `docker-compose`");
   })());
+}
+
+/**
+ * How to spell the compose command on this machine, for text shown to the user. Looks for the
+ * files only (the v2 plugin where the docker CLI finds plugins, `docker-compose` on PATH): running
+ * them costs up to a second (v1 is a Python program).
+ */
+export function composeSpelling(): string {
+  const pluginDirs = [
+    ...(process.env.DOCKER_CONFIG ? [join(process.env.DOCKER_CONFIG, "cli-plugins")] : []),
+    join(homedir(), ".docker", "cli-plugins"),
+    "/usr/local/lib/docker/cli-plugins",
+    "/usr/local/libexec/docker/cli-plugins",
+    "/usr/lib/docker/cli-plugins",
+    "/usr/libexec/docker/cli-plugins",
+  ];
+  if (pluginDirs.some((dir) => existsSync(join(dir, "docker-compose")))) return "docker compose";
+  const onPath = (process.env.PATH ?? "").split(delimiter).some((dir) => dir && existsSync(join(dir, "docker-compose")));
+  return onPath ? "docker-compose" : "docker compose";
 }

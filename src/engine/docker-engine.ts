@@ -66,18 +66,33 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     async start(id) {
       await ignoreStatus(304, (async () => (await container(id)).start())());
     },
+    async kill(id, signal) {
+      await (await container(id)).kill({ signal });
+    },
     async remove(id, o = {}) {
       await ignoreStatus(404, (async () => (await container(id)).remove({ force: o.force ?? false, v: o.volumes ?? false }))());
     },
 
+    async removeImage(ref) {
+      try {
+        await (await docker()).getImage(ref).remove();
+        return true;
+      } catch (err) {
+        const code = (err as { statusCode?: number }).statusCode;
+        if (code === 404 || code === 409) return false;
+        throw err;
+      }
+    },
+
     async logs(id, o) {
-      const data = (await (await container(id)).logs({ stdout: true, stderr: true, tail: o.tail, follow: false })) as unknown as Buffer;
+      const data = (await (await container(id)).logs({ stdout: true, stderr: true, tail: o.tail, follow: false, since: o.since, timestamps: o.timestamps ?? false })) as unknown as Buffer;
       return demuxLines(Buffer.isBuffer(data) ? data : Buffer.from(String(data))).filter((l) => l.length > 0);
     },
 
     async followLogs(id, onLine, signal, o = {}) {
-      const stream = (await (await container(id)).logs({ stdout: true, stderr: true, follow: true, tail: o.tail ?? 0 })) as NodeJS.ReadableStream & { destroy(): void };
+      const stream = (await (await container(id)).logs({ stdout: true, stderr: true, follow: true, tail: o.tail ?? 0, since: o.since, timestamps: o.timestamps ?? false })) as NodeJS.ReadableStream & { destroy(): void };
       const demux = new LogDemuxer(onLine);
+      o.onAttached?.();
       await new Promise<void>((resolve) => {
         const stop = () => {
           stream.destroy();
@@ -108,7 +123,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
       return { exitCode: info.ExitCode ?? -1, output: lines.join("\n") };
     },
 
-    async events(project, onEvent, signal, onReconnect) {
+    async events(project, onEvent, signal, onReconnect, onDisconnect) {
       await keepSubscribed(
         async (connected) => {
           const stream = (await (await docker()).getEvents({ filters: { type: ["container"], label: [`${PROJECT}=${project}`] } })) as NodeJS.ReadableStream & { destroy(): void };
@@ -116,7 +131,7 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
           await readEvents(stream, onEvent, signal);
         },
         signal,
-        onReconnect,
+        { onReconnect, onDisconnect },
       );
     },
   };
@@ -158,6 +173,8 @@ function toEvent(raw: { Action?: string; status?: string; id?: string; Actor?: {
     service: attrs[SERVICE] ?? "",
     health: verb === "health_status" ? (detail as HealthState) : undefined,
     exitCode: attrs.exitCode !== undefined ? Number(attrs.exitCode) : undefined,
+    signal: attrs.signal,
+    oneoff: attrs["com.docker.compose.oneoff"] === "True",
     time: (raw.time ?? 0) * 1000,
   };
 }
@@ -184,6 +201,9 @@ function fromInspect(info: Inspect): ContainerInfo {
     image: info.Config.Image,
     ports,
     exitCode: info.State.ExitCode,
+    restartCount: info.RestartCount,
+    command: [info.Path, ...(info.Args ?? [])],
+    healthcheck: info.Config.Healthcheck?.Test,
   };
 }
 

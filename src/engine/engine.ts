@@ -17,6 +17,12 @@ export interface ContainerInfo {
   image: string;
   ports: { containerPort: number; hostPort?: number; hostIp?: string; protocol: string }[];
   exitCode?: number;
+  /** Restarts by Docker's restart policy (from inspect only). */
+  restartCount?: number;
+  /** What the container runs (entrypoint and command); from inspect only. */
+  command?: string[];
+  /** Its healthcheck test as the engine has it (["CMD", ...] or ["CMD-SHELL", "..."]); from inspect only. */
+  healthcheck?: string[];
 }
 
 export interface EngineEvent {
@@ -26,7 +32,16 @@ export interface EngineEvent {
   service: string;
   health?: HealthState;
   exitCode?: number;
+  /** For `kill`: the signal sent ("9" is docker kill's default; a stop sends the image's stop signal). */
+  signal?: string;
+  /** A one-off container (`compose run`): the user's, not one of the stack's services. */
+  oneoff?: boolean;
   time: number;
+}
+
+export interface LogOptions {
+  since?: number | string;
+  timestamps?: boolean;
 }
 
 export interface ExecResult {
@@ -42,10 +57,19 @@ export interface Engine {
   restart(id: string, opts: { timeoutSeconds: number }): Promise<void>;
   stop(id: string, opts: { timeoutSeconds: number }): Promise<void>;
   start(id: string): Promise<void>;
+  /** Sends a signal to the container's main process (e.g. "SIGHUP"); one API call. */
+  kill(id: string, signal: string): Promise<void>;
   remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
-  logs(id: string, opts: { tail: number }): Promise<string[]>;
-  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: { tail?: number }): Promise<void>;
+  /** `since`: unix seconds (fractions allowed); `timestamps`: each line starts with its RFC 3339 time and a space. */
+  logs(id: string, opts: LogOptions & { tail: number }): Promise<string[]>;
+  /** Removes an image; false when it is still used by a container or already gone. */
+  removeImage(ref: string): Promise<boolean>;
+  /** Resolves when the stream ends or on abort; `onAttached` once new lines will be seen. */
+  followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts?: LogOptions & { tail?: number; onAttached?: () => void }): Promise<void>;
   exec(id: string, cmd: string[]): Promise<ExecResult>;
-  /** Container events of one project; reconnects when the stream drops and calls onReconnect. Resolves on abort. */
-  events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void): Promise<void>;
+  /**
+   * Container events of one project; reconnects when the stream drops, calling onDisconnect when
+   * it drops and onReconnect once it is back. Resolves on abort.
+   */
+  events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void, onDisconnect?: () => void): Promise<void>;
 }

@@ -7,6 +7,7 @@ describe("keepSubscribed", () => {
     const sleeps: number[] = [];
     let opens = 0;
     let reconnects = 0;
+    let disconnects = 0;
     await keepSubscribed(
       async (connected) => {
         opens++;
@@ -15,14 +16,19 @@ describe("keepSubscribed", () => {
         if (opens === 5) controller.abort();
       },
       controller.signal,
-      () => reconnects++,
-      async (ms) => {
-        sleeps.push(ms);
+      {
+        onReconnect: () => reconnects++,
+        onDisconnect: () => disconnects++,
+        sleep: async (ms) => {
+          sleeps.push(ms);
+        },
       },
     );
     expect(opens).toBe(5);
     // Connected on opens 1, 4 and 5: the last two are reconnections.
     expect(reconnects).toBe(2);
+    // Dropped after opens 1 and 4 (failed opens 2 and 3 were never connected); 5 ended by abort.
+    expect(disconnects).toBe(2);
     // 100 after the first drop, then doubling while the daemon is away; reset once connected.
     expect(sleeps).toEqual([100, 200, 400, 100]);
   });

@@ -18,3 +18,9 @@ export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.ur
 export const PRESETS_DIR = join(PACKAGE_ROOT, "presets");
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
 export const SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "stack.schema.json");
+export const PRESET_SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "preset.schema.json");
+
+/** The package's version, for --version (yargs cannot find package.json from a bundle). */
+export function packageVersion(): string {
+  return (JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")) as { version: string }).version;
+}

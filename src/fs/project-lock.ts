@@ -4,8 +4,9 @@ import { link, mkdir, open, readFile, rename, rmdir, stat, unlink } from "node:f
 import { join } from "node:path";
 import { runtimeError } from "../errors/stack-error.js";
 
-/** Per-project state, git-ignored: the write lock, the write journal, temp files. */
-export const STATE_DIR = ".create-stack";
+import { STATE_DIR } from "./state-dir.js";
+
+export { STATE_DIR };
 const LOCK_FILE = "lock";
 
 interface LockInfo {

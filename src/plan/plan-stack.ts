@@ -5,7 +5,8 @@ import { buildLayers } from "../render/compose-layers.js";
 import { stringifyCompose } from "../render/compose-yaml.js";
 import { mergeEnvFile, renderEnvLines, type EnvLine } from "../render/env-file.js";
 import { mergeLines, requirementName } from "../render/merge-lines.js";
-import { NGINX_CONFIG_PATH, renderNginxConfig } from "../render/nginx-config.js";
+import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { proxyGeneratedPaths, proxyRenderer } from "../render/proxy-renderers.js";
 import { renderReadme } from "../render/render-readme.js";
 import { renderTemplate, templatePath } from "../render/render-template.js";
 import type { StackConfig } from "../stack/stack-config.js";
@@ -25,6 +26,7 @@ export interface PlanInput {
   stackText?: string;
   /** Write the project README (on creation only: afterwards it is the user's). */
   readme?: boolean;
+  composeCommand?: string;
 }
 
 // .create-stack/ holds the write lock, journal and temp files (the temp copy of .env holds every
@@ -44,8 +46,9 @@ export function planStack(input: PlanInput): Plan {
     const text = stringifyCompose(compose.volumes ? compose : { services: compose.services });
     add({ path: LAYER_FILES[layer], content: withGeneratedHeader(text), owner: "generated" });
   }
-  if (stack.presets.includes("nginx")) {
-    add({ path: NGINX_CONFIG_PATH, content: withGeneratedHeader(renderNginxConfig(stack.name, services)), owner: "generated" });
+  const proxy = proxyPresetOf(stack.presets, presets);
+  for (const f of (proxy && proxyRenderer(proxy).files?.(stack.name, services)) ?? []) {
+    add({ path: f.path, content: withGeneratedHeader(f.content), owner: "generated" });
   }
 
   const requirements = new Map<string, string[]>();
@@ -77,10 +80,10 @@ export function planStack(input: PlanInput): Plan {
   add(envFile(input));
   add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
   add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
-  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values), owner: "starter" });
+  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values, input.composeCommand), owner: "starter" });
 
   // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
-  const generated = [...Object.values(LAYER_FILES), NGINX_CONFIG_PATH];
+  const generated = [...Object.values(LAYER_FILES), ...proxyGeneratedPaths()];
   return { root: input.root, files: [...diffPlan(files, reader), ...planDeletes(generated, files, reader)], notes: [] };
 }
 

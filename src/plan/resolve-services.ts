@@ -9,6 +9,10 @@ export interface ResolvedService {
   /** The template preset, for template services. */
   preset?: Preset;
   image?: string;
+  /** A service with its own Dockerfile: built as it is from this context. */
+  build?: { context: string; dockerfile?: string };
+  /** Its healthcheck, as stack.yaml gives it (build and image services). */
+  healthcheck?: { command?: string; http?: string };
   /** Source folder (build context), project-relative; undefined for image services without one. */
   path?: string;
   port?: number;
@@ -18,7 +22,10 @@ export interface ResolvedService {
   env: Record<string, string>;
   /** Everything whose change restarts this service: its path plus stack.yaml's extra watch paths. */
   watch: string[];
-  reload: boolean;
+  /** Project-relative globs whose change rebuilds the image rather than restarting the container. */
+  rebuildOn: string[];
+  /** stack.yaml's `reload:` as written (see ReloadMode in render/supervisor). */
+  reload: boolean | "process" | "container";
   command?: string[];
   stopGracePeriod?: string;
   /** Upper snake case, for .env keys: api-gateway -> API_GATEWAY. */
@@ -38,6 +45,7 @@ export function resolveServices(stack: StackConfig, presets: PresetRegistry): Re
     const route = svc.route;
     const base = { project: stack.name, name, envName: envNameOf(name), port: String(port ?? ""), route: route ?? "" };
     const path =
+      svc.build ??
       svc.path ??
       (preset ? (defaults?.path && !preset.shares_code ? interpolateString(defaults.path, { ...base, path: "" }, preset.name) : `services/${name}`) : undefined);
     const vars: PresetVars = { ...base, path: path ?? "" };
@@ -46,18 +54,33 @@ export function resolveServices(stack: StackConfig, presets: PresetRegistry): Re
       name,
       preset,
       image: svc.image,
+      build: svc.build !== undefined ? { context: svc.build, dockerfile: svc.dockerfile } : undefined,
+      healthcheck: svc.healthcheck,
       path,
       port,
       route,
       strip: svc.strip_prefix ?? true,
       dependsOn,
       env: Object.fromEntries(Object.entries(svc.env ?? {}).map(([k, v]) => [k, String(v)])),
-      watch: [...(path ? [path] : []), ...(svc.watch ?? [])],
-      reload: svc.reload ?? false,
+      watch: [...(path ? [path] : []), ...(svc.watch ?? []), ...(svc.dockerfile ? [svc.dockerfile] : [])],
+      rebuildOn: rebuildTriggers(preset, path, svc.build !== undefined, svc.dockerfile),
+      reload: svc.reload ?? preset?.reload === "self",
       command: svc.command,
       stopGracePeriod: svc.stop_grace_period,
       envName: vars.envName,
       vars,
     };
   });
+}
+
+/**
+ * What rebuilds the image. A template's preset says (its Dockerfile and dependency manifests; the
+ * code is mounted, so a restart is enough for the rest). An own-Dockerfile service has no mount:
+ * where the image keeps its code is its own business, so every change rebuilds (cached layers
+ * keep that quick) and recreates it.
+ */
+function rebuildTriggers(preset: Preset | undefined, path: string | undefined, ownDockerfile: boolean, dockerfile: string | undefined): string[] {
+  if (!path) return [];
+  if (ownDockerfile) return [`${path}/**`, ...(dockerfile ? [dockerfile] : [])];
+  return (preset?.rebuild_on ?? []).map((glob) => `${path}/${glob}`);
 }

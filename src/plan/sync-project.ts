@@ -1,8 +1,10 @@
+import { contentHash } from "../fs/content-hash.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { findStackRoot } from "../stack/find-stack.js";
 import { loadProject, type Project } from "../stack/load-project.js";
+import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "./diff-plan.js";
 import type { Plan } from "./plan.js";
 import { planProject } from "./plan-project.js";
@@ -17,17 +19,23 @@ export interface SyncResult {
  * generated file was edited by hand. `stackText` is given by commands that change stack.yaml.
  * Writing callers hold the project lock (withLockedProject).
  */
-export async function syncProject(project: Project, opts: { stackText?: string; dryRun?: boolean; extra?: Plan["files"] } = {}): Promise<SyncResult> {
+export async function syncProject(
+  project: Project,
+  opts: { stackText?: string; dryRun?: boolean; extra?: Plan["files"]; dropEnvKeys?: string[] } = {},
+): Promise<SyncResult> {
+  const reader = diskReader(project.root);
   const plan = await planProject({
     root: project.root,
     stack: project.parsed.config,
     presets: project.presets,
-    reader: diskReader(project.root),
+    reader,
     stackText: opts.stackText,
   });
+  if (opts.dropEnvKeys?.length) dropEnvKeys(plan, opts.dropEnvKeys, reader.read(".env"));
   if (opts.extra) plan.files.push(...opts.extra);
   assertNoConflicts(plan);
   const written = opts.dryRun ? [] : await flushPlan(plan);
+  if (!opts.dryRun) await writeSchemaCopy(project.root);
   return { plan, written };
 }
 
@@ -38,4 +46,18 @@ export async function syncProject(project: Project, opts: { stackText?: string; 
 export async function withLockedProject<T>(cwd: string, what: string, opts: { dryRun?: boolean }, fn: (project: Project) => Promise<T>): Promise<T> {
   if (opts.dryRun) return fn(loadProject(cwd));
   return withProjectWrite(findStackRoot(cwd), what, async () => fn(loadProject(cwd)));
+}
+
+/** Takes keys nothing reads any more (a removed service's host port) out of the planned .env. */
+function dropEnvKeys(plan: Plan, keys: string[], onDisk: string | undefined): void {
+  const env = plan.files.find((f) => f.path === ".env");
+  if (!env || onDisk === undefined) return;
+  const content = env.content
+    .split("\n")
+    .filter((line) => !keys.some((k) => line.startsWith(`${k}=`)))
+    .join("\n");
+  if (content === env.content) return;
+  env.content = content;
+  if (env.action === "unchanged") Object.assign(env, { action: "update", base: contentHash(onDisk) });
+  plan.notes.push(`removed from .env: ${keys.filter((k) => onDisk.includes(`${k}=`)).join(", ")}`);
 }

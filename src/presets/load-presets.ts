@@ -1,8 +1,8 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
-import { join } from "node:path";
-import { parse } from "yaml";
+import { join, relative } from "node:path";
 import { StackError } from "../errors/stack-error.js";
-import { PRESETS_DIR } from "../fs/package-paths.js";
+import { PACKAGE_ROOT, PRESETS_DIR } from "../fs/package-paths.js";
+import { checkPreset } from "./check-preset.js";
 import type { Preset, PresetKind } from "./preset.js";
 
 export interface PresetRegistry {
@@ -10,7 +10,6 @@ export interface PresetRegistry {
   names(kind?: PresetKind): string[];
 }
 
-const KINDS: readonly PresetKind[] = ["addon", "proxy", "tool", "service"];
 const cache = new Map<string, PresetRegistry>();
 
 /** Reads every presets/<name>/preset.yaml. A new folder is a new preset; no code change needed. */
@@ -32,13 +31,14 @@ export function loadPresets(dir: string = PRESETS_DIR): PresetRegistry {
 }
 
 function readPreset(file: string, folder: string, dir: string): Preset {
-  const raw = parse(readFileSync(file, "utf8")) as Partial<Preset> | null;
-  const bad = (why: string) =>
-    new StackError({ code: "E_PRESET_INVALID", message: `invalid preset: ${why}`, location: { file }, exitCode: 1 });
-  if (!raw || typeof raw !== "object") throw bad("empty file");
-  if (raw.name !== folder) throw bad(`name "${String(raw.name)}" must match its folder "${folder}"`);
-  if (!raw.kind || !KINDS.includes(raw.kind)) throw bad(`kind must be one of ${KINDS.join(", ")}`);
-  if (raw.kind === "service" && !raw.defaults?.name) throw bad("a service preset needs defaults.name");
+  const shown = file.startsWith(PACKAGE_ROOT) ? relative(PACKAGE_ROOT, file) : file;
+  // The schema checks the shape (with file:line:col); what it cannot say is checked here.
+  const text = readFileSync(file, "utf8");
+  const raw = checkPreset(text, shown) as Omit<Preset, "dir">;
+  if (raw.name !== folder) {
+    const line = text.slice(0, Math.max(0, text.search(/^name:/m))).split("\n").length;
+    throw new StackError({ code: "E_PRESET_INVALID", message: `invalid preset: name "${raw.name}" must match its folder "${folder}"`, location: { file: shown, line, col: 1 }, exitCode: 1 });
+  }
   return {
     name: raw.name,
     kind: raw.kind,
@@ -53,6 +53,9 @@ function readPreset(file: string, folder: string, dir: string): Preset {
     requirements: raw.requirements,
     shares_code: raw.shares_code ?? false,
     connect_all: raw.connect_all ?? false,
+    rebuild_on: raw.rebuild_on ?? ["Dockerfile"],
+    reload: raw.reload ?? "restart",
+    proxy: raw.proxy,
     dir,
   };
 }

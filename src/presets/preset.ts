@@ -51,16 +51,41 @@ export interface Preset {
   connection: Record<string, string>;
   layers: Partial<Record<LayerName, LayerFragment>>;
   files: PresetFile[];
-  /** Service presets only: what a new service gets when the user gives nothing else. */
-  defaults?: { name: string; port?: number; route?: string; path?: string; workdir?: string };
+  /**
+   * Service presets only: what a new service gets when the user gives nothing else. `command`:
+   * what its image runs when the compose layers name no command (its Dockerfile's CMD), so
+   * `dev up` can restart that process in place.
+   */
+  defaults?: { name: string; port?: number; route?: string; path?: string; command?: string[] };
   /** Service presets only: requirement lines this template adds to its path's requirements.txt. */
   requirements?: string[];
   /** Service presets only: shares the code of another service rather than having its own. */
   shares_code?: boolean;
   /** Tool presets: give the tool every add-on's connection environment (DATABASE_URL, ...). */
   connect_all?: boolean;
+  /**
+   * Service presets only: globs relative to the service's folder whose change rebuilds the image
+   * (Dockerfile, dependency manifests); any other change restarts the container.
+   */
+  rebuild_on: string[];
+  /** Service presets only: restart (dev up restarts the container) or self (it reloads itself). */
+  reload: "restart" | "self";
+  /** Proxy presets only: how routes reach the proxy. */
+  proxy?: ProxySpec;
   /** Folder the preset was loaded from, for resolving templates. */
   dir: string;
+}
+
+export interface ProxySpec {
+  /** Key of the renderer registered in render/proxy-renderers.ts (labels, config files, reload). */
+  renderer: string;
+  /** .env key of the host port that serves every route. */
+  port_env: string;
+  dashboard?: { port_env: string; path: string };
+  /** The proxy a new stack gets when none is chosen. */
+  default?: boolean;
+  /** One line shown when choosing a proxy. */
+  summary?: string;
 }
 
 /** Values a placeholder may name. */

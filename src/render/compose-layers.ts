@@ -1,3 +1,4 @@
+import { posix } from "node:path";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { interpolate } from "../presets/interpolate.js";
 import type { LayerFragment, LayerName, Preset } from "../presets/preset.js";
@@ -5,7 +6,10 @@ import type { ResolvedService } from "../plan/resolve-services.js";
 import { layersOf } from "../plan/env-entries.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import { escapeInterpolation } from "./compose-yaml.js";
-import { traefikLabels } from "./traefik-labels.js";
+import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { proxyRenderer } from "./proxy-renderers.js";
+import { commandHealthTest, httpHealthTest } from "./health-command.js";
+import { knownCommand, reloadModeOf, stopTimeoutOf, supervisedCommand } from "./supervisor.js";
 
 type ComposeService = Record<string, unknown>;
 export interface ComposeFile {
@@ -34,14 +38,19 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
 
   for (const svc of services) {
     if (svc.preset) add(interpolate(svc.preset.layers, svc.vars, `preset ${svc.preset.name}`));
+    else if (svc.build) base.services[svc.name] = ownBuild(svc.build);
     else base.services[svc.name] = { image: svc.image };
     const def = base.services[svc.name]!;
+    const healthcheck = userHealthcheck(svc);
+    if (healthcheck) def.healthcheck = healthcheck;
     if (svc.stopGracePeriod) def.stop_grace_period = svc.stopGracePeriod;
     if (svc.port !== undefined) {
       const devDef = (dev.services[svc.name] ??= {});
       devDef.ports = [`127.0.0.1:\${${svc.envName}_PORT:-${svc.port}}:${svc.port}`];
     }
-    if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command.map(escapeInterpolation);
+    const command = knownCommand(svc);
+    if (reloadModeOf(svc) === "process" && command) (dev.services[svc.name] ??= {}).command = supervisedCommand(svc.name, stopTimeoutOf(svc), command);
+    else if (svc.command) (dev.services[svc.name] ??= {}).command = svc.command.map(escapeInterpolation);
   }
 
   const addonConnections: Record<string, string> = {};
@@ -62,10 +71,12 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
   }
 
   for (const svc of services) wireDependencies(svc, stack, presets, services, base);
-  if (stack.presets.includes("traefik")) {
+  const proxyPreset = proxyPresetOf(stack.presets, presets);
+  const labelsOf = proxyPreset && proxyRenderer(proxyPreset).labels;
+  if (labelsOf) {
     const proxy = layers.get("proxy")!;
     for (const svc of services) {
-      const labels = traefikLabels(stack.name, svc);
+      const labels = labelsOf(stack.name, svc);
       if (Object.keys(labels).length) (proxy.services[svc.name] ??= {}).labels = labels;
     }
   }
@@ -99,6 +110,21 @@ function wireDependencies(svc: ResolvedService, stack: StackConfig, presets: Pre
   const merged = { ...env, ...(def.environment as object | undefined), ...own };
   if (Object.keys(merged).length) def.environment = merged;
   if (Object.keys(dependsOn).length) def.depends_on = dependsOn;
+}
+
+/**
+ * A service with its own Dockerfile, built as it is: no build argument, no file of ours in its
+ * folder. init: true (the engine's own tiny init, in any image) makes stops and restarts quick.
+ */
+function ownBuild(build: { context: string; dockerfile?: string }): ComposeService {
+  const dockerfile = build.dockerfile ? posix.relative(build.context, build.dockerfile) : undefined;
+  return { build: { context: `./${build.context}`, ...(dockerfile ? { dockerfile } : {}) }, init: true };
+}
+
+function userHealthcheck(svc: ResolvedService): Record<string, unknown> | undefined {
+  if (svc.healthcheck?.command) return { test: commandHealthTest(svc.healthcheck.command) };
+  if (svc.healthcheck?.http && svc.port !== undefined) return { test: httpHealthTest(svc.port, svc.healthcheck.http) };
+  return undefined;
 }
 
 function applyHealthTiming(def: ComposeService, stack: StackConfig): void {

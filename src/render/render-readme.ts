@@ -4,12 +4,16 @@ import type { PresetRegistry } from "../presets/load-presets.js";
 import type { ResolvedService } from "../plan/resolve-services.js";
 import { compareRoutes } from "../stack/route.js";
 import type { StackConfig } from "../stack/stack-config.js";
+import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { proxyRenderer } from "./proxy-renderers.js";
 import { renderTemplate } from "./render-template.js";
 
 /** The generated project's README: URLs, commands, where to edit what. */
-export function renderReadme(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], env: Record<string, string>): string {
+export function renderReadme(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], env: Record<string, string>, composeCommand = "docker compose"): string {
   const kinds = new Set(stack.presets.map((p) => presets.get(p)?.kind));
-  const proxyPort = env.PROXY_PORT;
+  const proxy = proxyPresetOf(stack.presets, presets);
+  const proxyPort = proxy ? env[proxy.proxy!.port_env] : undefined;
+  const dashboard = proxy?.proxy?.dashboard;
   const addons = stack.presets
     .map((p) => presets.get(p)!)
     .filter((p) => p.kind === "addon")
@@ -19,8 +23,10 @@ export function renderReadme(stack: StackConfig, presets: PresetRegistry, servic
     });
   return renderTemplate(join(TEMPLATES_DIR, "project/README.md.hbs"), {
     project: stack.name,
-    proxyUrl: kinds.has("proxy") && proxyPort ? `http://127.0.0.1:${proxyPort}` : "",
-    dashboardUrl: env.TRAEFIK_DASHBOARD_PORT ? `http://127.0.0.1:${env.TRAEFIK_DASHBOARD_PORT}/dashboard/` : "",
+    compose: composeCommand,
+    proxyUrl: proxyPort ? `http://127.0.0.1:${proxyPort}` : "",
+    proxyName: proxy ? proxy.name[0]!.toUpperCase() + proxy.name.slice(1) : "",
+    dashboardUrl: dashboard && env[dashboard.port_env] ? `http://127.0.0.1:${env[dashboard.port_env]}${dashboard.path}` : "",
     routes: services
       .filter((s) => s.route)
       .sort((a, b) => compareRoutes(a.route!, b.route!))
@@ -35,6 +41,6 @@ export function renderReadme(stack: StackConfig, presets: PresetRegistry, servic
     jumpbox: stack.presets.includes("jumpbox"),
     proxyLayer: kinds.has("proxy"),
     toolsLayer: kinds.has("tool"),
-    nginx: stack.presets.includes("nginx"),
+    proxyFiles: ((proxy && proxyRenderer(proxy).files?.(stack.name, services)) ?? []).map((f) => `\`${f.path}\``).join(", "),
   });
 }

@@ -19,6 +19,13 @@ export function traefikLabels(project: string, svc: ResolvedService): Record<str
     [`traefik.http.routers.${id}.service`]: id,
     [`traefik.http.services.${id}.loadbalancer.server.port`]: String(svc.port),
   };
+  // Also at http://NAME.localhost:PORT/ (browsers resolve *.localhost to loopback), unstripped.
+  // Above every path rule: the host names the service whatever the path.
+  const hostRule = `Host(\`${svc.name}.localhost\`)`;
+  labels[`traefik.http.routers.${id}-host.rule`] = hostRule;
+  labels[`traefik.http.routers.${id}-host.entrypoints`] = "web";
+  labels[`traefik.http.routers.${id}-host.priority`] = String(10_000 + hostRule.length);
+  labels[`traefik.http.routers.${id}-host.service`] = id;
   if (svc.strip && svc.route !== "/") {
     labels[`traefik.http.middlewares.${id}-strip.stripprefix.prefixes`] = svc.route;
     labels[`traefik.http.routers.${id}.middlewares`] = `${id}-strip`;

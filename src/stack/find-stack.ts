@@ -17,7 +17,7 @@ export function findStackRoot(start: string): string {
       throw new StackError({
         code: "E_NO_STACK",
         message: `no ${STACK_FILE} in ${resolve(start)} or any folder above it`,
-        hint: "run this inside a create-stack project, pass -C DIR, or create one with: npx create-stack my-app",
+        hint: "run this inside a create-stack project, pass -C DIR, or create one with: create-stack my-app",
       });
     }
     dir = parent;

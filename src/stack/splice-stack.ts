@@ -12,7 +12,8 @@ export function spliceAddService(text: string, doc: Document, name: string, serv
   if (!isMap(services) || services.flow || services.items.length === 0) return undefined;
   const first = services.items[0]!.key;
   if (!isScalar(first) || !first.range) return undefined;
-  const indent = first.range[0] - text.lastIndexOf("\n", first.range[0] - 1) - 1;
+  const indent = columnOf(text, first.range[0]);
+  const eol = text.includes("\r\n") ? "\r\n" : "\n";
   const last = services.items[services.items.length - 1] as Pair;
   const end = endOfLine(text, nodeEnd(last));
   const entry = new Document({ [name]: service });
@@ -21,13 +22,33 @@ export function spliceAddService(text: string, doc: Document, name: string, serv
     if (isSeq(list)) list.flow = true;
   }
   const snippet = entry
-    .toString({ lineWidth: 0, flowCollectionPadding: false })
+    .toString({ lineWidth: 0, flowCollectionPadding: false, indent: nestedIndent(text, services.items) ?? Math.max(indent, 1) })
     .trimEnd()
     .split("\n")
     .map((line) => " ".repeat(indent) + line)
-    .join("\n");
+    .join(eol);
   const before = text.slice(0, end);
-  return `${before}${before.endsWith("\n") ? "" : "\n"}${snippet}\n${text.slice(end)}`;
+  return `${before}${before.endsWith("\n") ? "" : eol}${snippet}${eol}${text.slice(end)}`;
+}
+
+function columnOf(text: string, offset: number): number {
+  return offset - text.lastIndexOf("\n", offset - 1) - 1;
+}
+
+/**
+ * The file's own indentation step inside a service (a 4-space file gets 4), taken from the first
+ * service written as a block mapping; undefined when every service is written in flow style.
+ */
+function nestedIndent(text: string, items: Pair[]): number | undefined {
+  for (const pair of items) {
+    const value = pair.value;
+    if (!isMap(value) || value.flow || !isScalar(pair.key) || !pair.key.range) continue;
+    const inner = value.items[0]?.key;
+    if (!isScalar(inner) || !inner.range) continue;
+    const step = columnOf(text, inner.range[0]) - columnOf(text, pair.key.range[0]);
+    if (step > 0) return step;
+  }
+  return undefined;
 }
 
 /** Cuts one service's entry (its key line through the end of its value) out of the text. */

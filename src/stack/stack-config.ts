@@ -31,6 +31,15 @@ export interface ServiceConfig {
   template?: string;
   /** Existing image to run instead of a template. */
   image?: string;
+  /**
+   * Build context of a service that brings its own Dockerfile, built as it is (nothing is written
+   * into the folder, no build argument added). Exclusive with template and image.
+   */
+  build?: string;
+  /** Its Dockerfile, project-relative, when it is not `<build>/Dockerfile`. */
+  dockerfile?: string;
+  /** Healthcheck of a build or image service: a shell command, or an HTTP path on its port. */
+  healthcheck?: { command?: string; http?: string };
   /** Source directory, relative to the project root; the build context for templates. */
   path?: string;
   /** Port the app listens on inside the container. */
@@ -43,12 +52,18 @@ export interface ServiceConfig {
   env?: Record<string, string>;
   /** Extra watch paths (project-relative) whose changes restart this service too. */
   watch?: string[];
-  /** The service reloads itself on code changes: `dev up` does not restart it. */
-  reload?: boolean;
+  /**
+   * How `dev up` applies a code change. true: the service reloads itself, `dev up` leaves it
+   * alone. false or absent (the default) or "process": restart the app's process inside its
+   * container (a container restart when its command is unknown). "container": restart the container.
+   */
+  reload?: boolean | "process" | "container";
   /** Command to run in development instead of the image's. */
   command?: string[];
   /** How long a stop waits before killing (e.g. a worker finishing its task). */
   stop_grace_period?: string;
+  /** Hooks: shell commands run in the container after dev up, dev start or a rebuild starts it. */
+  after_start?: string[];
 }
 
 export const NAME_PATTERN = /^[a-z][a-z0-9-]*$/;

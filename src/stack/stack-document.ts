@@ -4,7 +4,11 @@ import { DEFAULT_HEALTH, type ServiceConfig, type StackConfig } from "./stack-co
 /** How stack.yaml is written when a document must be re-serialised: no folding, `[a, b]` lists. */
 export const STACK_TEXT_OPTIONS = { lineWidth: 0, flowCollectionPadding: false } as const;
 
-export const SCHEMA_URL = "https://unpkg.com/create-stack@0/schema/stack.schema.json";
+/**
+ * Relative to stack.yaml: a copy of the installed package's schema that create-stack and every
+ * `dev` sync keep in the git-ignored state folder (a published URL would 404 until released).
+ */
+export const SCHEMA_URL = ".create-stack/stack.schema.json";
 
 const KEY_COMMENTS: Record<string, string> = {
   name: " Project name: compose project name and prefix of proxy router names.",
@@ -52,7 +56,10 @@ export function createStackDocument(stack: StackConfig): Document {
 
 /** Adds or replaces one service, keeping every comment and the order of the others. */
 export function setServiceInDocument(doc: Document, name: string, service: ServiceConfig): void {
-  if (!isMap(doc.get("services", true))) doc.set("services", doc.createNode({}));
+  const services = doc.get("services", true);
+  if (!isMap(services)) doc.set("services", doc.createNode({}));
+  // `services: {}` (a stack made without services) grows as a block, one service per entry.
+  else if (services.flow) services.flow = false;
   const node = doc.createNode(service);
   doc.setIn(["services", name], node);
   flowShortLists(doc);

@@ -44,11 +44,15 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
     }
     for (const other of preset.conflicts) {
       if (config.presets.includes(other) && name < other) {
-        fail("E_PRESET_CONFLICT", `presets "${name}" and "${other}" cannot be used together`, ["presets", i],
-          "a stack has one proxy: keep either traefik or nginx");
+        fail("E_PRESET_CONFLICT", `presets "${name}" and "${other}" cannot be used together`, ["presets", i], `keep one of ${name} and ${other}`);
       }
     }
   });
+  const proxies = config.presets.filter((p) => presets.get(p)?.kind === "proxy");
+  if (proxies.length > 1) {
+    fail("E_PRESET_CONFLICT", `presets ${proxies.map((p) => `"${p}"`).join(" and ")} cannot be used together`, ["presets", config.presets.indexOf(proxies[1]!)],
+      `a stack has one proxy: keep one of ${proxies.join(", ")}`);
+  }
 
   const serviceNames = Object.keys(config.services);
   const routes = new Map<string, string>();
@@ -60,12 +64,21 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
     if (addonServices.has(name)) {
       fail("E_NAME_TAKEN", `service name "${name}" is taken by a preset's service`, ["services", name], "choose another name", "key");
     }
-    if (svc.template && svc.image) {
-      fail("E_TEMPLATE_AND_IMAGE", `service "${name}" sets both template and image`, at("image"), "keep one: a template builds starter code, an image runs as is");
+    const sources = (["template", "image", "build"] as const).filter((k) => svc[k] !== undefined);
+    if (sources.length > 1) {
+      fail(sources.includes("image") && sources.includes("template") ? "E_TEMPLATE_AND_IMAGE" : "E_SOURCE_CONFLICT",
+        `service "${name}" sets both ${sources[0]} and ${sources[1]}`, at(sources[1]!),
+        "keep one: a template builds starter code, build uses your own Dockerfile, an image runs as is");
     }
-    if (!svc.template && !svc.image) {
-      fail("E_NO_TEMPLATE", `service "${name}" needs a template or an image`, ["services", name],
-        `templates: ${presets.names("service").join(", ")}`, "key");
+    if (sources.length === 0) {
+      fail("E_NO_TEMPLATE", `service "${name}" needs a template, a build folder or an image`, ["services", name],
+        `templates: ${presets.names("service").join(", ")}; or build: FOLDER with your own Dockerfile`, "key");
+    }
+    if (svc.dockerfile !== undefined && svc.build === undefined) {
+      fail("E_DOCKERFILE_WITHOUT_BUILD", `service "${name}" sets dockerfile without build`, at("dockerfile"), "add build: with the folder to build from");
+    }
+    if (svc.healthcheck?.http !== undefined && svc.port === undefined) {
+      fail("E_HEALTH_NO_PORT", `service "${name}" has an HTTP healthcheck but no port`, at("healthcheck"), "set port: to the port the service listens on");
     }
     const template = svc.template ? presets.get(svc.template) : undefined;
     if (svc.template && template?.kind !== "service") {
@@ -78,12 +91,13 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
           `add ${req} to presets: (or run: dev add preset ${req})`);
       }
     }
-    for (const p of [svc.path, ...(svc.watch ?? [])]) {
+    const paths: [string | undefined, string][] = [[svc.path, "path"], [svc.build, "build"], [svc.dockerfile, "dockerfile"], ...(svc.watch ?? []).map((w): [string, string] => [w, "watch"])];
+    for (const [p, key] of paths) {
       const why = p === undefined ? undefined : pathProblem(p);
       if (why === "outside") {
-        fail("E_PATH_OUTSIDE", `service "${name}": path "${p}" must stay inside the project`, at(p === svc.path ? "path" : "watch"),
+        fail("E_PATH_OUTSIDE", `service "${name}": ${key} "${p}" must stay inside the project`, at(key),
           "use a path relative to the folder of stack.yaml");
-      } else if (why === "root" && p === svc.path && svc.template) {
+      } else if (why === "root" && key === "path" && svc.template) {
         fail("E_PATH_ROOT", `service "${name}": path "${p}" is the project root`, at("path"),
           "starter files would land beside stack.yaml and .env would be copied into the image: use a folder such as services/" + name);
       }
@@ -97,7 +111,7 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
       } else routes.set(svc.route, name);
       if (!hasProxy) {
         fail("E_ROUTE_NO_PROXY", `service "${name}" has a route but the stack has no proxy`, at("route"),
-          "add traefik or nginx to presets:, or remove the route");
+          `add a proxy (${presets.names("proxy").join(", ")}) to presets:, or remove the route`);
       }
       if (svc.port === undefined && !template?.defaults?.port) {
         fail("E_ROUTE_NO_PORT", `service "${name}" has a route but no port`, at("route"), "set port: to the port the service listens on");

@@ -49,7 +49,7 @@ describe("combinators", () => {
 
   it("allOf's timeout names the part that was not ready", async () => {
     const err = await waitFor(allOf(readyAfter(1, "db"), condition("api", async () => false, 5)), { timeoutMs: 50 }).catch((e: Error) => e);
-    expect(err.message).toContain("api");
+    expect((err as Error).message).toContain("api");
   });
 
   it("firstOf is ready with its first ready part; a failure of any part ends it", async () => {

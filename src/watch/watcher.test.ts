@@ -13,33 +13,54 @@ afterEach(async () => {
   watcher = undefined;
 });
 
-async function collect(poll: boolean, act: (root: string) => void): Promise<{ changes: FileChange[]; backend: string }> {
+/** Resolves once `done` holds for the changes seen so far; fails after `ms` saying what was seen. */
+async function until(changes: FileChange[], done: (c: FileChange[]) => boolean, ms = 10_000): Promise<void> {
+  const deadline = Date.now() + ms;
+  while (!done(changes)) {
+    if (Date.now() > deadline) throw new Error(`watcher did not report the expected changes in ${ms} ms; saw ${JSON.stringify(changes)}`);
+    await new Promise((r) => setTimeout(r, 20));
+  }
+}
+
+async function watch(poll: boolean): Promise<{ root: string; changes: FileChange[]; backend: string }> {
   const root = mkdtempSync(join(tmpdir(), "watch-"));
   mkdirSync(join(root, "src"));
   mkdirSync(join(root, "node_modules"));
   writeFileSync(join(root, "src", "gone.py"), "x");
+  writeFileSync(join(root, "src", "kept.py"), "before");
   const changes: FileChange[] = [];
   watcher = await startWatcher({ root, ignore: [...DEFAULT_IGNORES, "**/*.log"], onChanges: (c) => changes.push(...c), poll, pollIntervalMs: 50 });
+  // The native backend needs a moment before its first events; polling compares with its first scan.
   await new Promise((r) => setTimeout(r, 100));
-  act(root);
-  await new Promise((r) => setTimeout(r, poll ? 400 : 300));
-  return { changes, backend: watcher.backend };
+  return { root, changes, backend: watcher.backend };
 }
 
 for (const poll of [false, true]) {
   describe(poll ? "polling watcher" : "native watcher", () => {
     it("reports creates, updates and deletes as root-relative paths, and skips ignored ones", async () => {
-      const { changes, backend } = await collect(poll, (root) => {
-        writeFileSync(join(root, "src", "app.py"), "print(1)");
-        rmSync(join(root, "src", "gone.py"));
-        writeFileSync(join(root, "node_modules", "dep.js"), "x");
-        writeFileSync(join(root, "debug.log"), "x");
-      });
+      const { root, changes, backend } = await watch(poll);
       expect(backend).toBe(poll ? "polling" : "native");
-      const paths = new Set(changes.map((c) => c.path));
-      expect(paths.has("src/app.py")).toBe(true);
-      expect(changes.find((c) => c.path === "src/gone.py")?.kind).toBe("delete");
-      expect([...paths].some((p) => p.startsWith("node_modules") || p.endsWith(".log"))).toBe(false);
+      writeFileSync(join(root, "node_modules", "dep.js"), "x");
+      writeFileSync(join(root, "debug.log"), "x");
+      writeFileSync(join(root, "src", "app.py"), "print(1)");
+      writeFileSync(join(root, "src", "kept.py"), "after, and longer");
+      rmSync(join(root, "src", "gone.py"));
+      // The ignored files were written first: once the later changes are seen, they would have been too.
+      const kinds = (c: FileChange[]) => new Map(c.map((x) => [x.path, x.kind]));
+      await until(changes, (c) => kinds(c).has("src/app.py") && kinds(c).has("src/kept.py") && kinds(c).has("src/gone.py"));
+      const seen = kinds(changes);
+      expect(seen.get("src/app.py")).toBe("create");
+      expect(seen.get("src/kept.py")).toBe("update");
+      expect(seen.get("src/gone.py")).toBe("delete");
+      expect([...seen.keys()].filter((p) => p.startsWith("node_modules") || p.endsWith(".log"))).toEqual([]);
+    });
+
+    it("reports the files of a folder that appears with files already in it", async () => {
+      const { root, changes } = await watch(poll);
+      mkdirSync(join(root, "src", "gen", "deep"), { recursive: true });
+      writeFileSync(join(root, "src", "gen", "a.py"), "a");
+      writeFileSync(join(root, "src", "gen", "deep", "b.py"), "b");
+      await until(changes, (c) => ["src/gen/a.py", "src/gen/deep/b.py"].every((p) => c.some((x) => x.path === p)));
     });
   });
 }

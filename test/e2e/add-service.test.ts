@@ -49,24 +49,28 @@ describe("dev add service on a running nginx stack", () => {
     expect(routes.routes.map((r: { path: string }) => r.path)).toEqual(["/api/admin", "/api", "/billing", "/search"]);
   });
 
-  it("refuses bad input with exit 2 and writes nothing", async () => {
+  it("refuses bad input with exit 2, saying which problem, and writes nothing", async () => {
     const stack = await readFile(join(root, "stack.yaml"), "utf8");
-    for (const args of [
-      ["add", "service", "billing", "--route", "/other"],
-      ["add", "service", "Bad_Name"],
-      ["add", "service", "x1", "--route", "nope"],
-      ["add", "service", "x2", "--route", "/a`b"],
-      ["add", "service", "x3", "--route", "/billing"],
-      ["add", "service", "x4", "--port", "70000"],
-      ["add", "service", "x5", "--template", "rails"],
-      ["add", "service", "x6", "--template", "fastapi", "--image", "nginx:1.27"],
-      ["add", "service", "x7", "--depends-on", "ghost"],
-      ["add", "preset", "mongo"],
-      ["add", "preset", "traefik"],
-    ]) {
-      const res = await dev(args);
-      expect(res.code, `${args.join(" ")}: ${res.stderr}`).toBe(2);
-      expect(res.stderr).toMatch(/^error: /);
+    const cases: [string[], string, RegExp][] = [
+      [["add", "service", "billing", "--route", "/other"], "E_NAME_TAKEN", /a service named "billing" already exists/],
+      [["add", "service", "Bad_Name"], "E_INVALID_NAME", /"Bad_Name" is not a valid name/],
+      [["add", "service", "x1", "--route", "nope"], "E_ROUTE_INVALID", /route "nope" must start with "\/"/],
+      [["add", "service", "x2", "--route", "/a`b"], "E_ROUTE_INVALID", /route "\/a`b" has characters a proxy rule cannot carry safely/],
+      [["add", "service", "x3", "--route", "/billing"], "E_ROUTE_DUPLICATE", /route \/billing is already served by "billing"/],
+      [["add", "service", "x4", "--port", "70000"], "E_PORT_RANGE", /--port 70000 is not a port/],
+      [["add", "service", "x5", "--template", "rails"], "E_UNKNOWN_TEMPLATE", /unknown template "rails"/],
+      [["add", "service", "x6", "--template", "fastapi", "--image", "nginx:1.27"], "E_TEMPLATE_AND_IMAGE", /--template and --image cannot be used together/],
+      [["add", "service", "x7", "--depends-on", "ghost"], "E_UNKNOWN_DEPENDENCY", /--depends-on "ghost" names no service or preset/],
+      [["add", "preset", "mongo"], "E_UNKNOWN_PRESET", /unknown preset "mongo"/],
+      [["add", "preset", "traefik"], "E_PRESET_CONFLICT", /"nginx" and "traefik" cannot be used together/],
+    ];
+    for (const [args, code, message] of cases) {
+      const res = await dev([...args, "--json"]);
+      const what = `${args.join(" ")}: ${res.stderr}`;
+      expect(res.code, what).toBe(2);
+      expect(res.stderr, what).toMatch(/^error: /);
+      expect(res.stderr, what).toMatch(message);
+      expect(JSON.parse(res.stdout).errors.map((e: { code: string }) => e.code), what).toEqual([code]);
     }
     expect(await readFile(join(root, "stack.yaml"), "utf8")).toBe(stack);
   });

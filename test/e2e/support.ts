@@ -19,7 +19,15 @@ export const IMAGE_ARGS = [
   `redis:7=${PREFIX}/redis:latest`,
   `nginx:1.27=${PREFIX}/nginx:latest`,
   `python:3.12-slim=${PREFIX}/python:latest`,
+  `node:20-slim=${PREFIX}/node:latest`,
+  `rabbitmq:3-management=${PREFIX}/rabbitmq:latest`,
 ].flatMap((pair) => ["--image", pair]);
+
+/** The same, with Python services on the image that also has Django, psycopg2 and pika. */
+export const EXTRAS_IMAGE_ARGS = IMAGE_ARGS.map((arg) => (arg === `python:3.12-slim=${PREFIX}/python:latest` ? `python:3.12-slim=${PREFIX}/python-extras:latest` : arg));
+
+/** A test image by name, for Dockerfiles a test writes as a user would (FROM an image they have). */
+export const testImage = (name: string) => `${PREFIX}/${name}:latest`;
 
 export function uniqueName(prefix: string): string {
   return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;

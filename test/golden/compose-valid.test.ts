@@ -1,7 +1,4 @@
-import { spawnSync } from "node:child_process";
-import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from "node:fs";
-import { tmpdir } from "node:os";
-import { dirname, join } from "node:path";
+import { readFileSync } from "node:fs";
 import { fileURLToPath } from "node:url";
 import { Ajv } from "ajv";
 import { describe, expect, it } from "vitest";
@@ -11,12 +8,6 @@ import { fixtureCases, planFixture } from "./plan-fixture.js";
 const SCHEMA = fileURLToPath(new URL("../reference/compose-spec.json", import.meta.url));
 const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
 const composeFiles = (paths: string[]) => paths.filter((p) => /^compose(\.[a-z]+)?\.yaml$/.test(p));
-
-function composeCli(): string[] | undefined {
-  if (spawnSync("docker", ["compose", "version"]).status === 0) return ["docker", "compose"];
-  if (spawnSync("docker-compose", ["version"]).status === 0) return ["docker-compose"];
-  return undefined;
-}
 
 describe("generated compose files", () => {
   it("the schema check rejects what compose would reject (control)", () => {
@@ -52,28 +43,6 @@ describe("generated compose files", () => {
       }
       const env = plan.files.find((f) => f.path === ".env")!.content;
       expect(env).not.toMatch(/PASSWORD=(postgres|changethis|password)?$/m);
-    });
-  }
-
-  const cli = composeCli();
-  for (const name of ["default", "nginx", "nested-traefik"]) {
-    it.skipIf(!cli)(`${name}: the compose CLI's own config check accepts the whole layer set`, async () => {
-      const plan = await planFixture(name);
-      const dir = mkdtempSync(join(tmpdir(), "create-stack-config-"));
-      try {
-        for (const f of plan.files) {
-          mkdirSync(dirname(join(dir, f.path)), { recursive: true });
-          writeFileSync(join(dir, f.path), f.content);
-        }
-        const res = spawnSync(cli![0]!, [...cli!.slice(1), "config", "-q"], { cwd: dir, encoding: "utf8" });
-        expect(res.status, res.stderr).toBe(0);
-        const services = spawnSync(cli![0]!, [...cli!.slice(1), "--profile", "tools", "config", "--services"], { cwd: dir, encoding: "utf8" });
-        expect(services.stdout.split("\n").filter(Boolean).sort()).toEqual(
-          [...new Set(composeFiles(plan.files.map((f) => f.path)).flatMap((p) => Object.keys(parse(plan.files.find((f) => f.path === p)!.content).services)))].sort(),
-        );
-      } finally {
-        rmSync(dir, { recursive: true, force: true });
-      }
     });
   }
 });

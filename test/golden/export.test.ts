@@ -138,7 +138,7 @@ describe("dev export: golden files, schemas, kustomize", () => {
 });
 
 describe("dev export: what cannot be carried over is refused with what to do", () => {
-  const fake = (layers: Preset["layers"]): Preset => ({ name: "odd", kind: "addon", description: "", requires: [], conflicts: [], env: {}, connection: {}, layers, files: [], dir: "" });
+  const fake = (layers: Preset["layers"]): Preset => ({ name: "odd", kind: "addon", description: "", requires: [], conflicts: [], env: {}, connection: {}, layers, files: [], dir: "", rebuild_on: [], reload: "restart" });
 
   async function modelWith(preset: Preset, registry: string | null = REGISTRY) {
     const fx = await exportFixture("nginx");

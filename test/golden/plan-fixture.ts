@@ -7,6 +7,7 @@ import type { Plan } from "../../src/plan/plan.js";
 import { planProject } from "../../src/plan/plan-project.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
 import { createStackDocument, STACK_TEXT_OPTIONS } from "../../src/stack/stack-document.js";
+import type { ServiceConfig } from "../../src/stack/stack-config.js";
 import { validateStack } from "../../src/stack/validate-stack.js";
 
 export const FIXTURES = fileURLToPath(new URL("../../fixtures/", import.meta.url));
@@ -17,12 +18,17 @@ export function fixtureCases(): string[] {
 
 /** Plans a fixture in memory, deterministically: free ports are the preferred ones, secrets numbered. */
 export async function planFixture(name: string): Promise<Plan> {
-  const choices = JSON.parse(readFileSync(join(FIXTURES, name, "case.json"), "utf8")) as CreateChoices & { routes?: Record<string, string> };
+  const choices = JSON.parse(readFileSync(join(FIXTURES, name, "case.json"), "utf8")) as CreateChoices & {
+    routes?: Record<string, string>;
+    /** Services set as given (own Dockerfiles, routes at /, ...), replacing what the presets made. */
+    services?: Record<string, ServiceConfig>;
+  };
   const presets = loadPresets();
   const stack = buildStackConfig({ ...choices, images: choices.images ?? {} }, presets);
   for (const [svc, route] of Object.entries(choices.routes ?? {})) {
     stack.services[svc] = { template: "python-http", path: `services/${svc}`, port: 8000, route };
   }
+  Object.assign(stack.services, choices.services ?? {});
   validateStack(stack, presets);
   let n = 0;
   return planProject({

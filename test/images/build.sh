@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Builds the local images the end-to-end tests run on. Nothing is pulled from a registry: one Debian
 # root filesystem is made with debootstrap and imported, and small Dockerfiles on top of it honour the
-# contracts of the official images the presets name (postgres, redis, nginx, python).
+# contracts of the official images the presets name (postgres, redis, nginx, python, node, rabbitmq).
 # Images already present are reused; set REBUILD=1 to build them again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -23,8 +23,44 @@ if [ "${REBUILD:-0}" = 1 ] || ! have "$base"; then
   rm -f "$log"
 fi
 
+# A second root filesystem for the other languages and brokers (Node, Django, RabbitMQ). It records
+# its package list in a label, so a changed list rebuilds it, and only it.
+extras="$prefix/base-extras:bookworm"
+extras_packages=nodejs,npm,node-express,python3-django,python3-psycopg2,python3-pika,python3-pip,rabbitmq-server,curl,ca-certificates,procps
+extras_built=$(docker image inspect -f '{{ index .Config.Labels "create-stack.test-packages" }}' "$extras" 2>/dev/null || true)
+if [ "${REBUILD:-0}" = 1 ] || [ "$extras_built" != "$extras_packages" ]; then
+  root=$(mktemp -d); log=$(mktemp)
+  trap 'rm -rf "$root"' EXIT
+  echo "debootstrap: building $extras (a few minutes)"
+  # debootstrap's own resolver trips over long dependency chains (npm's); apt inside the new root
+  # does not. No service is started while installing (policy-rc.d).
+  debootstrap --variant=minbase bookworm "$root" "$mirror" >"$log" 2>&1 || { tail -30 "$log" >&2; exit 1; }
+  printf '#!/bin/sh\nexit 101\n' >"$root/usr/sbin/policy-rc.d" && chmod +x "$root/usr/sbin/policy-rc.d"
+  mount -t proc proc "$root/proc"
+  trap 'umount "$root/proc" 2>/dev/null || true; rm -rf "$root"' EXIT
+  { chroot "$root" apt-get update -qq \
+    && DEBIAN_FRONTEND=noninteractive chroot "$root" apt-get install -y -qq --no-install-recommends $(echo "$extras_packages" | tr , ' '); } >>"$log" 2>&1 \
+    || { tail -30 "$log" >&2; exit 1; }
+  umount "$root/proc"
+  rm -f "$root/usr/sbin/policy-rc.d"
+  rm -rf "$root"/var/cache/apt/archives/*.deb "$root"/var/lib/apt/lists/*
+  tar -C "$root" -c . | docker import --change "LABEL create-stack.test-packages=$extras_packages" - "$extras" >/dev/null
+  rm -rf "$root" "$log"
+fi
+
 # Each image records a hash of its build folder, so a changed Dockerfile is rebuilt on machines
 # that already have an older image.
+build_image() {
+  local name=$1 from=$2
+  local image="$prefix/$name:latest"
+  local hash built
+  hash=$( (cd "$here/$name" && cat $(ls | sort); echo "$from"; docker image inspect -f '{{.Id}}' "$from") | sha256sum | cut -c1-16)
+  built=$(docker image inspect -f '{{ index .Config.Labels "create-stack.test-image" }}' "$image" 2>/dev/null || true)
+  if [ "${REBUILD:-0}" = 1 ] || [ "$built" != "$hash" ]; then
+    echo "building $image"
+    docker build -q --build-arg BASE="$from" --label "create-stack.test-image=$hash" -t "$image" "$here/$name" >/dev/null
+  fi
+}
 for name in postgres redis nginx python; do
   image="$prefix/$name:latest"
   hash=$(cd "$here/$name" && cat $(ls | sort) | sha256sum | cut -c1-16)
@@ -34,4 +70,5 @@ for name in postgres redis nginx python; do
     docker build -q --build-arg BASE="$base" --label "create-stack.test-image=$hash" -t "$image" "$here/$name" >/dev/null
   fi
 done
+for name in node python-extras rabbitmq; do build_image "$name" "$extras"; done
 docker image ls "$prefix/*" --format '{{.Repository}}:{{.Tag}} {{.Size}}'

@@ -18,7 +18,9 @@ export interface EngineCall {
 export class FakeEngine implements Engine {
   readonly calls: EngineCall[] = [];
   private readonly containers = new Map<string, FakeContainer>();
-  private subscribers: { project: string; onEvent: (e: EngineEvent) => void; onReconnect?: () => void }[] = [];
+  private subscribers: { project: string; onEvent: (e: EngineEvent) => void; onReconnect?: () => void; onDisconnect?: () => void }[] = [];
+  /** While true (between `goAway` and `comeBack`), every call fails as with no daemon. */
+  private away = false;
   private seq = 0;
   /** Called on restart/start, e.g. to make a container healthy again after a delay. */
   onStart: (c: FakeContainer) => void = (c) => {
@@ -66,15 +68,33 @@ export class FakeEngine implements Engine {
     for (const s of this.subscribers) s.onReconnect?.();
   }
 
+  /** The daemon went away: the stream drops and calls fail until `comeBack`. */
+  goAway(): void {
+    this.away = true;
+    for (const s of this.subscribers) s.onDisconnect?.();
+  }
+
+  /** The daemon answers again and the stream reconnects. */
+  comeBack(): void {
+    this.away = false;
+    for (const s of this.subscribers) s.onReconnect?.();
+  }
+
+  private reachable(): void {
+    if (this.away) throw Object.assign(new Error("connect ECONNREFUSED /var/run/docker.sock"), { code: "ECONNREFUSED" });
+  }
+
   callsOf(method: keyof Engine, id?: string): EngineCall[] {
     return this.calls.filter((c) => c.method === method && (id === undefined || c.id === id));
   }
 
   async ping(): Promise<void> {
+    this.reachable();
     this.calls.push({ method: "ping" });
   }
 
   async listContainers(project: string, opts: { service?: string; all?: boolean } = {}): Promise<ContainerInfo[]> {
+    this.reachable();
     this.calls.push({ method: "listContainers", args: { project, ...opts } });
     return [...this.containers.values()]
       .filter((c) => c.project === project && (!opts.service || c.service === opts.service) && (opts.all || c.state === "running"))
@@ -82,24 +102,36 @@ export class FakeEngine implements Engine {
   }
 
   async inspect(id: string): Promise<ContainerInfo & { healthLog: string[] }> {
+    this.reachable();
     this.calls.push({ method: "inspect", id });
     const { logLines: _l, ...info } = this.get(id);
     return { ...info };
   }
 
   async restart(id: string, opts: { timeoutSeconds: number }): Promise<void> {
+    this.reachable();
     this.calls.push({ method: "restart", id, args: opts });
     this.onStart(this.get(id));
   }
 
   async stop(id: string, opts: { timeoutSeconds: number }): Promise<void> {
+    this.reachable();
     this.calls.push({ method: "stop", id, args: opts });
     this.set(id, { state: "exited" });
   }
 
   async start(id: string): Promise<void> {
+    this.reachable();
     this.calls.push({ method: "start", id });
     this.onStart(this.get(id));
+  }
+
+  /** Called on kill, e.g. to play a supervisor that prints its reloaded line. */
+  onKill: (c: FakeContainer, signal: string) => void = () => undefined;
+
+  async kill(id: string, signal: string): Promise<void> {
+    this.calls.push({ method: "kill", id, args: signal });
+    this.onKill(this.get(id), signal);
   }
 
   async remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void> {
@@ -108,13 +140,25 @@ export class FakeEngine implements Engine {
   }
 
   async logs(id: string, opts: { tail: number }): Promise<string[]> {
+    this.reachable();
     this.calls.push({ method: "logs", id, args: opts });
     return this.get(id).logLines.slice(-opts.tail);
   }
 
-  async followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal): Promise<void> {
+  /** Images the code removed; the fake holds no images, so each removal "succeeds" once. */
+  readonly removedImages: string[] = [];
+
+  async removeImage(ref: string): Promise<boolean> {
+    this.calls.push({ method: "removeImage", args: ref });
+    if (this.removedImages.includes(ref)) return false;
+    this.removedImages.push(ref);
+    return true;
+  }
+
+  async followLogs(id: string, onLine: (line: string, stream: "stdout" | "stderr") => void, signal: AbortSignal, opts: { onAttached?: () => void } = {}): Promise<void> {
     this.calls.push({ method: "followLogs", id });
     for (const l of this.get(id).logLines) onLine(l, "stdout");
+    opts.onAttached?.();
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
   }
 
@@ -123,9 +167,9 @@ export class FakeEngine implements Engine {
     return this.execResult(id, cmd);
   }
 
-  async events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void): Promise<void> {
+  async events(project: string, onEvent: (e: EngineEvent) => void, signal: AbortSignal, onReconnect?: () => void, onDisconnect?: () => void): Promise<void> {
     this.calls.push({ method: "events", args: { project } });
-    const sub = { project, onEvent, onReconnect };
+    const sub = { project, onEvent, onReconnect, onDisconnect };
     this.subscribers.push(sub);
     await new Promise<void>((resolve) => signal.addEventListener("abort", () => resolve(), { once: true }));
     this.subscribers = this.subscribers.filter((s) => s !== sub);

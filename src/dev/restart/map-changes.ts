@@ -1,11 +1,12 @@
 import type { FileChange } from "../../watch/watcher.js";
+import { ignoreMatcher } from "../../watch/glob.js";
 
 export interface WatchedService {
   name: string;
   /** Root-relative folders or files it watches; several services may share one. */
   paths: string[];
-  /** Root-relative files whose change needs a rebuild (Dockerfile, requirements.txt, ...). */
-  rebuildFiles: string[];
+  /** Root-relative globs whose change needs a rebuild (Dockerfile, requirements.txt, ...). */
+  rebuildOn: string[];
   /** Reloads itself: never restarted. */
   reload: boolean;
 }
@@ -15,7 +16,18 @@ export interface ServiceChange {
   rebuild: boolean;
   /** More is coming (a new folder appeared: a checkout or a generator is writing). */
   burst?: boolean;
+  /** Why a run without files is asked for: the service is down and should be running. */
+  cause?: RestartCause;
+  /** Part of a larger recovery that reports itself in one line: no line of its own. */
+  quiet?: boolean;
 }
+
+/**
+ * crash: it exited by itself; outside: stopped or killed by someone else (docker kill/stop);
+ * removed: its container was removed (docker rm -f); engine: the engine came back after it went
+ * away; dependency: it did not recover after a service it depends on was restarted.
+ */
+export type RestartCause = "crash" | "outside" | "removed" | "engine" | "dependency";
 
 function within(path: string, base: string): boolean {
   const b = base.replace(/\/+$/, "");
@@ -26,12 +38,13 @@ function within(path: string, base: string): boolean {
 export function mapChangesToServices(changes: FileChange[], services: WatchedService[]): Map<string, ServiceChange> {
   const out = new Map<string, ServiceChange>();
   for (const svc of services) {
+    const rebuilds = ignoreMatcher(svc.rebuildOn);
     const files: string[] = [];
     let rebuild = false;
     for (const c of changes) {
       if (!svc.paths.some((p) => within(c.path, p))) continue;
       files.push(c.path);
-      if (svc.rebuildFiles.includes(c.path)) rebuild = true;
+      if (rebuilds(c.path)) rebuild = true;
     }
     if (files.length === 0 || (svc.reload && !rebuild)) continue;
     out.set(svc.name, { files: [...new Set(files)], rebuild });

@@ -1,7 +1,12 @@
 import type { ServiceChange } from "./map-changes.js";
 
 export interface RestartScheduler {
-  push(service: string, change: ServiceChange): void;
+  /**
+   * Asks for a run; resolves when the run that includes this change has ended: true when it
+   * succeeded, false when it failed (or the scheduler closed first). Callers that only ask may
+   * ignore it; `dev up` waits on it to start services in dependency order.
+   */
+  push(service: string, change: ServiceChange): Promise<boolean>;
   /** Resolves when nothing is pending or running. */
   idle(): Promise<void>;
   close(): void;
@@ -9,14 +14,23 @@ export interface RestartScheduler {
 
 interface Slot {
   pending?: ServiceChange;
+  /** Callers waiting for the pending change's run, then for the running one's. */
+  pendingWaiters: ((ok: boolean) => void)[];
   timer?: NodeJS.Timeout;
   firstAt?: number;
   running?: Promise<void>;
 }
 
 function merge(a: ServiceChange | undefined, b: ServiceChange): ServiceChange {
-  if (!a) return { files: [...b.files], rebuild: b.rebuild, burst: b.burst };
-  return { files: [...new Set([...a.files, ...b.files])], rebuild: a.rebuild || b.rebuild, burst: a.burst || b.burst };
+  if (!a) return { ...b, files: [...b.files] };
+  return {
+    files: [...new Set([...a.files, ...b.files])],
+    rebuild: a.rebuild || b.rebuild,
+    burst: a.burst || b.burst,
+    // A file change merged with a crash says what it is: the files are the news.
+    cause: a.cause && b.cause ? a.cause : undefined,
+    quiet: (a.quiet ?? false) && (b.quiet ?? false),
+  };
 }
 
 /**
@@ -32,7 +46,8 @@ export function createRestartScheduler(opts: {
   burstDebounceMs?: number;
   burstFiles?: number;
   maxWaitMs?: number;
-  run: (service: string, change: ServiceChange) => Promise<void>;
+  /** Resolves false (or throws) when the run failed. */
+  run: (service: string, change: ServiceChange) => Promise<void | boolean>;
 }): RestartScheduler {
   const slots = new Map<string, Slot>();
   const burstDebounce = opts.burstDebounceMs ?? Math.max(opts.debounceMs, 400);
@@ -53,13 +68,16 @@ export function createRestartScheduler(opts: {
     slot.timer = undefined;
     if (slot.running || !slot.pending || closed) return;
     const change = slot.pending;
+    const runWaiters = slot.pendingWaiters.splice(0);
     slot.pending = undefined;
     slot.firstAt = undefined;
     slot.running = opts
       .run(service, change)
-      .catch(() => undefined)
-      .finally(() => {
+      .then((res) => res !== false)
+      .catch(() => false)
+      .then((ok) => {
         slot.running = undefined;
+        runWaiters.forEach((w) => w(ok));
         // What arrived during the run gets the same quiet period: the burst may still be going.
         if (slot.pending && !closed) {
           slot.firstAt = Date.now();
@@ -75,14 +93,16 @@ export function createRestartScheduler(opts: {
 
   return {
     push(service, change) {
-      if (closed) return;
-      const slot = slots.get(service) ?? {};
+      if (closed) return Promise.resolve(false);
+      const slot: Slot = slots.get(service) ?? { pendingWaiters: [] };
       slots.set(service, slot);
       slot.pending = merge(slot.pending, change);
-      if (slot.running) return; // one more run follows when this one ends
+      const done = new Promise<boolean>((resolve) => slot.pendingWaiters.push(resolve));
+      if (slot.running) return done; // one more run follows when this one ends
       const now = Date.now();
       slot.firstAt ??= now;
       schedule(service, slot, Math.max(0, Math.min(quietFor(slot.pending), slot.firstAt + maxWait - now)));
+      return done;
     },
     idle() {
       return new Promise((resolve) => {
@@ -92,7 +112,10 @@ export function createRestartScheduler(opts: {
     },
     close() {
       closed = true;
-      for (const slot of slots.values()) clearTimeout(slot.timer);
+      for (const slot of slots.values()) {
+        clearTimeout(slot.timer);
+        slot.pendingWaiters.splice(0).forEach((w) => w(false));
+      }
     },
   };
 }

@@ -5,10 +5,10 @@ import { createRestartScheduler } from "./restart-scheduler.js";
 import type { ServiceChange } from "./map-changes.js";
 
 const services: WatchedService[] = [
-  { name: "api", paths: ["services/api", "lib"], rebuildFiles: ["services/api/Dockerfile", "services/api/requirements.txt"], reload: false },
-  { name: "worker", paths: ["services/api", "lib"], rebuildFiles: ["services/api/Dockerfile"], reload: false },
-  { name: "api2", paths: ["services/api2"], rebuildFiles: [], reload: false },
-  { name: "web", paths: ["services/web"], rebuildFiles: ["services/web/Dockerfile"], reload: true },
+  { name: "api", paths: ["services/api", "lib"], rebuildOn: ["services/api/Dockerfile", "services/api/requirements.txt"], reload: false },
+  { name: "worker", paths: ["services/api", "lib"], rebuildOn: ["services/api/Dockerfile"], reload: false },
+  { name: "api2", paths: ["services/api2"], rebuildOn: [], reload: false },
+  { name: "web", paths: ["services/web"], rebuildOn: ["services/web/Dockerfile"], reload: true },
 ];
 
 describe("mapChangesToServices", () => {

@@ -1,0 +1,38 @@
+import { spawn } from "node:child_process";
+import { StackError } from "../errors/stack-error.js";
+import { readProjectEnv } from "../fs/read-env.js";
+import { compareRoutes } from "../stack/route.js";
+import { openDev } from "./dev-context.js";
+
+/** The opener of the desktop this runs on; none on a headless machine. */
+function opener(): string[] | undefined {
+  if (process.platform === "darwin") return ["open"];
+  if (process.platform === "win32") return ["cmd", "/c", "start", '""'];
+  return process.env.DISPLAY || process.env.WAYLAND_DISPLAY || process.env.BROWSER ? [process.env.BROWSER || "xdg-open"] : undefined;
+}
+
+/** `dev open [SERVICE]`: the service's route through the proxy (default: the first route) in the browser. */
+export async function open(args: { C: string; service?: string; print: boolean }): Promise<void> {
+  const ctx = await openDev(args.C);
+  const routed = ctx.project.services.filter((s) => s.route).sort((a, b) => compareRoutes(a.route!, b.route!));
+  const svc = args.service ? routed.find((s) => s.name === args.service) : routed[0];
+  if (!svc) {
+    const which = args.service ? `${args.service} has no route` : "no service has a route";
+    throw new StackError({ code: "E_NO_ROUTE", message: which, hint: routed.length ? `routed: ${routed.map((s) => s.name).join(", ")}` : "give one a route in stack.yaml, or: dev add service NAME --route /path" });
+  }
+  const port = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
+  if (!port) throw new StackError({ code: "E_NO_PROXY", message: "this stack has no proxy port in .env", hint: "add a proxy: dev add preset nginx (or traefik)" });
+  const url = `http://127.0.0.1:${port}${svc.route === "/" ? "/" : `${svc.route}/`}`;
+  if (args.print) {
+    process.stdout.write(url + "\n");
+    return;
+  }
+  const cmd = opener();
+  if (cmd) {
+    const child = spawn(cmd[0]!, [...cmd.slice(1), url], { stdio: "ignore", detached: true });
+    child.on("error", () => process.stdout.write(`open ${url} in your browser\n`));
+    child.unref();
+  }
+  process.stdout.write(`${url}${cmd ? "" : "  (no browser here: open it yourself)"}\n`);
+  if (!(await ctx.engine.listContainers(ctx.name, { service: svc.name })).length) process.stdout.write(`note: ${svc.name} is not running (dev up)\n`);
+}

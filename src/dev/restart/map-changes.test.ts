@@ -1,0 +1,64 @@
+import { describe, expect, it } from "vitest";
+import type { FileChange } from "../../watch/watcher.js";
+import { mapChangesToServices, type WatchedService } from "./map-changes.js";
+
+const svc = (name: string, paths: string[], rebuildOn: string[] = [], reload = false): WatchedService => ({ name, paths, rebuildOn, reload });
+const saved = (...paths: string[]): FileChange[] => paths.map((path) => ({ path, kind: "update" }));
+
+const stack = [
+  svc("api", ["services/api"], ["services/api/Dockerfile", "services/api/requirements.txt"]),
+  svc("api2", ["services/api2"]),
+  svc("web", ["services/web/"], ["services/web/Dockerfile"]),
+  svc("docs", ["mkdocs.yml"]),
+];
+
+describe("a save restarts only the services that watch the file", () => {
+  it("saving one service's file leaves every other service alone", () => {
+    const out = mapChangesToServices(saved("services/api2/app.py"), stack);
+    expect([...out.keys()]).toEqual(["api2"]);
+    expect(out.get("api2")).toEqual({ files: ["services/api2/app.py"], rebuild: false });
+  });
+
+  it("a folder whose name extends another's (api2 beside api) does not restart the shorter one", () => {
+    expect(mapChangesToServices(saved("services/api2/app.py", "services/apiary.txt"), stack).has("api")).toBe(false);
+  });
+
+  it("a file outside every watched path restarts nothing", () => {
+    expect(mapChangesToServices(saved("README.md", "notes/todo.txt"), stack).size).toBe(0);
+  });
+
+  it("a watched path written with a trailing slash still matches the files under it", () => {
+    expect([...mapChangesToServices(saved("services/web/index.html"), stack).keys()]).toEqual(["web"]);
+    expect([...mapChangesToServices(saved("lib/x.py"), [svc("api", ["lib//"])]).keys()]).toEqual(["api"]);
+  });
+
+  it("a watched single file restarts its service when that file changes", () => {
+    expect([...mapChangesToServices(saved("mkdocs.yml"), stack).keys()]).toEqual(["docs"]);
+    expect(mapChangesToServices(saved("mkdocs.yml.bak"), stack).has("docs")).toBe(false);
+  });
+
+  it("a service watching the project root (`.` or ``) sees every change", () => {
+    for (const root of [".", "", "./"]) {
+      const out = mapChangesToServices(saved("deep/in/tree.py"), [svc("all", [root]), svc("other", ["lib"])]);
+      expect([...out.keys()], JSON.stringify(root)).toEqual(["all"]);
+    }
+  });
+
+  it("a plain code change is a restart, not a rebuild; a manifest change is a rebuild", () => {
+    expect(mapChangesToServices(saved("services/api/app.py", "services/api/util.py"), stack).get("api")).toEqual({
+      files: ["services/api/app.py", "services/api/util.py"],
+      rebuild: false,
+    });
+    expect(mapChangesToServices(saved("services/api/app.py", "services/api/Dockerfile"), stack).get("api")?.rebuild).toBe(true);
+  });
+
+  it("the same file reported twice in a batch is listed once", () => {
+    expect(mapChangesToServices(saved("services/api/app.py", "services/api/app.py"), stack).get("api")?.files).toEqual(["services/api/app.py"]);
+  });
+
+  it("a self-reloading service is left alone on code changes and rebuilt when its manifest changes", () => {
+    const reloading = [svc("ui", ["ui"], ["ui/package.json"], true)];
+    expect(mapChangesToServices(saved("ui/app.js"), reloading).size).toBe(0);
+    expect(mapChangesToServices(saved("ui/app.js", "ui/package.json"), reloading).get("ui")).toEqual({ files: ["ui/app.js", "ui/package.json"], rebuild: true });
+  });
+});

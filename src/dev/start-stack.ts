@@ -1,0 +1,140 @@
+import type { ContainerInfo } from "../engine/engine.js";
+import { runtimeError } from "../errors/stack-error.js";
+import { buildLayers } from "../render/compose-layers.js";
+import { condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
+import { runCompose, type DevContext } from "./dev-context.js";
+
+const READY_TIMEOUT_MS = 180_000;
+/** Active probes: a healthcheck passes long before Docker's next interval says so. */
+const PROBE_INTERVAL_MS = 100;
+
+export type Dependencies = Map<string, { service: string; healthy: boolean }[]>;
+
+/**
+ * Cold start without compose's waits. Once createStack has made what is missing, each container
+ * starts through the Engine API as soon as what it depends on is really ready, independent services in parallel. "Ready" is
+ * probed every 100 ms: the service's published port answering, or its own healthcheck command
+ * run through the Engine API; Docker's health status would flip only at the next healthcheck
+ * interval. Prints each service as it gets there.
+ */
+export async function startStack(ctx: DevContext, only: string[], env: ReadonlyMap<string, string>, log: (line: string) => void): Promise<void> {
+  const t0 = performance.now();
+  const deps = dependenciesOf(ctx);
+  const all = await ctx.engine.listContainers(ctx.name, { all: true });
+  const byService = new Map<string, ContainerInfo[]>();
+  for (const c of all) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
+  const wanted = only.length ? withDependencies(only, deps) : new Set(byService.keys());
+
+  await startInOrder({
+    containers: byService,
+    deps,
+    wanted,
+    start: async (c) => {
+      try {
+        await ctx.engine.start(c.id);
+      } catch (err) {
+        // The engine's own words (e.g. a host port another program took meanwhile), as one line.
+        const why = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
+        throw runtimeError("E_START_FAILED", `${c.service} could not start: ${why}`, "fix the cause, then run dev up again (host ports taken before it starts are moved to free ones)");
+      }
+    },
+    waitReady: async (c) => {
+      const probe = await readinessOf(ctx, c, env);
+      await waitFor(probe.readiness, { timeoutMs: READY_TIMEOUT_MS });
+      return probe.checked;
+    },
+    onReady: (service, checked) => log(`  ${service.padEnd(14)} ${checked ? "healthy" : "running"} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
+  });
+}
+
+export interface StartPlan {
+  containers: ReadonlyMap<string, ContainerInfo[]>;
+  deps: Dependencies;
+  wanted: Iterable<string>;
+  start(c: ContainerInfo): Promise<void>;
+  /** Resolves once ready (true: by a health check, false: just running); rejects on failure. */
+  waitReady(c: ContainerInfo): Promise<boolean>;
+  onReady(service: string, checked: boolean): void;
+}
+
+/**
+ * Starts each wanted service once its dependencies are started (service_started) or ready
+ * (service_healthy), everything else in parallel; resolves when all are ready. The first failure
+ * rejects. Only dependencies with containers are waited on: a service of the user's own
+ * compose file (or one not created) has nothing to wait for.
+ */
+export async function startInOrder(plan: StartPlan): Promise<void> {
+  const started = new Map<string, Promise<void>>();
+  const ready = new Map<string, Promise<void>>();
+  const containersOf = (service: string) => plan.containers.get(service) ?? [];
+  const start = (service: string): Promise<void> => {
+    let p = started.get(service);
+    if (!p) {
+      p = (async () => {
+        const deps = (plan.deps.get(service) ?? []).filter((d) => plan.containers.has(d.service));
+        await Promise.all(deps.map((d) => (d.healthy ? readyOf(d.service) : start(d.service))));
+        await Promise.all(containersOf(service).map((c) => plan.start(c)));
+      })();
+      started.set(service, p);
+    }
+    return p;
+  };
+  const readyOf = (service: string): Promise<void> => {
+    let p = ready.get(service);
+    if (!p) {
+      p = (async () => {
+        await start(service);
+        const checked = await Promise.all(containersOf(service).map((c) => plan.waitReady(c)));
+        plan.onReady(service, checked.some(Boolean));
+      })();
+      ready.set(service, p);
+    }
+    return p;
+  };
+  await Promise.all([...plan.wanted].filter((s) => plan.containers.has(s)).map(readyOf));
+}
+
+/** Compose builds and creates what is missing (network, volumes, containers) and starts nothing. */
+export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void): Promise<void> {
+  await runCompose(ctx, ["up", "--no-start", "--build", "--remove-orphans", ...only], "creating the stack", { onLine });
+}
+
+/** depends_on of every service in our generated layers: healthy (service_healthy) or just started. */
+function dependenciesOf(ctx: DevContext): Dependencies {
+  const { config } = ctx.project.parsed;
+  const base = buildLayers(config, ctx.project.presets, ctx.project.services).get("base")!;
+  const out: Dependencies = new Map();
+  for (const [name, def] of Object.entries(base.services)) {
+    const dependsOn = (def.depends_on ?? {}) as Record<string, { condition?: string }>;
+    out.set(name, Object.entries(dependsOn).map(([service, d]) => ({ service, healthy: d.condition === "service_healthy" })));
+  }
+  return out;
+}
+
+function withDependencies(services: string[], deps: Dependencies): Set<string> {
+  const out = new Set<string>();
+  const visit = (s: string) => {
+    if (out.has(s)) return;
+    out.add(s);
+    for (const d of deps.get(s) ?? []) visit(d.service);
+  };
+  services.forEach(visit);
+  return out;
+}
+
+/**
+ * How to tell a started container is ready, fastest first: a template app answering on its
+ * published port; else its healthcheck command run in it; else Docker's word (running). The
+ * container exiting or turning unhealthy ends the wait at once, with its logs.
+ */
+async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean }> {
+  const healthy = containerHealthy(ctx.engine, c.id);
+  const svc = ctx.project.services.find((s) => s.name === c.service);
+  const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
+  const test = (await ctx.engine.inspect(c.id)).healthcheck;
+  const command = test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1] ?? "true"] : undefined;
+  if (svc?.preset && svc.port !== undefined && hostPort) return { readiness: firstOf(portAnswers(hostPort), healthy), checked: command !== undefined };
+  if (!command) return { readiness: healthy, checked: false };
+  const passes = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, PROBE_INTERVAL_MS);
+  return { readiness: firstOf(passes, healthy), checked: true };
+}

@@ -1,0 +1,101 @@
+import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { isMainThread } from "node:worker_threads";
+import { describe, expect, it } from "vitest";
+import type { PlannedFile } from "../plan/plan.js";
+import { flushPlan } from "./flush-plan.js";
+
+const project = (files: Record<string, string> = {}) => {
+  const root = mkdtempSync(join(tmpdir(), "flush-"));
+  for (const [path, content] of Object.entries(files)) {
+    mkdirSync(join(root, path, ".."), { recursive: true });
+    writeFileSync(join(root, path), content);
+  }
+  return root;
+};
+const file = (path: string, content: string, action: PlannedFile["action"], mode?: number): PlannedFile => ({ path, content, owner: "generated", action, mode });
+const read = (root: string, path: string) => readFileSync(join(root, path), "utf8");
+
+describe("flushPlan writes what the plan changes, and only that", () => {
+  it("regenerated (update) files are written over the old ones; created files appear", async () => {
+    const root = project({ "compose.yaml": "old compose\n", "proxy/nginx/default.conf": "old conf\n" });
+    const written = await flushPlan({
+      root,
+      notes: [],
+      files: [file("compose.yaml", "new compose\n", "update"), file("proxy/nginx/default.conf", "new conf\n", "update"), file("compose.dev.yaml", "dev\n", "create")],
+    });
+    expect(written).toEqual(["compose.yaml", "proxy/nginx/default.conf", "compose.dev.yaml"]);
+    expect(read(root, "compose.yaml")).toBe("new compose\n");
+    expect(read(root, "proxy/nginx/default.conf")).toBe("new conf\n");
+    expect(read(root, "compose.dev.yaml")).toBe("dev\n");
+  });
+
+  it("unchanged, skipped and conflicting files are left exactly as they are", async () => {
+    const root = project({ "app.py": "mine\n", "compose.yaml": "hand-edited\n", "same.txt": "same\n" });
+    const written = await flushPlan({
+      root,
+      notes: [],
+      files: [file("app.py", "starter\n", "skip"), file("compose.yaml", "generated\n", "conflict"), file("same.txt", "same\n", "unchanged")],
+    });
+    expect(written).toEqual([]);
+    expect(read(root, "app.py")).toBe("mine\n");
+    expect(read(root, "compose.yaml")).toBe("hand-edited\n");
+    expect(readdirSync(root).sort()).toEqual(["app.py", "compose.yaml", "same.txt"]);
+  });
+
+  it("files get 0644 unless the plan says otherwise; a mode is applied even over an existing file", async () => {
+    const root = project({ ".env": "OLD=1\n" });
+    chmodSync(join(root, ".env"), 0o644);
+    await flushPlan({ root, notes: [], files: [file("a.txt", "a", "create"), file(".env", "NEW=1\n", "update", 0o600), file("run.sh", "#!/bin/sh\n", "create", 0o755)] });
+    expect(statSync(join(root, "a.txt")).mode & 0o777).toBe(0o644);
+    expect(statSync(join(root, ".env")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(root, "run.sh")).mode & 0o777).toBe(0o755);
+    expect(read(root, ".env")).toBe("NEW=1\n");
+  });
+
+  // process.umask() cannot be set in a worker thread, where mutation testing runs the tests.
+  it.skipIf(!isMainThread)("whatever the umask, a file is never writable by others, and an explicit mode is exact", async () => {
+    const old = process.umask(0);
+    try {
+      const root = project();
+      await flushPlan({ root, notes: [], files: [file("a.txt", "a", "create"), file("run.sh", "x", "create", 0o755)] });
+      expect(statSync(join(root, "a.txt")).mode & 0o777).toBe(0o644);
+      process.umask(0o077);
+      await flushPlan({ root, notes: [], files: [file("b.txt", "b", "create"), file("run2.sh", "x", "create", 0o755), file(".env", "S=1", "create", 0o600)] });
+      expect(statSync(join(root, "b.txt")).mode & 0o777).toBe(0o600);
+      expect(statSync(join(root, "run2.sh")).mode & 0o777).toBe(0o755);
+      expect(statSync(join(root, ".env")).mode & 0o777).toBe(0o600);
+    } finally {
+      process.umask(old);
+    }
+  });
+
+  it("a failure leaves no temp file and no half-written project, and says what to check", async () => {
+    const root = project({ "compose.yaml": "old\n", "blocked": "a file where a folder must go" });
+    const err = await flushPlan({
+      root,
+      notes: [],
+      files: [file("compose.yaml", "new\n", "update"), file("sub/new.txt", "x", "create"), file("blocked/inner.txt", "2", "create")],
+    }).catch((e: unknown) => e);
+    expect(err).toMatchObject({ code: "E_WRITE", exitCode: 1, hint: expect.stringContaining("nothing was changed") });
+    expect((err as Error).message).toMatch(/^could not write the project: .*(ENOTDIR|EEXIST)/);
+    expect(read(root, "compose.yaml")).toBe("old\n");
+    expect(readdirSync(root).sort()).toEqual(["blocked", "compose.yaml", "sub"]);
+    expect(readdirSync(join(root, "sub"))).toEqual([]);
+  });
+
+  it("temp files sit beside their target with a hidden name the watcher ignores", async () => {
+    const root = project();
+    const seen: string[] = [];
+    const { watch } = await import("node:fs");
+    mkdirSync(join(root, "deep"));
+    const w = watch(join(root, "deep"), (_e, name) => name && seen.push(String(name)));
+    await flushPlan({ root, notes: [], files: [file("deep/x.yaml", "x", "create")] });
+    for (let i = 0; i < 200 && !(seen.includes("x.yaml") && seen.length > 1); i++) await new Promise((r) => setTimeout(r, 10));
+    w.close();
+    expect(existsSync(join(root, "deep/x.yaml"))).toBe(true);
+    expect(seen.filter((n) => n !== "x.yaml").every((n) => /^\.x\.yaml\.create-stack-[0-9a-f]{8}$/.test(n)), seen.join(" ")).toBe(true);
+    expect(seen.length).toBeGreaterThan(1);
+  });
+});

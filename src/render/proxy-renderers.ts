@@ -1,0 +1,79 @@
+import { runtimeError } from "../errors/stack-error.js";
+import type { ResolvedService } from "../plan/resolve-services.js";
+import type { Preset } from "../presets/preset.js";
+import { NGINX_CONFIG_PATH, NGINX_VERSION_PATH, nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
+import { traefikLabels } from "./traefik-labels.js";
+import { condition, waitFor } from "../wait/index.js";
+
+/** What a proxy renderer may do in a running stack: run a command in the proxy, GET a path through it. */
+export interface ProxyIo {
+  exec(cmd: string[]): Promise<{ exitCode: number; output: string }>;
+  /** The body served at `path` on the proxy's host port, or undefined when nothing answers. */
+  get(path: string): Promise<string | undefined>;
+}
+
+/**
+ * How routes reach one kind of proxy. Every proxy-specific decision lives in a renderer, and a
+ * proxy preset names its renderer (`proxy.renderer`); no other module knows which proxies exist.
+ * A new proxy is a preset folder plus one entry in RENDERERS.
+ */
+export interface ProxyRenderer {
+  /** Compose labels a routed service carries in the proxy layer (label-driven proxies). */
+  labels?(project: string, svc: ResolvedService): Record<string, string>;
+  /** Generated files the proxy reads: its configuration. */
+  files?(project: string, services: ResolvedService[]): { path: string; content: string }[];
+  /** The proxy marks each answer with the service that gave it (X-Stack-Service). */
+  namesService: boolean;
+  /**
+   * Applies a changed routing table in the running proxy in place, resolving once the proxy
+   * serves it. Absent when the proxy follows changes by itself (Traefik watches the engine).
+   */
+  reload?(io: ProxyIo, services: ResolvedService[]): Promise<void>;
+}
+
+const RENDERERS: Record<string, ProxyRenderer> = {
+  traefik: { labels: traefikLabels, namesService: false },
+  nginx: {
+    files: (project, services) => [{ path: NGINX_CONFIG_PATH, content: renderNginxConfig(project, services) }],
+    namesService: true,
+    reload: reloadNginx,
+  },
+};
+
+export function proxyRenderer(preset: Preset): ProxyRenderer {
+  const renderer = preset.proxy && RENDERERS[preset.proxy.renderer];
+  if (!renderer) throw new Error(`preset ${preset.name}: no proxy renderer "${preset.proxy?.renderer}" (known: ${Object.keys(RENDERERS).join(", ")})`);
+  return renderer;
+}
+
+export function proxyRendererNames(): string[] {
+  return Object.keys(RENDERERS);
+}
+
+/** Every file any proxy renderer generates: what a stack that drops its proxy no longer wants. */
+export function proxyGeneratedPaths(): string[] {
+  return Object.values(RENDERERS).flatMap((r) => (r.files?.("project", []) ?? []).map((f) => f.path));
+}
+
+/**
+ * nginx re-reads its generated config in place: no restart, no dropped connections. The reload
+ * is asynchronous, and for a moment old and new workers accept side by side; so this waits until
+ * the old workers have stopped accepting (the count of active workers is back to what it was)
+ * and nginx serves the new routes version.
+ */
+async function reloadNginx(io: ProxyIo, services: ResolvedService[]): Promise<void> {
+  const workersBefore = await activeWorkers(io);
+  const res = await io.exec(["nginx", "-s", "reload"]);
+  if (res.exitCode !== 0) throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
+  const expected = nginxRoutesVersion(services);
+  const switched = condition("nginx serving the new routes", async () => (await activeWorkers(io)) <= workersBefore && (await io.get(NGINX_VERSION_PATH)) === expected);
+  await waitFor(switched, { timeoutMs: 15_000 }).catch(() => {
+    throw runtimeError("E_NGINX_RELOAD", "nginx did not switch to the new configuration within 15 s", "see dev logs nginx");
+  });
+}
+
+/** Workers that accept connections: titled "nginx: worker process", not "... is shutting down". */
+async function activeWorkers(io: ProxyIo): Promise<number> {
+  const res = await io.exec(["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>/dev/null']);
+  return res.output.split("\n").filter((l) => l.startsWith("nginx: worker process") && !l.includes("shutting down")).length;
+}

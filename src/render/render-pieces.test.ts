@@ -1,0 +1,128 @@
+import { describe, expect, it } from "vitest";
+import type { ResolvedService } from "../plan/resolve-services.js";
+import { mergeEnvFile, parseEnvFile, renderEnvLines } from "./env-file.js";
+import { mergeLines, requirementName } from "./merge-lines.js";
+import { nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
+import { traefikLabels } from "./traefik-labels.js";
+
+const svc = (name: string, route: string | undefined, port: number | undefined, strip = true): ResolvedService => ({
+  name, route, port, strip, dependsOn: [], env: {}, watch: [], rebuildOn: [], reload: false, envName: name.toUpperCase().replace(/-/g, "_"),
+  vars: { project: "shop", name, path: "", port: String(port ?? ""), route: route ?? "", envName: "" },
+});
+
+describe(".env text", () => {
+  it("reads KEY=VALUE lines as compose does: comments, blanks, spaces, quotes, = in values, CRLF", () => {
+    const env = parseEnvFile("# c\r\n\r\n A = 1 \r\nB=\"two words\"\nC='x'\nD=a=b\nE=\n=nokey\nnoequals\nF=\"unbalanced'\n  # indented comment=1\n");
+    expect([...env]).toEqual([["A", "1"], ["B", "two words"], ["C", "x"], ["D", "a=b"], ["E", ""], ["F", "\"unbalanced'"]]);
+  });
+
+  it("writes groups under their titles, a blank line between them, comments above their keys", () => {
+    const text = renderEnvLines([
+      { title: "compose", lines: [{ key: "A", value: "1" }, { key: "B", value: "", comment: "set me" }] },
+      { title: "empty", lines: [] },
+      { title: "ports", lines: [{ key: "P", value: "80" }] },
+    ]);
+    expect(text).toBe("# compose\nA=1\n# set me\nB=\n\n# ports\nP=80\n");
+    expect(renderEnvLines([])).toBe("\n");
+  });
+
+  it("merging keeps the user's values, rewrites only managed keys that differ, appends what is missing", () => {
+    const existing = "# mine\nCOMPOSE_FILE=compose.yaml\nSECRET=kept\nXCOMPOSE_FILE=untouched\n";
+    const merged = mergeEnvFile(existing, [
+      { key: "COMPOSE_FILE", value: "compose.yaml:compose.dev.yaml" },
+      { key: "SECRET", value: "new" },
+      { key: "PORT", value: "8080" },
+      { key: "OTHER", value: "x" },
+    ], new Set(["COMPOSE_FILE", "PORT"]));
+    expect(merged).toBe("# mine\nCOMPOSE_FILE=compose.yaml:compose.dev.yaml\nSECRET=kept\nXCOMPOSE_FILE=untouched\n\n# added by create-stack\nPORT=8080\nOTHER=x\n");
+  });
+
+  it("merging with nothing to do returns the file unchanged, byte for byte", () => {
+    const existing = "A=1\r\nB=2";
+    expect(mergeEnvFile(existing, [{ key: "A", value: "1" }, { key: "B", value: "9" }], new Set(["A"]))).toBe(existing);
+  });
+
+  it("appending to a file without a final newline starts a new line", () => {
+    expect(mergeEnvFile("A=1", [{ key: "B", value: "2" }], new Set())).toBe("A=1\n\n# added by create-stack\nB=2\n");
+    expect(mergeEnvFile("", [{ key: "B", value: "2" }], new Set())).toBe("\n# added by create-stack\nB=2\n");
+  });
+});
+
+describe("list files the user owns (requirements.txt, .gitignore)", () => {
+  it("adds only the missing entries, each on its own line, after the user's", () => {
+    expect(mergeLines("flask\n", ["flask", "redis"])).toBe("flask\nredis\n");
+    expect(mergeLines("flask", ["redis", "celery"])).toBe("flask\nredis\ncelery\n");
+    expect(mergeLines("flask\r\nredis\r\n", ["redis"])).toBe("flask\r\nredis\r\n");
+    expect(mergeLines("", ["a"])).toBe("a\n");
+    expect(mergeLines(undefined, [])).toBe("");
+    expect(mergeLines("  .env  \n", [".env"])).toBe("  .env  \n");
+  });
+
+  it("a requirement is known by its package name, whatever its pins, extras, markers or case", () => {
+    expect(requirementName("Celery[redis]>=5.2 ; python_version>'3'")).toBe("celery");
+    expect(requirementName("typing_extensions==4")).toBe("typing-extensions");
+    expect(requirementName("  redis  # cache")).toBe("redis");
+    expect(requirementName("# just a comment")).toBe("");
+    expect(requirementName("-r base.txt")).toBe("");
+    expect(requirementName("--index-url x")).toBe("");
+    expect(requirementName("")).toBe("");
+    expect(requirementName("@weird")).toBe("");
+    expect(mergeLines("Celery[redis]>=5.2\n# redis\n-r base.txt\n", ["celery", "redis"], requirementName)).toBe("Celery[redis]>=5.2\n# redis\n-r base.txt\nredis\n");
+  });
+});
+
+describe("nginx routes", () => {
+  it("one location pair per route, most specific first, prefix stripped unless asked not to", () => {
+    const conf = renderNginxConfig("shop", [svc("api", "/api", 8000), svc("admin-ui", "/api/admin", 3000, false), svc("web", "/", 80), svc("db", undefined, 5432), svc("bare", "/bare", undefined)]);
+    const order = [...conf.matchAll(/^    # (\S+) -> (\S+)$/gm)].map((m) => `${m[1]} ${m[2]}`);
+    expect(order).toEqual(["/api/admin admin-ui:3000", "/api api:8000", "/ web:80"]);
+    expect(conf).toContain("    location = /api {\n        set $upstream_api http://api:8000;\n        add_header X-Stack-Service api always;\n        rewrite ^ / break;\n");
+    expect(conf).toContain("    location ^~ /api/ {\n        set $upstream_api http://api:8000;\n        add_header X-Stack-Service api always;\n        rewrite ^/api/(.*)$ /$1 break;\n");
+    expect(conf).toContain("    location ^~ /api/admin/ {\n        set $upstream_admin_ui http://admin-ui:3000;\n        add_header X-Stack-Service admin-ui always;\n        proxy_pass $upstream_admin_ui;\n");
+    expect(conf).toContain("    location / {\n        set $upstream_web http://web:80;\n");
+    expect(conf).not.toContain("location = /\n");
+    expect(conf).not.toMatch(/bare|db:/);
+    expect(conf).toContain(`return 200 "${nginxRoutesVersion([svc("api", "/api", 8000), svc("admin-ui", "/api/admin", 3000, false), svc("web", "/", 80)])}";`);
+  });
+
+  it("the routes fingerprint changes with any route, service, port or strip change, not with order", () => {
+    const table = [svc("api", "/api", 8000), svc("web", "/", 80)];
+    const v = nginxRoutesVersion(table);
+    expect(v).toMatch(/^[0-9a-f]{12}$/);
+    expect(nginxRoutesVersion([...table].reverse())).toBe(v);
+    expect(nginxRoutesVersion([...table, svc("db", undefined, 5432), svc("x", "/x", undefined)])).toBe(v);
+    for (const changed of [
+      [svc("api", "/api2", 8000), table[1]!],
+      [svc("apx", "/api", 8000), table[1]!],
+      [svc("api", "/api", 8001), table[1]!],
+      [svc("api", "/api", 8000, false), table[1]!],
+      [table[0]!],
+    ]) expect(nginxRoutesVersion(changed)).not.toBe(v);
+  });
+});
+
+describe("Traefik labels", () => {
+  it("a routed service gets a project-prefixed router, service and strip middleware", () => {
+    expect(traefikLabels("shop", svc("api", "/api", 8000))).toEqual({
+      "traefik.enable": "true",
+      "traefik.docker.network": "shop_default",
+      "traefik.http.routers.shop-api.rule": "PathPrefix(`/api`)",
+      "traefik.http.routers.shop-api.entrypoints": "web",
+      "traefik.http.routers.shop-api.priority": "18",
+      "traefik.http.routers.shop-api.service": "shop-api",
+      "traefik.http.services.shop-api.loadbalancer.server.port": "8000",
+      "traefik.http.middlewares.shop-api-strip.stripprefix.prefixes": "/api",
+      "traefik.http.routers.shop-api.middlewares": "shop-api-strip",
+    });
+  });
+
+  it("longer prefixes win; no strip for the root or when asked; nothing without a route or a port", () => {
+    const nested = traefikLabels("shop", svc("admin", "/api/admin", 80));
+    expect(Number(nested["traefik.http.routers.shop-admin.priority"])).toBeGreaterThan(18);
+    const root = traefikLabels("shop", svc("web", "/", 80));
+    expect(Object.keys(root).some((k) => k.includes("middlewares"))).toBe(false);
+    expect(Object.keys(traefikLabels("shop", svc("api", "/api", 80, false))).some((k) => k.includes("middlewares"))).toBe(false);
+    expect(traefikLabels("shop", svc("db", undefined, 5432))).toEqual({});
+    expect(traefikLabels("shop", svc("x", "/x", undefined))).toEqual({});
+  });
+});

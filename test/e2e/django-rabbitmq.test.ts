@@ -1,0 +1,119 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { CREATE_STACK, DEV, EXTRAS_IMAGE_ARGS, cleanupDir, compose, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
+
+const made: { project: string; root: string }[] = [];
+
+async function create(prefix: string, args: string[]): Promise<{ project: string; root: string; env: string }> {
+  const project = uniqueName(prefix);
+  const root = join(await tempDir(), project);
+  made.push({ project, root });
+  const res = await sh("node", [CREATE_STACK, root, "--yes", "--name", project, "--health-interval", "1s", ...args, ...EXTRAS_IMAGE_ARGS]);
+  expect(res.code, res.stderr).toBe(0);
+  return { project, root, env: await readFile(join(root, ".env"), "utf8") };
+}
+
+afterAll(async () => {
+  for (const { project, root } of made) {
+    await removeProject(project);
+    await cleanupDir(join(root, ".."));
+  }
+});
+
+describe("the django starter", () => {
+  it("migrates on start and answers through nginx from postgres", async () => {
+    const { root, env } = await create("cs-e2e-django", ["--preset", "django,postgres", "--proxy", "nginx"]);
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, timeoutMs: 600_000 });
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const res = await getUntilOk(`http://127.0.0.1:${envValue(env, "PROXY_PORT")}/api/`);
+    expect(res.status, res.body).toBe(200);
+    const body = JSON.parse(res.body);
+    expect(body).toMatchObject({ service: "api", database: "postgresql", path: "/" });
+    expect(body.migrations_applied).toBeGreaterThan(5);
+    const logs = await compose(root, ["logs", "api"]);
+    expect(logs.stdout).toMatch(/Applying auth\.0001_initial\.\.\. OK/);
+    // runserver's own reloader is off: one server process, restarted by dev up instead.
+    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '[r]unserver'"]);
+    expect(ps.stdout.trim()).toBe("1");
+  });
+});
+
+describe("the node starter", () => {
+  it("installs its package.json dependencies when the image is built, answers, and serves through nginx", async () => {
+    const { root, env } = await create("cs-e2e-node", ["--preset", "node", "--proxy", "nginx"]);
+    const build = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, timeoutMs: 600_000 });
+    expect(build.code, build.stdout + build.stderr).toBe(0);
+    const logs = await compose(root, ["logs", "web"]);
+    expect(logs.stdout).toMatch(/web listening on :3000/);
+    const res = await getUntilOk(`http://127.0.0.1:${envValue(env, "PROXY_PORT")}/web/hello`);
+    expect(JSON.parse(res.body)).toMatchObject({ service: "web", message: "hello from web", path: "/hello" });
+    // Express came from package.json: the running server is an Express app.
+    const express = await fetch(`http://127.0.0.1:${envValue(env, "WEB_PORT")}/hello`);
+    expect(express.headers.get("x-powered-by")).toBe("Express");
+  });
+});
+
+// Publishes a message and consumes it back through the AMQP URL the stack gave the service.
+const AMQP_APP = `import json, os, uuid
+from http.server import BaseHTTPRequestHandler, ThreadingHTTPServer
+import pika
+
+class Handler(BaseHTTPRequestHandler):
+    def do_GET(self):
+        if self.path == "/health":
+            return self.reply({"status": "ok"})
+        conn = pika.BlockingConnection(pika.URLParameters(os.environ["AMQP_URL"]))
+        channel = conn.channel()
+        channel.queue_declare(queue="audit", durable=True)
+        sent = str(uuid.uuid4())
+        channel.basic_publish(exchange="", routing_key="audit", body=sent.encode())
+        received = None
+        for _ in range(50):
+            method, _props, body = channel.basic_get(queue="audit", auto_ack=True)
+            if method:
+                received = body.decode()
+                break
+            conn.sleep(0.1)
+        conn.close()
+        self.reply({"sent": sent, "received": received})
+
+    def reply(self, body):
+        data = json.dumps(body).encode()
+        self.send_response(200)
+        self.send_header("Content-Type", "application/json")
+        self.send_header("Content-Length", str(len(data)))
+        self.end_headers()
+        self.wfile.write(data)
+
+ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "8000"))), Handler).serve_forever()
+`;
+
+describe("the rabbitmq preset", () => {
+  it("a service that depends on it gets AMQP_URL, and publishes and consumes through it", async () => {
+    const { root, env } = await create("cs-e2e-amqp", ["--preset", "python-http,rabbitmq", "--proxy", "none"]);
+    await writeFile(join(root, "services", "api", "app.py"), AMQP_APP);
+    const stack = await readFile(join(root, "stack.yaml"), "utf8");
+    expect(stack).toMatch(/depends_on: \[rabbitmq\]/);
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, timeoutMs: 600_000 });
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    // The broker was healthy before the api started (depends_on: service_healthy), so its first
+    // request finds the broker ready.
+    const res = await getUntilOk(`http://127.0.0.1:${envValue(env, "API_PORT")}/roundtrip`);
+    expect(res.status, res.body).toBe(200);
+    const body = JSON.parse(res.body);
+    expect(body.received).toBe(body.sent);
+
+    const password = envValue(env, "RABBITMQ_PASSWORD");
+    expect(password).toMatch(/^[A-Za-z0-9_-]{40,}$/);
+    const url = await compose(root, ["exec", "-T", "api", "sh", "-c", "echo $AMQP_URL"]);
+    expect(url.stdout.trim()).toBe(`amqp://app:${password}@rabbitmq:5672/%2F`);
+    // The management UI answers on 127.0.0.1 with the generated credentials, and only with them.
+    const mgmt = `http://127.0.0.1:${envValue(env, "RABBITMQ_MANAGEMENT_PORT")}/api/overview`;
+    const auth = (p: string) => ({ authorization: `Basic ${Buffer.from(`app:${p}`).toString("base64")}` });
+    await expect.poll(async () => (await fetch(mgmt, { headers: auth(password) }).catch(() => undefined))?.status, { timeout: 60_000 }).toBe(200);
+    expect((await fetch(mgmt, { headers: auth("guess") })).status).toBe(401);
+    const ports = await sh("docker", ["port", `${(await compose(root, ["ps", "-q", "rabbitmq"])).stdout.trim()}`]);
+    for (const line of ports.stdout.trim().split("\n")) expect(line).toMatch(/-> 127\.0\.0\.1:\d+$/);
+  });
+});

@@ -1,0 +1,154 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { DevProcess } from "./dev-process.js";
+import { CREATE_STACK, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
+
+const project = uniqueName("cs-e2e-reload");
+let root = "";
+let dev: DevProcess | undefined;
+let proxy = "";
+const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
+const appFile = () => join(root, "services/api/app.py");
+
+async function container(service: string) {
+  return (await containers(project)).find((c) => c.service === service)!;
+}
+
+async function setMessage(text: string, prelude = ""): Promise<void> {
+  const src = (await readFile(appFile(), "utf8")).replace(/^import time; time\.sleep\(\d+\)\n/m, "");
+  await writeFile(appFile(), prelude + src.replace(/"message": "[^"]*"/, `"message": "${text}"`));
+}
+
+/** One request as a browser or an API client makes it, timed; errors count as answers too. */
+async function timedGet(url: string, headers: Record<string, string> = {}) {
+  const t0 = performance.now();
+  try {
+    const res = await fetch(url, { headers, signal: AbortSignal.timeout(5000) });
+    return { ms: performance.now() - t0, status: res.status, body: await res.text(), headers: res.headers };
+  } catch (err) {
+    return { ms: performance.now() - t0, status: 0, body: String(err), headers: new Headers() };
+  }
+}
+
+beforeAll(async () => {
+  root = join(await tempDir(), project);
+  const made = await sh("node", [CREATE_STACK, root, "--yes", "--preset", "python-http", "--proxy", "nginx", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
+  expect(made.code, made.stderr).toBe(0);
+  // A second service that asks for container restarts.
+  const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
+  stack.setIn(["services", "boxed"], { template: "python-http", route: "/boxed", reload: "container" });
+  await writeFile(join(root, "stack.yaml"), stack.toString());
+  dev = new DevProcess(root, ["up"]);
+  await dev.waitFor(/^watching /, { timeoutMs: 300_000 });
+  proxy = `http://127.0.0.1:${envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT")}`;
+});
+
+afterAll(async () => {
+  dev?.kill();
+  await removeProject(project);
+  await cleanupDir(join(root, ".."));
+});
+
+describe("process reload", () => {
+  it("a code change reloads the process: same container, same start time, new code served", async () => {
+    const before = await container("api");
+    const from = dev!.lines.length;
+    await setMessage("reloaded once");
+    await dev!.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from });
+    expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body).message).toBe("reloaded once");
+    const after = await container("api");
+    expect(after.id).toBe(before.id);
+    expect(after.startedAt).toBe(before.startedAt);
+    expect(after.status).toBe("running");
+    expect(dev!.count(/crashed/, from)).toBe(0);
+  });
+
+  it("a request sent during the reload is never stalled for a second", async () => {
+    for (let round = 0; round < 3; round++) {
+      const marker = `no stall ${round}`;
+      const from = dev!.lines.length;
+      await setMessage(marker);
+      // Requests back to back from the save until the new code answers, each timed.
+      const seen: { ms: number; status: number }[] = [];
+      const deadline = Date.now() + 30_000;
+      for (;;) {
+        const r = await timedGet(`${proxy}/api/`);
+        seen.push(r);
+        if (r.body.includes(marker) || Date.now() > deadline) break;
+        await sleep(5);
+      }
+      await dev!.waitFor(/^api reloaded in/, { from });
+      expect(seen.at(-1)!.status).toBe(200);
+      expect(Math.max(...seen.map((r) => r.ms)), JSON.stringify(seen)).toBeLessThan(900);
+    }
+  });
+
+  it("mid-restart, a browser gets the self-refreshing restarting page and an API client a 503 with Retry-After", async () => {
+    const from = dev!.lines.length;
+    // A slow start keeps the window open long enough to look at.
+    await setMessage("slow start", "import time; time.sleep(3)\n");
+    let page: Awaited<ReturnType<typeof timedGet>> | undefined;
+    let api: Awaited<ReturnType<typeof timedGet>> | undefined;
+    const deadline = Date.now() + 30_000;
+    while ((!page || !api) && Date.now() < deadline) {
+      const [b, a] = await Promise.all([timedGet(`${proxy}/api/`, { Accept: "text/html,application/xhtml+xml" }), timedGet(`${proxy}/api/`)]);
+      if (b.status === 503) page = b;
+      if (a.status === 503) api = a;
+      await sleep(20);
+    }
+    expect(page?.status).toBe(503);
+    expect(page!.headers.get("content-type")).toMatch(/text\/html/);
+    expect(page!.body).toMatch(/<meta http-equiv="refresh" content="1">/);
+    expect(page!.body).toContain("restarting api");
+    expect(page!.headers.get("retry-after")).toBe("1");
+    expect(api?.status).toBe(503);
+    expect(JSON.parse(api!.body)).toEqual({ error: "api is restarting", retry_after: 1 });
+    expect(api!.headers.get("retry-after")).toBe("1");
+    await dev!.waitFor(/^api reloaded in/, { from });
+    expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body).message).toBe("slow start");
+    await setMessage("fast again");
+    await dev!.waitFor(/^api reloaded in/, { from: from + 1 });
+  });
+
+  it("a syntax error is reported with its last lines; saving a fix recovers at once", async () => {
+    const good = await readFile(appFile(), "utf8");
+    const from = dev!.lines.length;
+    await writeFile(appFile(), good.replace("class Handler(", "class Handler(:"));
+    await dev!.waitFor(/^api crashed: /, { from });
+    await dev!.waitFor(/SyntaxError/, { from });
+    const fixed = dev!.lines.length;
+    await writeFile(appFile(), good.replace(/"message": "[^"]*"/, `"message": "fixed"`));
+    await dev!.waitFor(/^api (reloaded|restarted) in [\d.]+ s \(1 file\)$/, { from: fixed, timeoutMs: 30_000 });
+    expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body).message).toBe("fixed");
+  });
+
+  it("a service marked reload: container restarts its container", async () => {
+    const before = await container("boxed");
+    const from = dev!.lines.length;
+    const file = join(root, "services/boxed/app.py");
+    await writeFile(file, (await readFile(file, "utf8")).replace("hello from boxed", "boxed again"));
+    await dev!.waitFor(/^boxed restarted in [\d.]+ s \(1 file\)$/, { from });
+    const after = await container("boxed");
+    expect(after.startedAt).not.toBe(before.startedAt);
+    expect(JSON.parse((await getUntilOk(`${proxy}/boxed/`)).body).message).toBe("boxed again");
+  });
+
+  it("plain compose runs the same output; a stop reaches the app at once through the supervisor", async () => {
+    dev!.interrupt();
+    expect(await dev!.exited).toBe(0);
+    dev = undefined;
+    const up = await compose(root, ["up", "-d"]);
+    expect(up.code, up.stderr).toBe(0);
+    expect(JSON.parse((await getUntilOk(`${proxy}/api/`, 60_000)).body).message).toBe("fixed");
+    const stop = await compose(root, ["stop", "api"]);
+    expect(stop.code, stop.stderr).toBe(0);
+    const api = await container("api");
+    expect(api.status).toBe("exited");
+    // 143: the app died of the TERM, passed on by the supervisor. Had it not reached the app,
+    // Docker would have killed the container after its 10 s stop timeout: 137.
+    expect((await sh("docker", ["inspect", "-f", "{{.State.ExitCode}}", api.id])).stdout.trim()).toBe("143");
+    expect((await compose(root, ["down"])).code).toBe(0);
+  });
+});
