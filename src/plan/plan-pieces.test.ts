@@ -183,6 +183,15 @@ describe("planning a project", () => {
     expect(same.notes).toEqual([]);
   });
 
+  it("services sharing a folder share one requirements.txt, each package once", async () => {
+    const stack = stackOf(["redis"], { api: { template: "fastapi" }, mail: { template: "worker", path: "services/api" }, jobs: { template: "worker", path: "services/api" }, img: { image: "x", path: "services/img" } });
+    const plan = await planProject({ root: "/p", stack, presets, reader: memoryReader(), allocatePort: allocate, secret: () => "s" });
+    expect(plan.files.filter((f) => f.path.endsWith("requirements.txt")).map((f) => [f.path, f.content, f.owner])).toEqual([
+      ["services/api/requirements.txt", "fastapi\nuvicorn\ncelery\nredis\n", "merge"],
+    ]);
+    expect(plan.files.filter((f) => f.path === "services/api/tasks.py")).toHaveLength(1);
+  });
+
   it("stack.yaml text given by the command is planned first; a user .gitignore gets only what it lacks", async () => {
     const stack = stackOf([], { api: { template: "python-http" } });
     const plan = await planProject({ root: "/p", stack, presets, reader: memoryReader({ ".gitignore": "node_modules/\n.env\n" }), stackText: "version: 1\n", readme: true, allocatePort: allocate });
