@@ -26,7 +26,7 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
       deleted = path;
     } else if (path) out(`kept its source in ${path} (delete it yourself, or use --delete-source)`);
 
-    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun, extra });
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, stackBase: project.parsed.text, dryRun: args.dryRun, extra });
     out(formatPlan(plan));
     next.notes.forEach((n) => out(`note: ${n}`));
     if (args.dryRun) {

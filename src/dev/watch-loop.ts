@@ -121,6 +121,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
         if (sync.written.length) log(`stack.yaml changed: updated ${sync.written.join(", ")}`);
         try {
           await runCompose(ctx, ["up", "-d", "--remove-orphans"], "applying stack.yaml");
+          log(`stack.yaml applied: ${services.length} service${services.length === 1 ? "" : "s"}`);
         } catch (err) {
           // stack.yaml is valid and the files follow it: what failed is starting a container.
           log(`${reportError(err).text}\n  (stack.yaml is applied to the files; the services compose names above are not running as configured)`);

@@ -1,3 +1,4 @@
+import { contentHash } from "../fs/content-hash.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
@@ -17,7 +18,7 @@ export interface SyncResult {
  * generated file was edited by hand. `stackText` is given by commands that change stack.yaml.
  * Writing callers hold the project lock (withLockedProject).
  */
-export async function syncProject(project: Project, opts: { stackText?: string; dryRun?: boolean; extra?: Plan["files"] } = {}): Promise<SyncResult> {
+export async function syncProject(project: Project, opts: { stackText?: string; stackBase?: string; dryRun?: boolean; extra?: Plan["files"] } = {}): Promise<SyncResult> {
   const plan = await planProject({
     root: project.root,
     stack: project.parsed.config,
@@ -26,6 +27,10 @@ export async function syncProject(project: Project, opts: { stackText?: string; 
     stackText: opts.stackText,
   });
   if (opts.extra) plan.files.push(...opts.extra);
+  // The edit was made to the stack.yaml read at the start: if an editor saved another version
+  // since, the flush refuses rather than write over that save.
+  const stackFile = plan.files.find((f) => f.path === "stack.yaml");
+  if (stackFile && opts.stackBase !== undefined && stackFile.base !== undefined) stackFile.base = contentHash(opts.stackBase);
   assertNoConflicts(plan);
   const written = opts.dryRun ? [] : await flushPlan(plan);
   return { plan, written };

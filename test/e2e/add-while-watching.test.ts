@@ -1,0 +1,80 @@
+import { readFile } from "node:fs/promises";
+import { join } from "node:path";
+import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DevProcess } from "./dev-process.js";
+import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, containers, envValue, removeProject, sh, tempDir, uniqueName } from "./support.js";
+
+// The README's workflow: `dev up` watches while `dev add service` runs from a second terminal,
+// here two at once, 20 rounds, on the smallest routed stack (python-http behind nginx).
+const project = uniqueName("cs-e2e-addwatch");
+const ROUNDS = 20;
+let root = "";
+let up: DevProcess;
+let since = "";
+
+beforeAll(async () => {
+  root = join(await tempDir(), project);
+  const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
+  expect(made.code, made.stderr).toBe(0);
+  since = String(Math.floor(Date.now() / 1000) - 1);
+  up = new DevProcess(root, ["up"]);
+  await up.waitFor(/^watching /, { timeoutMs: 300_000 });
+});
+
+afterAll(async () => {
+  up?.kill();
+  await removeProject(project);
+  await cleanupDir(join(root, ".."));
+});
+
+/** Container events of this project since the test began, per service: how often each was created and started. */
+async function lifecycle(): Promise<Record<string, { create: number; start: number }>> {
+  const res = await sh("docker", [
+    "events", "--since", since, "--until", String(Math.ceil(Date.now() / 1000)), "--filter", "type=container",
+    "--filter", `label=com.docker.compose.project=${project}`, "--format", "{{json .}}",
+  ]);
+  const out: Record<string, { create: number; start: number }> = {};
+  for (const line of res.stdout.split("\n").filter(Boolean)) {
+    const e = JSON.parse(line) as { Action: string; Actor: { Attributes: Record<string, string> } };
+    const service = e.Actor.Attributes["com.docker.compose.service"]!;
+    out[service] ??= { create: 0, start: 0 };
+    if (e.Action === "create" || e.Action === "start") out[service][e.Action]++;
+  }
+  return out;
+}
+
+describe("dev add service while dev up watches", () => {
+  it(`two at once, ${ROUNDS} rounds: every add succeeds, none is lost, each service is built and started once`, async () => {
+    const proxy = `http://127.0.0.1:${envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT")}`;
+    const added: string[] = [];
+    for (let i = 0; i < ROUNDS; i++) {
+      const names = [`a${i}`, `b${i}`];
+      const results = await Promise.all(names.map((n) => sh("node", [DEV, "add", "service", n, "--route", `/${n}`], { cwd: root })));
+      for (const [k, res] of results.entries()) {
+        expect(res.code, `round ${i} ${names[k]}: ${res.stderr}${res.stdout}`).toBe(0);
+        expect(res.stdout, `round ${i}`).toMatch(new RegExp(`${names[k]} answers at `));
+      }
+      added.push(...names);
+      // dev up applies the latest stack.yaml (saves coalesced) once each add has released the lock.
+      await up.waitFor(new RegExp(`^stack\\.yaml applied: ${1 + added.length} services$`), { timeoutMs: 120_000 });
+    }
+
+    const stack = await readFile(join(root, "stack.yaml"), "utf8");
+    const env = await readFile(join(root, ".env"), "utf8");
+    const running = await containers(project);
+    for (const name of added) {
+      expect(stack).toMatch(new RegExp(`^ {2}${name}:$`, "m"));
+      expect(env).toMatch(new RegExp(`^${name.toUpperCase()}_PORT=\\d+$`, "m"));
+      expect(running.filter((c) => c.service === name).map((c) => c.status), name).toEqual(["running"]);
+      const res = await fetch(`${proxy}/${name}/`, { headers: { connection: "close" } });
+      expect(res.headers.get("x-stack-service"), name).toBe(name);
+    }
+    const events = await lifecycle();
+    for (const name of added) expect(events[name], name).toEqual({ create: 1, start: 1 });
+    const output = up.lines.join("\n");
+    // The watcher took none of the new files for a code change, and no apply failed.
+    for (const name of added) expect(output).not.toMatch(new RegExp(`^${name} (rebuilt and )?restarted`, "m"));
+    expect(output).not.toMatch(/^error: /m);
+    expect(output).not.toContain("fix it and save again");
+  });
+});
