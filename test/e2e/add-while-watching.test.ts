@@ -1,4 +1,5 @@
-import { readFile } from "node:fs/promises";
+import { appendFile, readFile } from "node:fs/promises";
+import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DevProcess } from "./dev-process.js";
@@ -16,6 +17,11 @@ beforeAll(async () => {
   root = join(await tempDir(), project);
   const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
   expect(made.code, made.stderr).toBe(0);
+  // Host ports picked by the kernel, not from 8000 up: other stacks on this engine probe the same
+  // low ports at the same moment. dev add keeps a port .env already holds.
+  const ports: string[] = [];
+  for (let i = 0; i < ROUNDS; i++) for (const p of ["A", "B"]) ports.push(`${p}${i}_PORT=${await freePort()}`);
+  await appendFile(join(root, ".env"), ports.join("\n") + "\n");
   since = String(Math.floor(Date.now() / 1000) - 1);
   up = new DevProcess(root, ["up"]);
   await up.waitFor(/^watching /, { timeoutMs: 300_000 });
@@ -26,6 +32,16 @@ afterAll(async () => {
   await removeProject(project);
   await cleanupDir(join(root, ".."));
 });
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer();
+    server.listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
 
 /** Container events of this project since the test began, per service: how often each was created and started. */
 async function lifecycle(): Promise<Record<string, { create: number; start: number }>> {

@@ -85,7 +85,7 @@ describe("project lock", () => {
     const release = await acquireProjectLock(root, "first");
     let waitedFor = "";
     const second = acquireProjectLock(root, "second", { onWait: (h) => (waitedFor = h), timeoutMs: 5000 });
-    await new Promise((r) => setTimeout(r, 100));
+    for (let i = 0; i < 200 && !waitedFor; i++) await new Promise((r) => setTimeout(r, 10));
     expect(waitedFor).toBe(`first (pid ${process.pid})`);
     await release();
     await (await second)();
