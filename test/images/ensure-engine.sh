@@ -1,7 +1,7 @@
 #!/usr/bin/env bash
 # Makes sure a Docker engine and a compose CLI (and strace, for the write-path tests) are
-# available: installs them from the distribution's
-# packages when missing and starts dockerd in the background when it is not answering.
+# available: installs them from the distribution's packages when missing and starts dockerd in
+# the background when it is not answering.
 set -euo pipefail
 
 need_install=()
