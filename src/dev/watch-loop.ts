@@ -127,8 +127,10 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<vo
           log(`${reportError(err).text}\n  (stack.yaml is applied to the files; the services compose names above are not running as configured)`);
         }
       },
-      { onWait: (holder) => log(`stack.yaml changed: applying it once ${holder} is done`) },
-    ).catch((err: unknown) => log(reportError(err).text));
+      { onWait: (holder) => log(`stack.yaml changed: applying it once ${holder} is done`), signal: opts.signal },
+    ).catch((err: unknown) => {
+      if (!opts.signal.aborted) log(reportError(err).text);
+    });
 
   const onChanges = (all: FileChange[]) => {
     // A new folder is no code change itself, but says more files are coming (a checkout, a

@@ -96,6 +96,10 @@ describe("project lock", () => {
     const root = tmp();
     const release = await acquireProjectLock(root, "dev add service billing");
     await expect(acquireProjectLock(root, "second", { timeoutMs: 100 })).rejects.toMatchObject({ code: "E_LOCKED", message: expect.stringContaining("dev add service billing") });
+    const stop = new AbortController();
+    const waiting = acquireProjectLock(root, "dev up (applying stack.yaml)", { signal: stop.signal });
+    stop.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "E_ABORTED" });
     await release();
   });
 });
