@@ -9,6 +9,7 @@ import { watchLoop } from "./watch-loop.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { loadProject } from "../stack/load-project.js";
+import { findStackRoot } from "../stack/find-stack.js";
 
 export interface UpArgs {
   C: string;
@@ -21,6 +22,8 @@ export interface UpArgs {
 const log = (line: string) => process.stdout.write(line + "\n");
 
 export async function up(args: UpArgs): Promise<void> {
+  // A write a killed command left half-done is completed first: stack.yaml may be part of it.
+  await withProjectWrite(findStackRoot(args.C), "dev up", async () => undefined);
   const ctx = await openDev(args.C);
   const known = new Set([...ctx.project.services.map((s) => s.name), ...presetServiceNames(ctx.project.parsed.config.presets, ctx.project.presets)]);
   const unknown = args.services.filter((s) => !known.has(s));
