@@ -92,5 +92,6 @@ describe("dev add service while dev up watches", () => {
     for (const name of added) expect(output).not.toMatch(new RegExp(`^${name} (rebuilt and )?restarted`, "m"));
     expect(output).not.toMatch(/^error: /m);
     expect(output).not.toContain("fix it and save again");
-  });
+    // 40 image builds and starts, serialised by the project lock: minutes on a busy 2-core machine.
+  }, 2_700_000);
 });
