@@ -90,13 +90,15 @@ describe.skipIf(!existsSync(DEV))("the write path, the built CLI", () => {
     expect(serviceNames(dir)).toContain("billing");
 
     writeFileSync(join(dir, ".create-stack", "lock"), JSON.stringify({ pid: process.pid, token: "y", what: "a test holding the lock" }));
-    const waiting = run("node", [DEV, "add", "service", "later"], dir);
-    await new Promise((r) => setTimeout(r, 1500));
+    const child = spawn("node", [DEV, "add", "service", "later"], { cwd: dir, env: ENV, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    for (let i = 0; i < 600 && !stderr.includes("waiting for another command"); i++) await new Promise((r) => setTimeout(r, 50));
+    expect(stderr).toContain("waiting for another command writing this project: a test holding the lock");
     expect(serviceNames(dir)).not.toContain("later");
     renameSync(join(dir, ".create-stack", "lock"), join(dir, "released"));
-    const done = await waiting;
-    expect(done.code, done.stderr).toBe(0);
-    expect(done.stderr).toContain("waiting for another command writing this project: a test holding the lock");
+    expect(await exited, stderr).toBe(0);
     expect(serviceNames(dir)).toContain("later");
   }, 60_000);
 
