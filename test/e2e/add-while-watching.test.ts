@@ -1,4 +1,4 @@
-import { appendFile, readFile } from "node:fs/promises";
+import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -19,9 +19,10 @@ beforeAll(async () => {
   expect(made.code, made.stderr).toBe(0);
   // Host ports picked by the kernel, not from 8000 up: other stacks on this engine probe the same
   // low ports at the same moment. dev add keeps a port .env already holds.
-  const ports: string[] = [];
-  for (let i = 0; i < ROUNDS; i++) for (const p of ["A", "B"]) ports.push(`${p}${i}_PORT=${await freePort()}`);
-  await appendFile(join(root, ".env"), ports.join("\n") + "\n");
+  let env = await readFile(join(root, ".env"), "utf8");
+  for (const key of ["API_PORT", "PROXY_PORT"]) env = env.replace(new RegExp(`^${key}=.*$`, "m"), `${key}=${await freePort()}`);
+  for (let i = 0; i < ROUNDS; i++) for (const p of ["A", "B"]) env += `${p}${i}_PORT=${await freePort()}\n`;
+  await writeFile(join(root, ".env"), env);
   since = String(Math.floor(Date.now() / 1000) - 1);
   up = new DevProcess(root, ["up"]);
   await up.waitFor(/^watching /, { timeoutMs: 300_000 });
