@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { parseDocument } from "yaml";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { DevProcess } from "./dev-process.js";
@@ -19,6 +20,12 @@ beforeAll(async () => {
   expect(made.code, made.stderr).toBe(0);
   // Host ports picked by the kernel, not from 8000 up: other stacks on this engine probe the same
   // low ports at the same moment. dev add keeps a port .env already holds.
+  // Health checks patient enough for a machine shared with other stacks (a slow answer is not
+  // what this test is about).
+  const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
+  stack.setIn(["health", "timeout"], "20s");
+  stack.setIn(["health", "retries"], 60);
+  await writeFile(join(root, "stack.yaml"), stack.toString());
   let env = await readFile(join(root, ".env"), "utf8");
   for (const key of ["API_PORT", "PROXY_PORT"]) env = env.replace(new RegExp(`^${key}=.*$`, "m"), `${key}=${await freePort()}`);
   for (let i = 0; i < ROUNDS; i++) for (const p of ["A", "B"]) env += `${p}${i}_PORT=${await freePort()}\n`;
