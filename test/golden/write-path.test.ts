@@ -77,7 +77,8 @@ describe.skipIf(!existsSync(DEV))("the write path, the built CLI", () => {
     expect(sync.stdout).toContain("everything is up to date");
     expect(strays(dir)).toEqual([]);
     expect(existsSync(join(dir, ".create-stack", "lock"))).toBe(false);
-  }, 600_000);
+    // 100 CLI runs: about 7 minutes on a busy 2-core machine.
+  }, 1_800_000);
 
   it("a lock left by a killed command is taken over; a live holder is waited for", async () => {
     const dir = join(tmp(), "shop");
