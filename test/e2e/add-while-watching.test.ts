@@ -9,7 +9,7 @@ import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, containers, envValue, remove
 // The README's workflow: `dev up` watches while `dev add service` runs from a second terminal,
 // here two at once, 20 rounds, on the smallest routed stack (python-http behind nginx).
 const project = uniqueName("cs-e2e-addwatch");
-const ROUNDS = 20;
+const ROUNDS = Number(process.env.ADD_WATCH_ROUNDS ?? 20);
 let root = "";
 let up: DevProcess;
 let since = "";
