@@ -8,7 +8,7 @@ export async function addPresetCommand(args: { C: string; name: string; dryRun: 
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");
   const { plan, written, next } = await withLockedProject(args.C, `dev add preset ${args.name}`, args, async (project) => {
     const next = planAddPreset(project, args.name);
-    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, stackBase: project.parsed.text, dryRun: args.dryRun });
     out(formatPlan(plan));
     next.notes.forEach((n) => out(`note: ${n}`));
     if (args.dryRun) out("dry run: nothing was written");

@@ -40,7 +40,7 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
       dependsOn: args.dependsOn,
       env: args.env,
     });
-    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun });
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, stackBase: project.parsed.text, dryRun: args.dryRun });
     out(formatPlan(plan));
     if (args.dryRun) return { plan, written, ctx: undefined };
     const ctx = args.start ? await runningStack(next) : undefined;

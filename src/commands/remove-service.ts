@@ -28,7 +28,7 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
 
     // Its host port leaves .env too: nothing else reads it, and a later service may want the name.
     const dropEnvKeys = removed?.port !== undefined ? [`${removed.envName}_PORT`] : [];
-    const { plan, written } = await syncProject(next, { stackText: next.stackText, dryRun: args.dryRun, extra, dropEnvKeys });
+    const { plan, written } = await syncProject(next, { stackText: next.stackText, stackBase: project.parsed.text, dryRun: args.dryRun, extra, dropEnvKeys });
     out(formatPlan(plan));
     [...next.notes, ...plan.notes].forEach((n) => out(`note: ${n}`));
     if (args.dryRun) {

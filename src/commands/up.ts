@@ -15,6 +15,7 @@ import { buildProgress } from "../dev/build-progress.js";
 import { runHooks, servicesWithHooks } from "../dev/hooks.js";
 import { resetRestartCounts } from "../dev/restart-counts.js";
 import { reportError } from "../errors/report-error.js";
+import { findStackRoot } from "../stack/find-stack.js";
 
 export interface UpArgs {
   C: string;
@@ -27,6 +28,8 @@ export interface UpArgs {
 const log = (line: string) => process.stdout.write(line + "\n");
 
 export async function up(args: UpArgs): Promise<void> {
+  // A write a killed command left half-done is completed first: stack.yaml may be part of it.
+  await withProjectWrite(findStackRoot(args.C), "dev up", async () => undefined);
   const ctx = await openDev(args.C);
   const known = new Set([...ctx.project.services.map((s) => s.name), ...presetServiceNames(ctx.project.parsed.config.presets, ctx.project.presets)]);
   const unknown = args.services.filter((s) => !known.has(s));

@@ -209,13 +209,16 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         const only = stopped.size ? stack.filter((s) => s.profiles.length === 0 && !stopped.has(s.name)).map((s) => s.name) : [];
         try {
           await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
+          log(`stack.yaml applied: ${services.length} service${services.length === 1 ? "" : "s"}`);
         } catch (err) {
           // stack.yaml is valid and the files follow it: what failed is starting a container.
           log(`${reportError(err).text}\n  (stack.yaml is applied to the files; the services compose names above are not running as configured)`);
         }
       },
-      { onWait: (holder) => log(`stack.yaml changed: applying it once ${holder} is done`) },
-    ).catch((err: unknown) => log(reportError(err).text));
+      { onWait: (holder) => log(`stack.yaml changed: applying it once ${holder} is done`), signal: opts.signal },
+    ).catch((err: unknown) => {
+      if (!opts.signal.aborted) log(reportError(err).text);
+    });
 
   const onChanges = (all: FileChange[]) => {
     // A new folder is no code change itself, but says more files are coming (a checkout, a

@@ -1,7 +1,7 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync, readFileSync, realpathSync } from "node:fs";
-import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
-import { dirname, join, sep } from "node:path";
+import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
+import { basename, dirname, join, sep } from "node:path";
 import { STATE_DIR } from "./project-lock.js";
 
 export type JournalOp = { op: "rename"; tmp: string; target: string } | { op: "delete"; target: string };
@@ -45,13 +45,23 @@ export async function applyOps(root: string, ops: JournalOp[]): Promise<void> {
       try {
         await rename(op.tmp, op.target);
       } catch (err) {
-        if ((err as NodeJS.ErrnoException).code !== "ENOENT") throw err; // renamed before the kill
+        const code = (err as NodeJS.ErrnoException).code;
+        if (code === "EXDEV") await moveAcrossDevices(op.tmp, op.target);
+        else if (code !== "ENOENT") throw err; // ENOENT: renamed before the kill
       }
     } else {
       await rm(op.target, { force: true });
       await removeEmptyParents(root, dirname(op.target));
     }
   }
+}
+
+/** A folder on another filesystem (a mount inside the project): copy beside the target, then rename. */
+async function moveAcrossDevices(tmp: string, target: string): Promise<void> {
+  const beside = join(dirname(target), `.${basename(target)}.create-stack-${randomBytes(4).toString("hex")}`);
+  await copyFile(tmp, beside);
+  await rename(beside, target);
+  await unlink(tmp);
 }
 
 async function removeEmptyParents(root: string, dir: string): Promise<void> {

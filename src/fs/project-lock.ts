@@ -22,6 +22,8 @@ export interface LockOptions {
   timeoutMs?: number;
   /** Called once when the lock is held by another command, with what it is doing. */
   onWait?: (holder: string) => void;
+  /** Stop waiting (dev up stopping while another command holds the lock). */
+  signal?: AbortSignal;
 }
 
 export type ReleaseLock = () => Promise<void>;
@@ -56,6 +58,7 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
       told = true;
       opts.onWait?.(`${holder.what} (pid ${holder.pid})`);
     }
+    if (opts.signal?.aborted) throw runtimeError("E_ABORTED", "stopped while waiting for the project lock");
     if (Date.now() > deadline) {
       throw runtimeError(
         "E_LOCKED",

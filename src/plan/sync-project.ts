@@ -21,7 +21,7 @@ export interface SyncResult {
  */
 export async function syncProject(
   project: Project,
-  opts: { stackText?: string; dryRun?: boolean; extra?: Plan["files"]; dropEnvKeys?: string[] } = {},
+  opts: { stackText?: string; stackBase?: string; dryRun?: boolean; extra?: Plan["files"]; dropEnvKeys?: string[] } = {},
 ): Promise<SyncResult> {
   const reader = diskReader(project.root);
   const plan = await planProject({
@@ -33,6 +33,10 @@ export async function syncProject(
   });
   if (opts.dropEnvKeys?.length) dropEnvKeys(plan, opts.dropEnvKeys, reader.read(".env"));
   if (opts.extra) plan.files.push(...opts.extra);
+  // The edit was made to the stack.yaml read at the start: if an editor saved another version
+  // since, the flush refuses rather than write over that save.
+  const stackFile = plan.files.find((f) => f.path === "stack.yaml");
+  if (stackFile && opts.stackBase !== undefined && stackFile.base !== undefined) stackFile.base = contentHash(opts.stackBase);
   assertNoConflicts(plan);
   // The editor's schema copy is state, written first: the project's files land last, together.
   if (!opts.dryRun) await writeSchemaCopy(project.root);

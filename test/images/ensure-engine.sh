@@ -1,6 +1,7 @@
 #!/usr/bin/env bash
-# Makes sure a Docker engine and a compose CLI are available: installs them from the distribution's
-# packages when missing and starts dockerd in the background when it is not answering.
+# Makes sure a Docker engine and a compose CLI (and strace, for the write-path tests) are
+# available: installs them from the distribution's packages when missing and starts dockerd in
+# the background when it is not answering.
 set -euo pipefail
 
 need_install=()
@@ -10,6 +11,8 @@ if ! docker compose version >/dev/null 2>&1 && ! command -v docker-compose >/dev
   need_install+=(docker-compose)
 fi
 command -v debootstrap >/dev/null 2>&1 || need_install+=(debootstrap)
+# The write-path tests kill commands at each rename with strace's fault injection.
+command -v strace >/dev/null 2>&1 || need_install+=(strace)
 if [ ${#need_install[@]} -gt 0 ]; then
   echo "installing: ${need_install[*]}"
   apt-get update -qq

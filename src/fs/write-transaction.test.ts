@@ -1,0 +1,105 @@
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { diffPlan, planDeletes } from "../plan/diff-plan.js";
+import { memoryReader } from "./disk-reader.js";
+import { contentHash } from "./content-hash.js";
+import { flushPlan } from "./flush-plan.js";
+import { generatedState, withGeneratedHeader } from "./generated-header.js";
+import { recoverProject } from "./journal.js";
+import { acquireProjectLock } from "./project-lock.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "flush-"));
+
+describe("recoverProject", () => {
+  it("rolls a committed journal forward, in order, and removes what it renamed from", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/tmp/1-.env"), "A=1\n");
+    writeFileSync(join(root, ".create-stack/tmp/2-stack.yaml"), "name: x\n");
+    writeFileSync(join(root, "old.yaml"), "gone");
+    const ops = [
+      { op: "rename", tmp: join(root, ".create-stack/tmp/1-.env"), target: join(root, ".env") },
+      { op: "rename", tmp: join(root, ".create-stack/tmp/gone-already"), target: join(root, "done.txt") },
+      { op: "delete", target: join(root, "old.yaml") },
+      { op: "rename", tmp: join(root, ".create-stack/tmp/2-stack.yaml"), target: join(root, "sub/stack.yaml") },
+    ];
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1, ops }));
+    expect(await recoverProject(root)).toMatchObject({ rolledForward: true });
+    expect(readFileSync(join(root, ".env"), "utf8")).toBe("A=1\n");
+    expect(readFileSync(join(root, "sub/stack.yaml"), "utf8")).toBe("name: x\n");
+    expect(existsSync(join(root, "old.yaml"))).toBe(false);
+    expect(readdirSync(root).sort()).toEqual([".env", "sub"]);
+  });
+
+  it("without a committed journal, removes the temp files: the project is as before", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/tmp/1-.env"), "SECRET=1\n");
+    writeFileSync(join(root, ".create-stack/journal.next-0011aabb"), "{\"ops\":[");
+    writeFileSync(join(root, ".stack.yaml.create-stack-0a1b2c3d"), "half");
+    writeFileSync(join(root, "mine.txt"), "kept");
+    expect(await recoverProject(root)).toEqual({ rolledForward: false, removedTemps: 3 });
+    expect(readdirSync(root)).toEqual(["mine.txt"]);
+  });
+});
+
+describe("flushPlan guards", () => {
+  it("refuses a file changed since it was planned, writing nothing", async () => {
+    const root = tmp();
+    writeFileSync(join(root, "a.txt"), "v1");
+    const files = diffPlan([{ path: "a.txt", content: "v2", owner: "merge" }, { path: "b.txt", content: "b", owner: "generated" }], memoryReader({ "a.txt": "v1" }));
+    writeFileSync(join(root, "a.txt"), "edited meanwhile");
+    await expect(flushPlan({ root, notes: [], files })).rejects.toMatchObject({ code: "E_CHANGED" });
+    expect(readdirSync(root)).toEqual(["a.txt"]);
+    expect(readFileSync(join(root, "a.txt"), "utf8")).toBe("edited meanwhile");
+  });
+
+  it("refuses a symlinked folder with exit 2 and writes nothing, outside or in", async () => {
+    const root = tmp();
+    const outside = tmp();
+    mkdirSync(join(root, "services"));
+    symlinkSync(outside, join(root, "services/x"));
+    const plan = { root, notes: [], files: diffPlan([{ path: "ok.txt", content: "1", owner: "generated" as const }, { path: "services/x/app.py", content: "2", owner: "starter" as const }], memoryReader()) };
+    await expect(flushPlan(plan)).rejects.toMatchObject({ code: "E_SYMLINK", exitCode: 2 });
+    expect(readdirSync(outside)).toEqual([]);
+    expect(readdirSync(root)).toEqual(["services"]);
+  });
+
+  it("deletes pristine generated files a stack no longer wants, keeps edited ones", async () => {
+    const pristine = withGeneratedHeader("services: {}\n");
+    expect(generatedState(pristine)).toBe("pristine");
+    const planned = planDeletes(["compose.proxy.yaml", "proxy/nginx/default.conf", "compose.yaml"], [{ path: "compose.yaml", content: "", owner: "generated" }], memoryReader({ "compose.proxy.yaml": pristine, "proxy/nginx/default.conf": pristine + "# mine\n", "compose.yaml": pristine }));
+    expect(planned.map((f) => [f.path, f.action])).toEqual([
+      ["compose.proxy.yaml", "delete"],
+      ["proxy/nginx/default.conf", "skip"],
+    ]);
+    expect(planned[0]!.base).toBe(contentHash(pristine));
+  });
+});
+
+describe("project lock", () => {
+  it("is exclusive within the project and released for the next holder", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "first");
+    let waitedFor = "";
+    const second = acquireProjectLock(root, "second", { onWait: (h) => (waitedFor = h), timeoutMs: 5000 });
+    for (let i = 0; i < 200 && !waitedFor; i++) await new Promise((r) => setTimeout(r, 10));
+    expect(waitedFor).toBe(`first (pid ${process.pid})`);
+    await release();
+    await (await second)();
+    expect(existsSync(join(root, ".create-stack"))).toBe(false);
+  });
+
+  it("gives up with a clear error when the holder stays", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "dev add service billing");
+    await expect(acquireProjectLock(root, "second", { timeoutMs: 100 })).rejects.toMatchObject({ code: "E_LOCKED", message: expect.stringContaining("dev add service billing") });
+    const stop = new AbortController();
+    const waiting = acquireProjectLock(root, "dev up (applying stack.yaml)", { signal: stop.signal });
+    stop.abort();
+    await expect(waiting).rejects.toMatchObject({ code: "E_ABORTED" });
+    await release();
+  });
+});
