@@ -51,6 +51,7 @@ export const ERROR_CODES = {
   E_USER_EDITED: "a generated file was edited by hand; nothing was written",
   E_WRITE: "the project could not be written (permissions, disk full); nothing was changed",
   E_LOCKED: "another command is writing the project and did not finish in time",
+  E_ABORTED: "the command was interrupted while it waited for the project lock",
   E_CHANGED: "a file changed on disk while the command ran; nothing was written",
   E_SYMLINK: "a write or delete would follow a symbolic link inside the project; nothing was written",
   E_OUTSIDE_PROJECT: "a planned path leaves the project; nothing was written",
