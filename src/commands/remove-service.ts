@@ -1,3 +1,4 @@
+import { withProject } from "../dev/dev-context.js";
 import { lstatSync, readdirSync, readFileSync } from "node:fs";
 import { join } from "node:path";
 import { formatPlan, planToJson } from "./format-plan.js";
@@ -49,8 +50,7 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
       }
       for (const image of args.rmi ? images : []) if (await ctx.engine.removeImage(image)) out(`removed its image ${image}`);
       if (!args.rmi && images.size) out(`kept its image ${[...images].join(", ")} (--rmi removes it)`);
-      ctx.project = next;
-      const reloaded = await reloadProxy(ctx);
+      const reloaded = await reloadProxy(withProject(ctx, next));
       if (reloaded) out(`${reloaded} reloaded: the route is gone`);
     }
     if (stopped) out(`stopped and removed ${args.name}${args.volumes ? " and its anonymous volumes" : ""}`);

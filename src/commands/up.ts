@@ -2,7 +2,7 @@ import { unknownServiceError } from "../errors/stack-error.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken } from "../dev/check-ports.js";
-import { openDev, runCompose, type DevContext } from "../dev/dev-context.js";
+import { openDev, runCompose, type DevContext, withProject } from "../dev/dev-context.js";
 import { formatTable, serviceRows } from "../dev/service-table.js";
 import { createStack, startStack } from "../dev/start-stack.js";
 import { watchLoop } from "../dev/watch-loop.js";
@@ -48,12 +48,13 @@ export async function up(args: UpArgs): Promise<void> {
   }
 }
 
-async function upAndWatch(ctx: DevContext, args: UpArgs): Promise<void> {
+async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
+  let ctx = opened;
   let t0 = performance.now();
   // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
   // write, and the containers created before another command may change the project.
   await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
-    ctx.project = loadProject(ctx.project.root);
+    ctx = withProject(ctx, loadProject(ctx.project.root));
     const sync = await syncProject(ctx.project);
     if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
     const own = await ctx.engine.listContainers(ctx.name);

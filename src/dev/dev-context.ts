@@ -21,6 +21,11 @@ export function connectDev(project: Project): DevContext {
   return { project, name: project.parsed.config.name, engine: createDockerEngine(), compose: () => (cli ??= detectCompose()) };
 }
 
+/** The same engine and compose CLI for the project as it now is (after a stack.yaml change). */
+export function withProject(ctx: DevContext, project: Project): DevContext {
+  return { ...ctx, project };
+}
+
 /** Loads the project and connects to the engine; says what to start when it is not answering. */
 export async function openDev(cwd: string): Promise<DevContext> {
   const ctx = connectDev(loadProject(cwd));

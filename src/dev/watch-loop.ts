@@ -12,7 +12,7 @@ import { watchIgnores } from "./watch-ignores.js";
 import { mapChangesToServices, type RestartCause, type ServiceChange, type WatchedService } from "./restart/map-changes.js";
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
-import { runCompose, type DevContext } from "./dev-context.js";
+import { runCompose, withProject, type DevContext } from "./dev-context.js";
 import { restartService, type RestartOutcome } from "./restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
@@ -53,7 +53,9 @@ export function watchedServices(services: ResolvedService[]): WatchedService[] {
  * stack.yaml edit is applied when valid and reported (keeping the running state) when not.
  * Resolves when `signal` aborts.
  */
-export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<WatchOutcome> {
+export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise<WatchOutcome> {
+  // Follows stack.yaml: a valid save gives the loop a context for the project as it now is.
+  let ctx = opened;
   const { log } = opts;
   const root = ctx.project.root;
   let services = ctx.project.services;
@@ -196,7 +198,7 @@ export async function watchLoop(ctx: DevContext, opts: WatchOptions): Promise<Wa
         }
         if (stackBroken) log("stack.yaml is valid again: applying it");
         stackBroken = false;
-        ctx.project = next;
+        ctx = withProject(ctx, next);
         services = next.services;
         stack = stackServices(next);
         const before = watched.map((w) => w.name).join(", ");
