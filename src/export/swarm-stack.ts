@@ -1,7 +1,8 @@
 import { createHash } from "node:crypto";
 import { stringify } from "yaml";
 import { StackError } from "../errors/stack-error.js";
-import { traefikLabels } from "../render/traefik-labels.js";
+import { proxyRenderer } from "../render/proxy-renderers.js";
+import { proxyServiceOf } from "../presets/stack-proxy.js";
 import { hasSecret, literalOf, resolvePieces, type Piece } from "./compose-values.js";
 import type { ExportModel, ExportService } from "./export-model.js";
 import { secretFile, secretPreamble, shellWord } from "./secret-shell.js";
@@ -55,7 +56,11 @@ export function buildSwarmStack(model: ExportModel, opts: SwarmOptions): SwarmSt
   const configs: Record<string, Def> = {};
   const network = `${model.name}_default`;
 
+  const proxyPreset = model.services.find((s) => s.role === "proxy" && s.preset?.proxy)?.preset;
+  const swarmProxy = proxyPreset ? proxyRenderer(proxyPreset).swarm : undefined;
+  const proxyService = proxyPreset ? proxyServiceOf(proxyPreset) : undefined;
   for (const svc of model.services) {
+    if (swarmProxy?.devOnly.includes(svc.name) && svc.preset === proxyPreset) continue;
     const def = svc.def;
     const out: Def = { image: svc.image };
     const fileVars = FILE_CONVENTIONS[svc.preset?.name ?? ""] ?? [];
@@ -93,7 +98,8 @@ export function buildSwarmStack(model: ExportModel, opts: SwarmOptions): SwarmSt
       if (def.entrypoint) out.entrypoint = def.entrypoint;
       if (command) out.command = command.map(literalOf);
     }
-    if (svc.preset?.name === "traefik") out.command = swarmTraefikCommand(model.name, network);
+    const isProxy = svc.name === proxyService && svc.preset === proxyPreset;
+    if (isProxy && swarmProxy) out.command = swarmProxy.command(model.name, network);
     if (Object.keys(environment).length) out.environment = environment;
     if (def.init === true) out.init = true;
     if (def.stop_grace_period) out.stop_grace_period = def.stop_grace_period;
@@ -108,6 +114,7 @@ export function buildSwarmStack(model: ExportModel, opts: SwarmOptions): SwarmSt
     if (mySecrets.size) out.secrets = [...mySecrets].map((k) => ({ source: secretFile(k), target: secretFile(k) }));
 
     const mounts: unknown[] = [...svc.volumes.map((v) => `${v.name}:${v.target}`), ...svc.hostMounts];
+    if (isProxy && swarmProxy?.readsEngine && !svc.hostMounts.length) mounts.push("/var/run/docker.sock:/var/run/docker.sock:ro");
     for (const v of svc.volumes) volumes.add(v.name);
     if (mounts.length) out.volumes = mounts;
 
@@ -138,11 +145,11 @@ export function buildSwarmStack(model: ExportModel, opts: SwarmOptions): SwarmSt
       rollback_config: { parallelism: 1, order },
       resources: { limits: { memory: res.limit }, reservations: { memory: res.reserve } },
     };
-    if (model.proxy === "traefik" && svc.resolved) {
-      const labels = swarmTraefikLabels(model.project, network, svc);
+    if (swarmProxy?.labels && svc.resolved) {
+      const labels = swarmProxy.labels(model.project, network, svc.resolved);
       if (Object.keys(labels).length) deploy.labels = labels;
     }
-    if (svc.preset?.name === "traefik") deploy.placement = { constraints: ["node.role == manager"] };
+    if (isProxy && swarmProxy?.readsEngine) deploy.placement = { constraints: ["node.role == manager"] };
     out.deploy = deploy;
     services[svc.name] = out;
   }
@@ -176,24 +183,6 @@ function healthTest(test: string[], model: ExportModel, preamble: string[]): str
 }
 
 /** Traefik's Swarm provider: labels under deploy.labels, only this stack's services, on its overlay network. */
-function swarmTraefikCommand(stack: string, network: string): string[] {
-  return [
-    "--providers.swarm=true",
-    "--providers.swarm.exposedbydefault=false",
-    `--providers.swarm.constraints=Label(\`com.docker.stack.namespace\`,\`${stack}\`)`,
-    `--providers.swarm.network=${network}`,
-    "--entrypoints.web.address=:80",
-    "--ping=true",
-  ];
-}
-
-function swarmTraefikLabels(project: string, network: string, svc: ExportService): Record<string, string> {
-  const labels = traefikLabels(project, svc.resolved!);
-  if (!Object.keys(labels).length) return labels;
-  delete labels["traefik.docker.network"];
-  return { ...labels, "traefik.swarm.network": network };
-}
-
 /** `docker stack deploy` interpolates `${VAR}` from the deploying shell: every literal `$` is doubled. */
 function escapeDollars(v: unknown): unknown {
   if (typeof v === "string") return v.replace(/\$/g, "$$$$");

@@ -29,10 +29,45 @@ export interface ProxyRenderer {
    * serves it. Absent when the proxy follows changes by itself (Traefik watches the engine).
    */
   reload?(io: ProxyIo, services: ResolvedService[]): Promise<void>;
+  /** How the proxy runs on Docker Swarm (dev export swarm), when that differs from compose. */
+  swarm?: SwarmProxy;
+}
+
+export interface SwarmProxy {
+  /** The proxy service's command on Swarm. */
+  command(stack: string, network: string): string[];
+  /** Routing labels under deploy.labels (where Swarm providers read them). */
+  labels?(project: string, network: string, svc: ResolvedService): Record<string, string>;
+  /** Reads the engine: runs on a manager node with the engine's socket mounted. */
+  readsEngine: boolean;
+  /** Services of the preset that exist for local development only (left out on Swarm). */
+  devOnly: string[];
 }
 
 const RENDERERS: Record<string, ProxyRenderer> = {
-  traefik: { labels: traefikLabels, namesService: false },
+  traefik: {
+    labels: traefikLabels,
+    namesService: false,
+    swarm: {
+      command: (stack, network) => [
+        "--providers.swarm=true",
+        "--providers.swarm.exposedbydefault=false",
+        `--providers.swarm.constraints=Label(\`com.docker.stack.namespace\`,\`${stack}\`)`,
+        `--providers.swarm.network=${network}`,
+        "--entrypoints.web.address=:80",
+        "--ping=true",
+      ],
+      labels: (project, network, svc) => {
+        const labels = traefikLabels(project, svc);
+        if (!Object.keys(labels).length) return labels;
+        delete labels["traefik.docker.network"];
+        return { ...labels, "traefik.swarm.network": network };
+      },
+      readsEngine: true,
+      // The socket proxy guards a developer's engine; on Swarm the provider reads the manager's.
+      devOnly: ["socket-proxy"],
+    },
+  },
   nginx: {
     files: (project, services) => [{ path: NGINX_CONFIG_PATH, content: renderNginxConfig(project, services) }],
     namesService: true,
