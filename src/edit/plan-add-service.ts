@@ -122,7 +122,7 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   if (opts.healthHttp !== undefined) svc.healthcheck = { http: opts.healthHttp };
   // One rule, as create-stack and dev add preset: a service from a template depends on the stack's
   // add-ons (postgres, redis) and so gets their connection URLs; --depends-on replaces the list.
-  const addons = config.presets.filter((p) => presets.get(p)?.kind === "addon");
+  const addons = config.presets.filter((p) => presets.get(p)?.kind === "addon" && p !== opts.name);
   const deps = opts.dependsOn ?? (template ? [...new Set([...addons, ...(preset?.requires ?? [])])] : undefined);
   if (deps?.length) svc.depends_on = deps;
   if (Object.keys(env).length) svc.env = env;

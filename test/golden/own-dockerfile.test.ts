@@ -103,6 +103,7 @@ describe("a service with its own Dockerfile", () => {
 
   it("without --path or --template a new folder still gets the default starter", () => {
     const next = add(project(), { name: "billing" });
-    expect(next.parsed.config.services.billing).toEqual({ template: "python-http", path: "services/billing", port: 8000 });
+    // Wired to the stack's add-ons, as every template service is.
+    expect(next.parsed.config.services.billing).toEqual({ template: "python-http", path: "services/billing", port: 8000, depends_on: ["postgres", "redis"] });
   });
 });
