@@ -169,7 +169,7 @@ describe("watch loop with a fake engine", () => {
     await waitFor(/^api was stopped on purpose: left stopped$/);
     const from = lines.length;
     writeFileSync(join(root, "services/api/app.py"), "print('edited')\n");
-    await waitFor(/^api was stopped on purpose: not restarted for this change$/, from);
+    await waitFor(/^api is stopped \(dev stop api\): not restarting it; dev start api runs it again$/, from);
     // The worker shares the api's code and was not stopped: it is the only one restarted.
     await waitFor(/^worker restarted in [\d.]+ s \(1 file\)$/, from);
     expect(engine.callsOf("start").concat(engine.callsOf("restart")).map((c) => c.id)).toEqual([ids.get("worker")]);

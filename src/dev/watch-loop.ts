@@ -128,7 +128,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
       const svc = stack.find((s) => s.name === name);
       if (!svc || done.signal.aborted) return true;
       if (stoppedOnPurpose(name)) {
-        if (change.files.length) log(`${name} was stopped on purpose: not restarted for this change`);
+        if (change.files.length) log(`${name} is stopped (dev stop ${name}): not restarting it; dev start ${name} runs it again`);
         return true;
       }
       crashes.expectRestart(name);

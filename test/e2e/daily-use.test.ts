@@ -134,7 +134,7 @@ describe("daily use", () => {
     expect((await containers(project)).find((c) => c.service === "api")?.status).toBe("running");
     const next = watcher.lines.length;
     await rm(join(root, "services/api/fail-hook"));
-    await watcher.waitFor(/^api restarted in/, { from: next });
+    await watcher.waitFor(/^api (reloaded|restarted) in/, { from: next });
     const started = await dev(["start", "api"]);
     expect(started.code, started.stderr).toBe(0);
     expect((await containers(project)).find((c) => c.service === "api")?.status).toBe("running");
