@@ -37,6 +37,22 @@ export function firstOf(...parts: Readiness[]): Readiness {
   };
 }
 
+/**
+ * Only the failures of a condition: never ready by itself. Beside a better signal of readiness
+ * (the app answering), Docker's verdict still ends the wait when the container exits.
+ */
+export function failuresOf(part: Readiness): Readiness {
+  return {
+    what: part.what,
+    intervalMs: part.intervalMs,
+    async probe(): Promise<ProbeResult> {
+      const r = await part.probe();
+      return r.ready ? { ready: false } : r;
+    },
+    timedOut: part.timedOut,
+  };
+}
+
 function timeoutOf(part: Readiness, ms: number): Promise<StackError> {
   return part.timedOut?.(ms) ?? Promise.resolve(runtimeError("E_WAIT_TIMEOUT", `${part.what}: not ready within ${seconds(ms)}`));
 }

@@ -1,6 +1,6 @@
 /** Readiness as values, one retry loop underneath: everything that waits goes through here. */
 export { waitFor, type Readiness, type ProbeResult, type WaitOptions } from "./wait-for.js";
-export { allOf, firstOf } from "./combinators.js";
+export { allOf, failuresOf, firstOf } from "./combinators.js";
 export { containerHealthy } from "./container-healthy.js";
 export { portAnswers } from "./port-answers.js";
 export { routeServedBy } from "./route-served.js";

@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeEngine } from "../../test/support/fake-engine.js";
 import { isStackError } from "../errors/stack-error.js";
-import { allOf, condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "./index.js";
+import { allOf, condition, containerHealthy, failuresOf, firstOf, portAnswers, waitFor, type Readiness } from "./index.js";
 
 /** A condition that becomes ready on its n-th look. */
 function readyAfter(n: number, what = `ready after ${n}`): Readiness & { looks: number } {
@@ -106,5 +106,15 @@ describe("portAnswers", () => {
     server = createServer((s) => s.end("SSH-2.0-hello\r\n")).listen(port, "127.0.0.1");
     await new Promise((r) => server!.once("listening", r));
     expect(await waitFor(portAnswers(port), { timeoutMs: 2000 })).toBe(true);
+  });
+});
+
+describe("failuresOf", () => {
+  it("is never ready by itself, but passes a failure on", async () => {
+    const engine = new FakeEngine();
+    const running = engine.add({ project: "p", service: "api" });
+    await expect(waitFor(failuresOf(containerHealthy(engine, running.id)), { timeoutMs: 80 })).rejects.toThrow(/not healthy within|healthy/);
+    const exited = engine.add({ project: "p", service: "web", state: "exited", exitCode: 2 });
+    await expect(waitFor(failuresOf(containerHealthy(engine, exited.id)), { timeoutMs: 5000 })).rejects.toThrow("web exited with code 2");
   });
 });

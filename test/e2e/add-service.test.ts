@@ -53,16 +53,16 @@ describe("dev add service on a running nginx stack", () => {
     const stack = await readFile(join(root, "stack.yaml"), "utf8");
     const cases: [string[], string, RegExp][] = [
       [["add", "service", "billing", "--route", "/other"], "E_NAME_TAKEN", /a service named "billing" already exists/],
-      [["add", "service", "Bad_Name"], "E_INVALID_NAME", /"Bad_Name" is not a valid name/],
-      [["add", "service", "x1", "--route", "nope"], "E_ROUTE_INVALID", /route "nope" must start with "\/"/],
-      [["add", "service", "x2", "--route", "/a`b"], "E_ROUTE_INVALID", /route "\/a`b" has characters a proxy rule cannot carry safely/],
-      [["add", "service", "x3", "--route", "/billing"], "E_ROUTE_DUPLICATE", /route \/billing is already served by "billing"/],
-      [["add", "service", "x4", "--port", "70000"], "E_PORT_RANGE", /--port 70000 is not a port/],
-      [["add", "service", "x5", "--template", "rails"], "E_UNKNOWN_TEMPLATE", /unknown template "rails"/],
-      [["add", "service", "x6", "--template", "fastapi", "--image", "nginx:1.27"], "E_TEMPLATE_AND_IMAGE", /--template and --image cannot be used together/],
-      [["add", "service", "x7", "--depends-on", "ghost"], "E_UNKNOWN_DEPENDENCY", /--depends-on "ghost" names no service or preset/],
+      [["add", "service", "Bad_Name"], "E_STACK_SCHEMA", /"Bad_Name" is not a valid name/],
+      [["add", "service", "x1", "--route", "nope"], "E_ROUTE_INVALID", /--route: route "nope" must start with "\/"/],
+      [["add", "service", "x2", "--route", "/a`b"], "E_ROUTE_INVALID", /--route: route "\/a`b" has characters a proxy rule cannot carry safely/],
+      [["add", "service", "x3", "--route", "/billing"], "E_ROUTE_DUPLICATE", /--route: route \/billing is used by both "billing" and "x3"/],
+      [["add", "service", "x4", "--port", "70000"], "E_STACK_SCHEMA", /--port 70000: must be <= 65535/],
+      [["add", "service", "x5", "--template", "rails"], "E_UNKNOWN_TEMPLATE", /--template: unknown template "rails"/],
+      [["add", "service", "x6", "--template", "fastapi", "--image", "nginx:1.27"], "E_TEMPLATE_AND_IMAGE", /sets both template and image/],
+      [["add", "service", "x7", "--depends-on", "ghost"], "E_UNKNOWN_DEPENDENCY", /--depends-on: service "x7" depends on "ghost", which is neither a service nor a preset/],
       [["add", "preset", "mongo"], "E_UNKNOWN_PRESET", /unknown preset "mongo"/],
-      [["add", "preset", "traefik"], "E_PRESET_CONFLICT", /"nginx" and "traefik" cannot be used together/],
+      [["add", "preset", "traefik"], "E_PRESET_CONFLICT", /presets "nginx" and "traefik" cannot be used together/],
     ];
     for (const [args, code, message] of cases) {
       const res = await dev([...args, "--json"]);

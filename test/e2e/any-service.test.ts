@@ -95,7 +95,7 @@ describe("a service with its own Dockerfile", () => {
   it("bad input: exit 2, nothing written", async () => {
     const stack = await readFile(join(root, "stack.yaml"), "utf8");
     const cases: [string[], RegExp][] = [
-      [["--path", "../outside"], /--path \.\.\/outside is outside the project/],
+      [["--path", "../outside"], /--path: service "extra": path "\.\.\/outside" must stay inside the project/],
       [["--path", "services/missing"], /--path services\/missing does not exist[\s\S]*hint: create it from a template: add --template \(.*node-http/],
       [["--path", "services/notes"], /services\/notes exists but has no Dockerfile[\s\S]*--template/],
       [["--dockerfile", "services/web/Dockerfile.prod"], /--dockerfile services\/web\/Dockerfile\.prod does not exist/],

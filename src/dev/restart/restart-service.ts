@@ -3,7 +3,7 @@ import { runtimeError } from "../../errors/stack-error.js";
 import type { ResolvedService } from "../../stack/resolve-services.js";
 import { RELOAD_SIGNAL, RELOADED_LINE, SUPERVISOR_MARK, reloadModeOf, stopTimeoutOf } from "../../render/supervisor.js";
 import { runCompose, type DevContext } from "../dev-context.js";
-import { containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../../wait/index.js";
+import { containerHealthy, failuresOf, firstOf, portAnswers, waitFor, type Readiness } from "../../wait/index.js";
 import { isLoopback, listeningPorts } from "../listening-ports.js";
 
 /** process: the app restarted inside its container; container: an Engine API restart; rebuild: built and recreated. */
@@ -116,7 +116,7 @@ export async function waitReady(ctx: DevContext, svc: ResolvedService, c: Contai
   // or listening on another port first ends the wait with what went wrong. After an in-place
   // reload Docker's health is still the old process's, so there only the container stopping (the
   // new process crashed, and the supervisor with it) is a failure.
-  await waitFor(firstOf(portAnswers(hostPort), inPlace ? failsWhenStopped(ctx, c.id) : healthy, wrongPort(ctx, svc, c)), { timeoutMs: READY_TIMEOUT_MS });
+  await waitFor(firstOf(portAnswers(hostPort), inPlace ? failsWhenStopped(ctx, c.id) : failuresOf(healthy), wrongPort(ctx, svc, c)), { timeoutMs: READY_TIMEOUT_MS });
 }
 
 /**
