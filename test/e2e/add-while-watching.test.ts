@@ -17,7 +17,7 @@ beforeAll(async () => {
   root = join(await tempDir(), project);
   const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
   expect(made.code, made.stderr).toBe(0);
-  // Host ports picked by the kernel, not from 8000 up: other stacks on this engine probe the same
+  // Host ports from a random block, not from 8000 up: other stacks on this engine probe the same
   // low ports at the same moment. dev add keeps a port .env already holds.
   // Health checks patient enough for a machine shared with other stacks (a slow answer is not
   // what this test is about).
@@ -39,14 +39,26 @@ afterAll(async () => {
   await cleanupDir(join(root, ".."));
 });
 
-function freePort(): Promise<number> {
-  return new Promise((resolve) => {
-    const server = createServer();
-    server.listen(0, "127.0.0.1", () => {
-      const { port } = server.address() as { port: number };
-      server.close(() => resolve(port));
+/**
+ * A free port below Linux's ephemeral range (32768 and up): a kernel-picked one can be handed out
+ * again for an outgoing connection before the service that was given it starts.
+ */
+const given = new Set<number>();
+let next = 20_000 + Math.floor(Math.random() * 10_000);
+async function freePort(): Promise<number> {
+  for (;;) {
+    const port = next++;
+    if (given.has(port)) continue;
+    const free = await new Promise<boolean>((resolve) => {
+      const server = createServer();
+      server.once("error", () => resolve(false));
+      server.listen(port, "127.0.0.1", () => server.close(() => resolve(true)));
     });
-  });
+    if (free) {
+      given.add(port);
+      return port;
+    }
+  }
 }
 
 describe("dev add service while dev up watches", () => {
