@@ -34,7 +34,8 @@ describe("the django starter", () => {
     const logs = await compose(root, ["logs", "api"]);
     expect(logs.stdout).toMatch(/Applying auth\.0001_initial\.\.\. OK/);
     // runserver's own reloader is off: one server process, restarted by dev up instead.
-    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '[r]unserver'"]);
+    // (Only python processes count: the dev layer's supervisor shell carries the command in its arguments.)
+    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '^python[0-9.]* manage.py [r]unserver'"]);
     expect(ps.stdout.trim()).toBe("1");
   });
 });
