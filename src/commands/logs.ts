@@ -1,7 +1,7 @@
 import { StackError, unknownServiceError } from "../errors/stack-error.js";
 import type { DevContext } from "../dev/dev-context.js";
 import { openDev } from "../dev/dev-context.js";
-import { mergeByTime, parseTimestamped, sinceOf, type TimedLine } from "../dev/log-lines.js";
+import { mergeByTime, parseTimestamped, type TimedLine } from "../dev/log-lines.js";
 
 const COLOURS = [36, 33, 32, 35, 34, 91, 92, 93, 94, 95, 96];
 
@@ -39,6 +39,9 @@ export async function logs(args: { C: string; services: string[]; follow: boolea
   await Promise.all(chosen.map((s) => followService(ctx, s, (text) => process.stdout.write(prefix(s) + text + "\n"), controller.signal, args.tail)));
 }
 
+/** Lines re-read after a restart to find where the output goes on (more were written if a burst outran the re-attach). */
+const RECENT_LINES = 1000;
+
 /** Follows one service until aborted, re-attaching after each restart without repeating or losing lines. */
 export async function followService(ctx: DevContext, service: string, write: (text: string) => void, signal: AbortSignal, tail: number): Promise<void> {
   let last: TimedLine = { key: "", text: "" };
@@ -59,7 +62,18 @@ export async function followService(ctx: DevContext, service: string, write: (te
     }
     waitingSince = 0;
     told = false;
-    const since = sinceOf(last.key);
+    // The engine does not always end a follow stream when the container restarts (a `docker
+    // restart` can leave it open and silent): a new start time ends this attachment.
+    const attached = new AbortController();
+    const stopAttached = () => attached.abort();
+    signal.addEventListener("abort", stopAttached, { once: true });
+    const startedAt = (await ctx.engine.inspect(target.id).catch(() => undefined))?.startedAt;
+    const watchStart = setInterval(() => {
+      void ctx.engine.inspect(target.id).then(
+        (c) => c.startedAt !== startedAt && attached.abort(),
+        () => attached.abort(),
+      );
+    }, 500);
     await ctx.engine.followLogs(
       target.id,
       (raw) => {
@@ -69,9 +83,13 @@ export async function followService(ctx: DevContext, service: string, write: (te
         last = line;
         write(line.text);
       },
-      signal,
-      since ? { since, timestamps: true } : { tail: first ? tail : 0, timestamps: true },
+      attached.signal,
+      // Not `since`: the engine (20.10) sends nothing when following a restarted container from a
+      // time; the end of its log, with what was shown already dropped above, works everywhere.
+      { tail: first ? tail : RECENT_LINES, timestamps: true },
     );
+    clearInterval(watchStart);
+    signal.removeEventListener("abort", stopAttached);
     first = false;
     // The stream ends when the container stops; a restart brings it back within moments.
     await sleep(running ? 100 : 300, signal);

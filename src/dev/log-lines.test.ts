@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { mergeByTime, parseTimestamped, sinceOf } from "./log-lines.js";
+import { mergeByTime, parseTimestamped } from "./log-lines.js";
 
 describe("log lines", () => {
   it("pads Docker's trimmed nanoseconds so keys sort in time order", () => {
@@ -15,10 +15,5 @@ describe("log lines", () => {
     const api = ["2026-01-02T03:04:05.1Z api 1", "2026-01-02T03:04:07Z api 2"].map((l) => ({ ...parseTimestamped(l), s: "api" }));
     const db = ["2026-01-02T03:04:06Z db 1", "2026-01-02T03:04:07Z db 2"].map((l) => ({ ...parseTimestamped(l), s: "db" }));
     expect(mergeByTime([api, db]).map((l) => l.text)).toEqual(["api 1", "db 1", "api 2", "db 2"]);
-  });
-
-  it("turns a key into Docker's since (unix seconds with nanoseconds)", () => {
-    expect(sinceOf("1970-01-01T00:00:10.500000000")).toBe("10.500000000");
-    expect(sinceOf("")).toBeUndefined();
   });
 });

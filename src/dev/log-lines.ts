@@ -16,13 +16,6 @@ export function parseTimestamped(line: string): TimedLine {
   return { key: `${m[1]}.${(m[2] ?? "").padEnd(9, "0")}`, text: m[3]! };
 }
 
-/** Docker's `since` for a key: unix seconds with nanoseconds ("1767322245.123000000"). */
-export function sinceOf(key: string): string | undefined {
-  if (!key) return undefined;
-  const [whole, nanos] = key.split(".");
-  return `${Math.floor(Date.parse(`${whole}Z`) / 1000)}.${nanos}`;
-}
-
 /** Several services' lines as one stream in time order; equal times keep each list's order. */
 export function mergeByTime<T extends TimedLine>(lists: T[][]): T[] {
   const tagged = lists.flatMap((list, li) => list.map((line, i) => ({ line, li, i })));
