@@ -116,7 +116,10 @@ export async function waitReady(ctx: DevContext, svc: ResolvedService, c: Contai
   // or listening on another port first ends the wait with what went wrong. After an in-place
   // reload Docker's health is still the old process's, so there only the container stopping (the
   // new process crashed, and the supervisor with it) is a failure.
-  await waitFor(firstOf(portAnswers(hostPort), inPlace ? failsWhenStopped(ctx, c.id) : failuresOf(healthy), wrongPort(ctx, svc, c)), { timeoutMs: READY_TIMEOUT_MS });
+  // A service of its own Dockerfile without a healthcheck is not ready for merely running: only its
+  // port answering says so (and the wrong-port check gets its chance).
+  const verdict = inPlace ? failsWhenStopped(ctx, c.id) : svc.build && !svc.healthcheck ? failuresOf(healthy) : healthy;
+  await waitFor(firstOf(portAnswers(hostPort), verdict, wrongPort(ctx, svc, c)), { timeoutMs: READY_TIMEOUT_MS });
 }
 
 /**
