@@ -1,5 +1,6 @@
-import { isMap, isSeq } from "yaml";
-import { unknownServiceError } from "../errors/stack-error.js";
+import { isMap, isScalar, isSeq, parseDocument } from "yaml";
+import { StackError, unknownServiceError } from "../errors/stack-error.js";
+import { buildLayers } from "../render/compose-layers.js";
 import type { Project } from "../stack/load-project.js";
 import { removeServiceFromDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
 import { spliceRemoveService } from "../stack/splice-stack.js";
@@ -12,10 +13,11 @@ export function planRemoveService(project: Project, name: string): Project & { s
     throw unknownServiceError([name], Object.keys(services));
   }
   const notes: string[] = [];
+  if (Object.keys(services).length === 1) refuseEmptyStack(project, name);
   const dependents = Object.entries(services).filter(([, s]) => s.depends_on?.includes(name));
   // The common case, nothing depends on it: cut its lines and leave the rest byte for byte.
   const spliced = dependents.length === 0 ? spliceRemoveService(project.parsed.text, project.parsed.doc, name) : undefined;
-  if (spliced !== undefined) return { ...reparse(project, spliced), notes };
+  if (spliced !== undefined) return { ...reparse(project, emptyServicesAsMap(spliced)), notes };
   const doc = project.parsed.doc.clone();
   removeServiceFromDocument(doc, name);
   const all = doc.get("services", true);
@@ -31,4 +33,32 @@ export function planRemoveService(project: Project, name: string): Project & { s
     }
   }
   return { ...reparse(project, doc.toString(STACK_TEXT_OPTIONS)), notes };
+}
+
+/**
+ * The stack's last own service may go while its presets still run something (a database kept
+ * while the app is replaced); a stack left with nothing to run at all is refused, saying what to do.
+ */
+function refuseEmptyStack(project: Project, name: string): void {
+  const config = { ...project.parsed.config, services: {} };
+  const base = buildLayers(config, project.presets, []).get("base");
+  if (Object.keys(base?.services ?? {}).length > 0) return;
+  throw new StackError({
+    code: "E_LAST_SERVICE",
+    message: `${name} is the only service of the stack; removing it would leave nothing to run`,
+    hint: `add the service that replaces it first (dev add service NAME), then remove ${name}`,
+  });
+}
+
+/**
+ * Cutting the last entry leaves `services:` with no value, which reads as null (the schema wants a
+ * mapping, and an empty compose `services:` is rejected too): write `services: {}`.
+ */
+function emptyServicesAsMap(text: string): string {
+  const doc = parseDocument(text);
+  const pair = isMap(doc.contents) ? doc.contents.items.find((p) => isScalar(p.key) && p.key.value === "services") : undefined;
+  const empty = pair && (pair.value === null || (isScalar(pair.value) && pair.value.value === null));
+  if (!pair || !empty || !isScalar(pair.key) || !pair.key.range) return text;
+  const colon = text.indexOf(":", pair.key.range[1]);
+  return colon < 0 ? text : `${text.slice(0, colon + 1)} {}${text.slice(colon + 1)}`;
 }

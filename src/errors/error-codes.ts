@@ -56,6 +56,7 @@ export const ERROR_CODES = {
   E_SYMLINK: "a write or delete would follow a symbolic link inside the project; nothing was written",
   E_OUTSIDE_PROJECT: "a planned path leaves the project; nothing was written",
   E_DELETE_ROOT: "--delete-source on a service whose path is the project root",
+  E_LAST_SERVICE: "dev remove service: the stack would be left with no service at all",
   // Presets shipped with create-stack (a packaging bug if seen).
   E_PRESET_INVALID: "a preset.yaml is malformed",
   E_PRESET_PLACEHOLDER: "a preset uses an unknown {{placeholder}}",
