@@ -128,6 +128,13 @@ function patternMeaning(path: (string | number)[]): { what: string; hint: string
     return { what: "a duration", hint: "a number with a unit: 500ms, 3s, 1m30s, 1h" };
   }
   if (last === "path") return { what: "a valid path", hint: "a folder inside the project, relative to stack.yaml, e.g. services/api" };
+  if (last === "build") return { what: "a valid path", hint: "the folder holding your Dockerfile, inside the project and relative to stack.yaml, e.g. services/web" };
+  if (last === "dockerfile") return { what: "a valid path", hint: "a Dockerfile inside the project, relative to stack.yaml, e.g. services/web/Dockerfile.dev" };
+  if (parent === "healthcheck" && last === "http") {
+    return { what: "an HTTP path", hint: "the path the service answers with 2xx or 3xx, starting with /, e.g. /health (letters, digits, . _ ~ / -)" };
+  }
+  if (parent === "healthcheck" && last === "command") return { what: "a command", hint: "a shell command run in the container that exits 0 when healthy, e.g. curl -fs localhost:8000/health" };
+  if (parent === "after_start") return { what: "a command", hint: "a shell command run in the service's container, e.g. python -m app.migrate" };
   if (last === "image" || parent === "images") return { what: "a valid image", hint: "an image reference without spaces, newlines or $, e.g. postgres:16" };
   if (last === "name" || last === "template" || parent === "presets") return { what: "a valid name", hint: NAME_HINT };
   return { what: "valid", hint: "see the schema referenced at the top of stack.yaml for the allowed values" };
@@ -161,6 +168,16 @@ function schemaError(e: ErrorObject, doc: Document, lc: LineCounter, file: strin
     location = locate(doc, lc, file, [...path, bad], "key");
     hint = under === "env" ? "variable names use letters, digits and _, and do not start with a digit" : under === "images" ? patternMeaning(["images", bad]).hint : NAME_HINT;
     blamed = [...path, bad];
+  } else if (e.keyword === "uniqueItems") {
+    // The later of the two equal items is the repeat: point at it.
+    const index = Math.max(Number(e.params.i), Number(e.params.j));
+    const repeated = (doc.getIn(path) as { items?: unknown[] } | undefined)?.items?.[index];
+    message = `${dotted} lists ${JSON.stringify(isScalar(repeated) ? repeated.value : repeated)} twice`;
+    location = locate(doc, lc, file, [...path, index]);
+    hint = "remove the repeated item";
+  } else if ((e.keyword === "minProperties" || e.keyword === "maxProperties") && path[path.length - 1] === "healthcheck") {
+    message = `${dotted} must have exactly one of command and http`;
+    hint = "command: a shell command that exits 0 when healthy, or http: a path answered with 2xx or 3xx (e.g. /health)";
   } else if (e.keyword === "required") {
     message = `missing required key "${String(e.params.missingProperty)}"`;
   } else if (e.keyword === "enum" || e.keyword === "const") {

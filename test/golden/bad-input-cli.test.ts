@@ -133,7 +133,7 @@ describe("bad input to dev: exit 2, one line naming the flag or file:line:col, n
     });
   }
 
-  const stackCases: [string, (text: string) => string, RegExp][] = [
+  const stackCases: [string, (text: string) => string, RegExp, RegExp?][] = [
     [
       "an alias bomb",
       (t) =>
@@ -147,14 +147,35 @@ describe("bad input to dev: exit 2, one line naming the flag or file:line:col, n
     ["path: .", (t) => t.replace("path: services/api", "path: ."), /stack\.yaml:\d+:\d+: service "api": path "\." is the project root/],
     ["a service named on", (t) => t.replace(/^  api:/m, "  on:").replace("route: /api", "route: /on"), /stack\.yaml:\d+:\d+: service name "on" reads as a boolean/],
     ["a duplicate key", (t) => t.replace("    template: python-http", "    template: python-http\n    template: fastapi"), /stack\.yaml:\d+:\d+: YAML syntax error: Map keys must be unique/],
+    // Pattern checks under services.*: the value's own line:col, what it should be, an example.
+    [
+      "a healthcheck http that is no path",
+      (t) => t.replace("    template: python-http", "    template: python-http\n    healthcheck: {http: health}"),
+      /stack\.yaml:19:25: services\.api\.healthcheck\.http: "health" is not an HTTP path/, /^  hint: .*starting with \/, e\.g\. \/health/m,
+    ],
+    [
+      "an empty healthcheck command",
+      (t) => t.replace("    template: python-http", "    template: python-http\n    healthcheck:\n      command: ''"),
+      /stack\.yaml:20:16: services\.api\.healthcheck\.command: "" is not a command/, /^  hint: a shell command/m,
+    ],
+    ["an absolute build folder", (t) => t.replace("    template: python-http\n", "    build: /srv/app\n"), /stack\.yaml:18:12: services\.api\.build: "\/srv\/app" is not a valid path/, /^  hint: the folder holding your Dockerfile/m],
+    ["an absolute dockerfile", (t) => t.replace("    template: python-http\n", "    build: services/api\n    dockerfile: /etc/Dockerfile\n"), /stack\.yaml:19:17: services\.api\.dockerfile: "\/etc\/Dockerfile" is not a valid path/, /^  hint: a Dockerfile inside the project/m],
+    ["an empty after_start command", (t) => t.replace("    template: python-http", "    template: python-http\n    after_start: [migrate, '']"), /stack\.yaml:19:28: services\.api\.after_start\.1: "" is not a command/, /^  hint: a shell command run in the service's container/m],
+    ["a template that is no name", (t) => t.replace("template: python-http", "template: Python_HTTP"), /stack\.yaml:18:15: services\.api\.template: "Python_HTTP" is not a valid name/, /^  hint: names use lower-case/m],
+    ["a service key that is no name", (t) => t.replace(/^ {2}api:/m, "  API:"), /stack\.yaml:17:3: services: "API" is not a valid name/, /^  hint: names use lower-case/m],
+    ["an env key that is no variable name", (t) => t.replace("    template: python-http", "    template: python-http\n    env: {bad-key: x}"), /stack\.yaml:19:11: services\.api\.env: "bad-key" is not a valid variable name/, /^  hint: variable names use letters/m],
+    ["a service listed twice in depends_on", (t) => t.replace(/depends_on: \[postgres\]/, "depends_on: [postgres, postgres]"), /stack\.yaml:\d+:28: services\.api\.depends_on lists "postgres" twice/, /^  hint: remove the repeated item/m],
+    ["a healthcheck with both kinds", (t) => t.replace("    template: python-http", "    template: python-http\n    healthcheck: {http: /health, command: 'true'}"), /stack\.yaml:19:18: services\.api\.healthcheck must have exactly one of command and http/, /^  hint: command: /m],
   ];
-  for (const [what, edit, message] of stackCases) {
+  for (const [what, edit, message, hint] of stackCases) {
     it(`dev sync refuses ${what}`, () => {
       const dir = project();
       const file = join(dir, "stack.yaml");
       writeFileSync(file, edit(readFileSync(file, "utf8")));
       const before = snapshot(dir);
-      expectRefused(run(DEV, ["sync"], dir), message, what);
+      const res = run(DEV, ["sync"], dir);
+      expectRefused(res, message, what);
+      if (hint) expect(res.stderr, what).toMatch(hint);
       expect(snapshot(dir)).toEqual(before);
     });
   }
