@@ -59,7 +59,8 @@ export function compose(root, args) {
 
 export function destroy(fixture) {
   try {
-    compose(fixture.root, ["down", "-v", "--remove-orphans"]);
+    // --rmi local: the images compose built for this project go too (each run builds its own).
+    compose(fixture.root, ["down", "-v", "--remove-orphans", "--rmi", "local"]);
   } finally {
     rmSync(fixture.parent, { recursive: true, force: true });
   }

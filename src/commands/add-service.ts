@@ -1,5 +1,5 @@
 import { formatPlan, planToJson } from "./format-plan.js";
-import { runCompose } from "../dev/dev-context.js";
+import { composeBuildArgs, runCompose } from "../dev/dev-context.js";
 import { waitReady } from "../dev/restart/restart-service.js";
 import { routeServedBy, waitFor } from "../wait/index.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
@@ -47,7 +47,8 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     if (ctx) {
       out(`starting ${args.name} (the other services keep running)...`);
       const tStart = performance.now();
-      await runCompose(ctx, ["up", "-d", "--no-deps", "--build", args.name], `starting ${args.name}`);
+      await runCompose(ctx, composeBuildArgs([args.name]), `building ${args.name}`, { code: "E_BUILD" });
+      await runCompose(ctx, ["up", "-d", "--no-deps", args.name], `starting ${args.name}`);
       const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
       const svc = next.services.find((s) => s.name === args.name)!;
       if (container) await waitReady(ctx, svc, container, await readProjectEnv(next.root));

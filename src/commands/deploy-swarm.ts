@@ -40,7 +40,7 @@ export async function deploySwarm(args: DeploySwarmArgs): Promise<void> {
     const tags = group.flatMap((s) => ["-t", s.image]);
     const buildArgs = Object.entries(b.args).flatMap(([k, v]) => ["--build-arg", `${k}=${v}`]);
     const t0 = Date.now();
-    await dockerOk(["build", "-q", ...tags, ...buildArgs, "-f", `${b.context}/${b.dockerfile}`, b.context], `building ${group.map((s) => s.name).join(", ")}`, { cwd: project.root });
+    await dockerOk(["build", "-q", "--force-rm", ...tags, ...buildArgs, "-f", `${b.context}/${b.dockerfile}`, b.context], `building ${group.map((s) => s.name).join(", ")}`, { cwd: project.root });
     log(`built ${group.map((s) => s.image).join(", ")} in ${secs(t0)}`);
     if (args.push) {
       for (const svc of group) {

@@ -1,4 +1,4 @@
-import { openDev, runCompose } from "../dev/dev-context.js";
+import { composeBuildArgs, openDev, runCompose } from "../dev/dev-context.js";
 import { buildProgress } from "../dev/build-progress.js";
 import { assertKnownServices } from "../dev/service-names.js";
 import { markStarted, markStopped } from "../dev/stopped-services.js";
@@ -37,7 +37,7 @@ export async function build(args: { C: string; services: string[] }): Promise<vo
   assertKnownServices(ctx, args.services);
   const progress = buildProgress(log);
   try {
-    await runCompose(ctx, ["build", ...args.services], `building ${args.services.join(", ") || ctx.name}`, { code: "E_BUILD", onLine: progress.onLine });
+    await runCompose(ctx, composeBuildArgs(args.services), `building ${args.services.join(", ") || ctx.name}`, { code: "E_BUILD", onLine: progress.onLine });
   } finally {
     progress.stop();
   }

@@ -33,6 +33,15 @@ export async function openDev(cwd: string): Promise<DevContext> {
   return ctx;
 }
 
+/**
+ * `compose build` for the given services (none: all). The classic builder keeps the container of a
+ * step that fails (one per failed build, piling up on the user's engine); --force-rm removes it.
+ * Compose v2 still accepts the flag (BuildKit leaves no such containers anyway).
+ */
+export function composeBuildArgs(services: string[]): string[] {
+  return ["build", "--force-rm", ...services];
+}
+
 export interface RunComposeOptions {
   /** Error code on failure (default E_COMPOSE; builds use E_BUILD). */
   code?: ErrorCode;

@@ -2,7 +2,7 @@ import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
-import { runCompose, type DevContext } from "./dev-context.js";
+import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
 
 const READY_TIMEOUT_MS = 180_000;
 /** Active probes: a healthcheck passes long before Docker's next interval says so. */
@@ -94,9 +94,15 @@ export async function startInOrder(plan: StartPlan): Promise<void> {
   await Promise.all([...plan.wanted].filter((s) => plan.containers.has(s)).map(readyOf));
 }
 
-/** Compose builds and creates what is missing (network, volumes, containers) and starts nothing. */
+/**
+ * Compose builds (the services asked for and what they depend on), then creates what is missing
+ * (network, volumes, containers) and starts nothing. The build is its own step: `up --build` has
+ * no --force-rm, and a failed build would leave its container behind.
+ */
 export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void): Promise<void> {
-  await runCompose(ctx, ["up", "--no-start", "--build", "--remove-orphans", ...only], "creating the stack", { onLine });
+  const toBuild = only.length ? [...withDependencies(only, dependenciesOf(ctx))] : [];
+  await runCompose(ctx, composeBuildArgs(toBuild), "building the stack", { code: "E_BUILD", onLine });
+  await runCompose(ctx, ["up", "--no-start", "--remove-orphans", ...only], "creating the stack", { onLine });
 }
 
 /** depends_on of every service in our generated layers: healthy (service_healthy) or just started. */

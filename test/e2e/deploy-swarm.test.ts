@@ -81,8 +81,11 @@ afterAll(async () => {
     await sh("docker", ["stack", "rm", project]);
     await new Promise((r) => setTimeout(r, 1000));
   }
-  const images = (await sh("docker", ["image", "ls", "-q", `${registryAddr}/${project}-*`])).stdout.split(/\s+/).filter(Boolean);
-  if (images.length) await sh("docker", ["image", "rm", "-f", ...new Set(images)]);
+  // docker stack rm keeps the stack's volumes (the database's data): they are ours to remove.
+  const volumes = (await sh("docker", ["volume", "ls", "-q", "--filter", `label=com.docker.stack.namespace=${project}`])).stdout.split(/\s+/).filter(Boolean);
+  if (volumes.length) await sh("docker", ["volume", "rm", "-f", ...volumes]);
+  const images = (await sh("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}", `${registryAddr}/${project}-*`])).stdout.split(/\s+/).filter(Boolean);
+  if (images.length) await sh("docker", ["image", "rm", ...new Set(images)]);
   await sh("docker", ["image", "rm", postgresImage]);
   registry?.kill();
   if (registryDir) await rm(registryDir, { recursive: true, force: true });

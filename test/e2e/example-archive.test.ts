@@ -3,7 +3,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { scaffoldExample } from "../golden/scaffold-example.js";
-import { DEV, EXTRAS_IMAGE_ARGS, cleanupDir, envValue, getUntilOk, removeProject, sh } from "./support.js";
+import { DEV, EXTRAS_IMAGE_ARGS, cleanupDir, envValue, getUntilOk, removeProject, sh, uniqueName } from "./support.js";
 
 /**
  * examples/archive-site, made by the commands in its README, runs: a Node frontend at / and a
@@ -25,7 +25,7 @@ describe("examples/archive-site", () => {
     dir = made.dir;
     const doc = parseDocument(await readFile(join(dir, "stack.yaml"), "utf8"));
     // A unique project name on a shared engine.
-    project = `archive-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+    project = uniqueName("archive");
     doc.set("name", project);
     const images: Record<string, string> = {};
     for (let i = 0; i < EXTRAS_IMAGE_ARGS.length; i += 2) {

@@ -4,6 +4,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { promisify } from "node:util";
+import { inject } from "vitest";
 
 const run = promisify(execFile);
 export const CREATE_STACK = fileURLToPath(new URL("../../dist/bin/create-stack.js", import.meta.url));
@@ -29,8 +30,19 @@ export const EXTRAS_IMAGE_ARGS = IMAGE_ARGS.map((arg) => (arg === `python:3.12-s
 /** A test image by name, for Dockerfiles a test writes as a user would (FROM an image they have). */
 export const testImage = (name: string) => `${PREFIX}/${name}:latest`;
 
+declare module "vitest" {
+  export interface ProvidedContext {
+    /** Set by the e2e global setup, once per run. */
+    e2eRunTag: string;
+  }
+}
+
+/**
+ * A name of its own for a project (or anything else a test makes on the shared engine). It carries
+ * this run's tag: the run's global teardown finds by it whatever a test left behind.
+ */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${process.pid}-${Math.random().toString(36).slice(2, 7)}`;
+  return `${prefix}-${inject("e2eRunTag")}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
 export async function tempDir(): Promise<string> {
@@ -123,7 +135,10 @@ export async function getUntilOk(url: string, timeoutMs = 30_000): Promise<{ sta
   return last;
 }
 
-/** Removes whatever the project left on the engine: containers, networks, volumes with its label. */
+/**
+ * Removes whatever the project left on the engine: containers, networks, volumes with its label,
+ * and the images compose built for it (named after the project: `proj_svc` by v1, `proj-svc` by v2).
+ */
 export async function removeProject(project: string): Promise<void> {
   const list = async (kind: string[]) => (await sh("docker", [...kind, "--filter", `label=com.docker.compose.project=${project}`])).stdout.split(/\s+/).filter(Boolean);
   const ids = await list(["ps", "-aq"]);
@@ -132,6 +147,15 @@ export async function removeProject(project: string): Promise<void> {
   if (nets.length) await sh("docker", ["network", "rm", ...nets]);
   const vols = await list(["volume", "ls", "-q"]);
   if (vols.length) await sh("docker", ["volume", "rm", "-f", ...vols]);
+  const images = await projectImages(project);
+  // By name, never by id: a cached build shares its id with other projects' images.
+  if (images.length) await sh("docker", ["image", "rm", ...images]);
+}
+
+/** The images built for the project, as repository:tag. */
+export async function projectImages(project: string): Promise<string[]> {
+  const all = (await sh("docker", ["image", "ls", "--format", "{{.Repository}}:{{.Tag}}"])).stdout.split("\n").filter(Boolean);
+  return all.filter((ref) => ref.startsWith(`${project}_`) || ref.startsWith(`${project}-`));
 }
 
 export async function leftovers(project: string): Promise<{ containers: number; networks: number; volumes: number }> {
