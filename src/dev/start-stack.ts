@@ -133,7 +133,7 @@ function withDependencies(services: string[], deps: Dependencies): Set<string> {
  * published port; else its healthcheck command run in it; else Docker's word (running). The
  * container exiting or turning unhealthy ends the wait at once, with its logs.
  */
-async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean }> {
+export async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean }> {
   const healthy = containerHealthy(ctx.engine, c.id);
   const svc = ctx.project.services.find((s) => s.name === c.service);
   const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
