@@ -9,10 +9,26 @@ export interface ResolvedEnv {
 
 export type PortAllocator = (preferred: number, exclude: ReadonlySet<number>) => Promise<number>;
 
-/** A free host port, the preferred one when it is free. get-port is loaded only when needed. */
+/** How far above the preferred port a free one is looked for before any free port will do. */
+export const PORT_SEARCH_SPAN = 100;
+
+/**
+ * The host ports to try, in order: the preferred one, then the ones just above it (8000, 8001,
+ * ...), so a port that is taken, or already another service's, moves to a predictable neighbour.
+ */
+export function portCandidates(preferred: number, span = PORT_SEARCH_SPAN): number[] {
+  const last = Math.min(preferred + span, 65_535);
+  return Array.from({ length: Math.max(last - preferred + 1, 0) }, (_, i) => preferred + i).filter((p) => p >= 1);
+}
+
+/**
+ * A free host port on 127.0.0.1: the preferred one, else the first free one just above it (the
+ * same choice for a new service and for a port `dev up` finds taken); only when all of those are
+ * taken, any free port. get-port is loaded only when needed.
+ */
 export const allocateFreePort: PortAllocator = async (preferred, exclude) => {
   const { default: getPort } = await import("get-port");
-  return getPort({ port: preferred, exclude: [...exclude], host: "127.0.0.1" });
+  return getPort({ port: portCandidates(preferred), exclude: [...exclude], host: "127.0.0.1" });
 };
 
 /** A per-project secret: 32 random bytes, URL-safe, so it can sit inside connection URLs as is. */

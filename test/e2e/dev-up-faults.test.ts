@@ -40,6 +40,9 @@ describe("dev up when things are wrong", () => {
     expect(up.stdout).toContain(`API_PORT: port ${taken} is taken by another program; using`);
     const moved = Number(envValue(await readFile(join(root, ".env"), "utf8"), "API_PORT"));
     expect(moved).not.toBe(taken);
+    // The next free port above it, as dev add service chooses one: not a random port.
+    expect(moved).toBeGreaterThan(taken);
+    expect(moved).toBeLessThanOrEqual(taken + 100);
     expect(JSON.parse((await getUntilOk(`http://127.0.0.1:${moved}/`)).body).service).toBe("api");
     expect((await sh("node", [DEV, "down", "--volumes"], { cwd: root })).code).toBe(0);
   });
