@@ -42,7 +42,8 @@ declare module "vitest" {
  * this run's tag: the run's global teardown finds by it whatever a test left behind.
  */
 export function uniqueName(prefix: string): string {
-  return `${prefix}-${inject("e2eRunTag")}-${Math.random().toString(36).slice(2, 7)}`;
+  // Outside the e2e project's global setup (another config) there is no run tag: the pid stands in.
+  return `${prefix}-${inject("e2eRunTag") ?? `p${process.pid}`}-${Math.random().toString(36).slice(2, 7)}`;
 }
 
 export async function tempDir(): Promise<string> {
