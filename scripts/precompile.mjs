@@ -47,7 +47,7 @@ export function precheckedPresetsModule() {
   return [
     `const table = ${JSON.stringify(JSON.stringify(table))};`,
     "let parsed;",
-    "// Parsed on each call: a caller gets data of its own, as from checkPreset.",
+    "// A copy per call: a caller gets data of its own, as from checkPreset.",
     "export function precheckedPreset(hash) {",
     "  parsed ??= JSON.parse(table);",
     "  return parsed[hash] === undefined ? undefined : JSON.parse(JSON.stringify(parsed[hash]));",

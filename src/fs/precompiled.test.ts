@@ -104,7 +104,7 @@ describe("what the build precompiles", () => {
     for (const file of presetFiles()) {
       const text = readFileSync(file, "utf8");
       const data = precheckedPreset(contentHash(text));
-      expect(data, file).toEqual(checkPreset(text, file));
+      expect(data, file).toStrictEqual(checkPreset(text, file));
       data.name = "changed";
       expect(precheckedPreset(contentHash(text)).name).not.toBe("changed");
       expect(precheckedPreset(contentHash(`${text}\n# edited\n`))).toBeUndefined();
