@@ -1,8 +1,29 @@
 // Bundles the two CLI entries into dist/bin/ with code splitting: every lazily imported command
 // stays a separate chunk, loaded only when used, and start-up reads a few files instead of
 // resolving yargs' module tree file by file. Native and rarely used heavy packages stay external.
+import { rmSync } from "node:fs";
+import { dirname, join } from "node:path";
+import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
+import { precheckedPresetsModule, schemaValidatorsModule } from "./precompile.mjs";
 
+const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
+
+// Two modules of src/ are replaced by what they compute, computed here once: the JSON Schema
+// validators (src/fs/schema-validators.ts compiles them on first use; ajv's compiler is then
+// neither loaded nor run by a command) and the shipped presets' checked data
+// (src/presets/prechecked-presets.ts knows none, so tests parse and check every preset).
+const MODULES = { "schema-validators": schemaValidatorsModule, "prechecked-presets": precheckedPresetsModule };
+const precompiled = {
+  name: "precompiled",
+  setup(b) {
+    b.onResolve({ filter: /(^|\/)(schema-validators|prechecked-presets)\.js$/ }, (args) => ({ path: /([a-z-]+)\.js$/.exec(args.path)[1], namespace: "precompiled" }));
+    b.onLoad({ filter: /.*/, namespace: "precompiled" }, (args) => ({ contents: MODULES[args.path](), loader: "js", resolveDir: ROOT }));
+  },
+};
+
+// Chunk names carry a content hash: clear the old ones rather than ship them beside the new.
+rmSync(join(ROOT, "dist/bin"), { recursive: true, force: true });
 await build({
   entryPoints: { "create-stack": "src/cli/create-stack.ts", dev: "src/cli/dev.ts" },
   outdir: "dist/bin",
@@ -15,5 +36,6 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   external: ["dockerode", "@parcel/watcher", "@inquirer/prompts", "get-port", "ajv", "handlebars"],
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+  plugins: [precompiled],
   logLevel: "warning",
 });

@@ -42,6 +42,7 @@ export async function runCli(cli: Argv, name: string): Promise<void> {
     if (err.code === "EPIPE") process.exit(0);
     throw err;
   });
+  skipHelpCache(cli);
   try {
     await cli
       .strict()
@@ -68,4 +69,15 @@ export async function runCli(cli: Argv, name: string): Promise<void> {
     process.stderr.write(report.text + "\n");
     process.exitCode = report.exitCode;
   }
+}
+
+/**
+ * yargs renders the running command's whole help text as each command starts, in case the command
+ * later calls showHelp() (none does; --help and usage errors render their own). On a 50-service
+ * dev export that rendering (cliui wrapping every line) cost more than writing the manifests.
+ */
+function skipHelpCache(cli: Argv): void {
+  const internal = (cli as unknown as { getInternalMethods?(): { getUsageInstance?(): { cacheHelpMessage?: () => void } } }).getInternalMethods?.();
+  const usage = internal?.getUsageInstance?.();
+  if (typeof usage?.cacheHelpMessage === "function") usage.cacheHelpMessage = () => undefined;
 }

@@ -1,7 +1,7 @@
 import { execFile } from "node:child_process";
 import { createHash } from "node:crypto";
 import { readdir, readFile } from "node:fs/promises";
-import { join, relative } from "node:path";
+import { join, posix, relative } from "node:path";
 import { promisify } from "node:util";
 
 const run = promisify(execFile);
@@ -14,15 +14,17 @@ const SKIP = new Set([".git", "node_modules", "__pycache__", ".venv", "venv", ".
  * and any edit gives a new one.
  */
 export async function imageTags(root: string, contexts: Record<string, string>): Promise<{ tags: Record<string, string>; rule: string }> {
-  const commit = await git(root, ["rev-parse", "--short=12", "HEAD"]);
+  // The project's folder in the repository ("" at its root), then the commit.
+  const [prefix, commit] = (await git(root, ["rev-parse", "--show-prefix", "--short=12", "HEAD"]))?.split("\n") ?? [];
+  // Only the build folder counts: exported files or another service's edits leave this tag alone.
+  // One `git status` for every folder (one per folder cost a 50-service export more than the rest).
+  const dirty = commit ? await dirtyContexts(root, prefix ?? "", [...new Set(Object.values(contexts))]) : new Set<string>();
   const tags: Record<string, string> = {};
   const byContext = new Map<string, string>();
   const rules = new Set<string>();
   for (const [svc, context] of Object.entries(contexts)) {
     if (!byContext.has(context)) {
-      // Only the build folder counts: exported files or another service's edits leave this tag alone.
-      const dirty = commit !== undefined && (await git(root, ["status", "--porcelain", "--untracked-files=normal", "--", context])) !== "";
-      if (commit && !dirty) {
+      if (commit && !dirty.has(context)) {
         byContext.set(context, commit);
         rules.add(`git commit ${commit}`);
       } else {
@@ -35,9 +37,23 @@ export async function imageTags(root: string, contexts: Record<string, string>):
   return { tags, rule: [...rules].join("; ") || "no images to build" };
 }
 
+/** The build folders (project-relative) with uncommitted changes, untracked files included. */
+async function dirtyContexts(root: string, prefix: string, contexts: string[]): Promise<Set<string>> {
+  const inRepo = new Map(contexts.map((c) => [c, posix.normalize(posix.join(prefix, c)).replace(/\/$/, "")]));
+  // Unknown (a folder outside the repository, or git failed): dirty, so the tag never claims a commit.
+  const outside = contexts.filter((c) => inRepo.get(c)!.startsWith(".."));
+  const inside = contexts.filter((c) => !outside.includes(c));
+  const status = inside.length ? await git(root, ["status", "--porcelain", "-z", "--untracked-files=normal", "--", ...inside]) : "";
+  if (status === undefined) return new Set(contexts);
+  // -z: "XY path", a rename's or copy's source as the next field; paths from the repository root.
+  const paths = status.split("\0").filter(Boolean).map((entry) => (/^[ MTADRCU?!]{2} /.test(entry) ? entry.slice(3) : entry));
+  const under = (path: string, folder: string) => folder === "." || path === folder || path.startsWith(`${folder}/`);
+  return new Set([...outside, ...inside.filter((c) => paths.some((p) => under(p, inRepo.get(c)!)))]);
+}
+
 async function git(root: string, args: string[]): Promise<string | undefined> {
   try {
-    return (await run("git", args, { cwd: root })).stdout.trim();
+    return (await run("git", args, { cwd: root, maxBuffer: 64 * 1024 * 1024 })).stdout;
   } catch {
     return undefined;
   }

@@ -1,6 +1,7 @@
 import { stringify } from "yaml";
 import { resolvePieces, type Piece, type ValueContext } from "./compose-values.js";
 import { durationSeconds, type ExportModel, type ExportService } from "./export-model.js";
+import { stringifyPlain } from "./plain-yaml.js";
 
 type Obj = Record<string, unknown>;
 
@@ -67,7 +68,7 @@ export function buildKubernetes(model: ExportModel, opts: KubernetesOptions): Ku
   const baseResources: string[] = [];
   const add = (file: string, docs: Obj[]) => {
     objects.push(...docs);
-    files.set(`base/${file}`, docs.map((d) => stringify(d, { lineWidth: 0, aliasDuplicateObjects: false })).join("---\n"));
+    files.set(`base/${file}`, docs.map(stringifyPlain).join("---\n"));
     baseResources.push(file);
   };
 

@@ -1,9 +1,9 @@
 import { createHash } from "node:crypto";
-import { stringify } from "yaml";
 import { StackError } from "../errors/stack-error.js";
 import { proxyRenderer } from "../render/proxy-renderers.js";
 import { proxyServiceOf } from "../presets/stack-proxy.js";
 import { hasSecret, literalOf, resolvePieces, type Piece } from "./compose-values.js";
+import { stringifyPlain } from "./plain-yaml.js";
 import type { ExportModel, ExportService } from "./export-model.js";
 import { secretFile, secretPreamble, shellWord } from "./secret-shell.js";
 
@@ -170,7 +170,7 @@ export function buildSwarmStack(model: ExportModel, opts: SwarmOptions): SwarmSt
 }
 
 export function renderSwarmStack(stack: SwarmStack, header: string[]): string {
-  return header.map((l) => `# ${l}\n`).join("") + stringify(stack.doc, { lineWidth: 0, aliasDuplicateObjects: false });
+  return header.map((l) => `# ${l}\n`).join("") + stringifyPlain(stack.doc);
 }
 
 /** A healthcheck as compose's test, with literal values resolved; secret-derived variables are set up first. */

@@ -1,15 +1,7 @@
-import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject } from "ajv";
+import type { ErrorObject } from "ajv";
 import { isNode, LineCounter, parseDocument, type Document } from "yaml";
 import { StackError, throwIfAny, type SourceLocation } from "../errors/stack-error.js";
-import { PRESET_SCHEMA_FILE } from "../fs/package-paths.js";
-
-let validateSchema: ReturnType<Ajv["compile"]> | undefined;
-
-function schemaValidator(): ReturnType<Ajv["compile"]> {
-  validateSchema ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(PRESET_SCHEMA_FILE, "utf8")));
-  return validateSchema;
-}
+import { presetSchemaValidator } from "../fs/schema-validators.js";
 
 /**
  * Parses one preset.yaml and checks it against schema/preset.schema.json. Every problem is
@@ -24,7 +16,7 @@ export function checkPreset(text: string, file: string): unknown {
     throwIfAny(doc.errors.map((e) => fail(`YAML syntax error: ${e.message.split("\n")[0]}`, at(lineCounter, file, e.pos[0]))));
   }
   const data: unknown = doc.toJS();
-  const validate = schemaValidator();
+  const validate = presetSchemaValidator();
   if (!validate(data)) {
     const seen = new Set<string>();
     const errors = (validate.errors ?? [])

@@ -1,8 +1,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { join, relative } from "node:path";
 import { StackError } from "../errors/stack-error.js";
+import { contentHash } from "../fs/content-hash.js";
 import { PACKAGE_ROOT, PRESETS_DIR } from "../fs/package-paths.js";
 import { checkPreset } from "./check-preset.js";
+import { precheckedPreset } from "./prechecked-presets.js";
 import type { Preset, PresetKind } from "./preset.js";
 
 export interface PresetRegistry {
@@ -34,7 +36,7 @@ function readPreset(file: string, folder: string, dir: string): Preset {
   const shown = file.startsWith(PACKAGE_ROOT) ? relative(PACKAGE_ROOT, file) : file;
   // The schema checks the shape (with file:line:col); what it cannot say is checked here.
   const text = readFileSync(file, "utf8");
-  const raw = checkPreset(text, shown) as Omit<Preset, "dir">;
+  const raw = (precheckedPreset(contentHash(text)) ?? checkPreset(text, shown)) as Omit<Preset, "dir">;
   if (raw.name !== folder) {
     const line = text.slice(0, Math.max(0, text.search(/^name:/m))).split("\n").length;
     throw new StackError({ code: "E_PRESET_INVALID", message: `invalid preset: name "${raw.name}" must match its folder "${folder}"`, location: { file: shown, line, col: 1 }, exitCode: 1 });

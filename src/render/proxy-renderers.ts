@@ -22,6 +22,8 @@ export interface ProxyRenderer {
   labels?(project: string, svc: ResolvedService): Record<string, string>;
   /** Generated files the proxy reads: its configuration. */
   files?(project: string, services: ResolvedService[]): { path: string; content: string }[];
+  /** The paths `files` writes, known without rendering anything. */
+  filePaths?: string[];
   /** The proxy marks each answer with the service that gave it (X-Stack-Service). */
   namesService: boolean;
   /**
@@ -70,6 +72,7 @@ const RENDERERS: Record<string, ProxyRenderer> = {
   },
   nginx: {
     files: (project, services) => [{ path: NGINX_CONFIG_PATH, content: renderNginxConfig(project, services) }],
+    filePaths: [NGINX_CONFIG_PATH],
     namesService: true,
     reload: reloadNginx,
   },
@@ -87,7 +90,7 @@ export function proxyRendererNames(): string[] {
 
 /** Every file any proxy renderer generates: what a stack that drops its proxy no longer wants. */
 export function proxyGeneratedPaths(): string[] {
-  return Object.values(RENDERERS).flatMap((r) => (r.files?.("project", []) ?? []).map((f) => f.path));
+  return Object.values(RENDERERS).flatMap((r) => r.filePaths ?? []);
 }
 
 /**

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
-import { Ajv, type ErrorObject } from "ajv";
-import { SCHEMA_FILE } from "../fs/package-paths.js";
+import type { ErrorObject } from "ajv";
+import { stackSchemaValidator } from "../fs/schema-validators.js";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { StackError, throwIfAny } from "../errors/stack-error.js";
 import { DEFAULT_HEALTH, type StackConfig } from "./stack-config.js";
@@ -25,13 +24,6 @@ export interface ParsedStack {
   text: string;
 }
 
-let validateSchema: ReturnType<Ajv["compile"]> | undefined;
-
-function schemaValidator(): ReturnType<Ajv["compile"]> {
-  validateSchema ??= new Ajv({ allErrors: true, strict: false }).compile(JSON.parse(readFileSync(SCHEMA_FILE, "utf8")));
-  return validateSchema;
-}
-
 /**
  * Parses stack.yaml text: YAML syntax, then the JSON Schema. Every problem is reported with
  * file:line:col. Cross-references (presets, depends_on, routes) are checked by validateStack.
@@ -54,7 +46,7 @@ export function parseStack(text: string, file = "stack.yaml", blame?: Blame): Pa
     if (!(err instanceof ReferenceError)) throw err;
     throw yamlError(`too many YAML aliases (more than ${MAX_ALIASES} expansions): ${err.message}`, firstAlias(doc), "write the values out instead of repeating anchors (*name)");
   }
-  const validate = schemaValidator();
+  const validate = stackSchemaValidator();
   if (!validate(data)) {
     throwIfAny(dedupe(validate.errors ?? []).map((e) => schemaError(e, doc, lineCounter, file, blame)));
   }

@@ -13,7 +13,7 @@ function newestSource(dir: string): { path: string; mtimeMs: number } {
     const full = join(dir, entry.name);
     const candidate = entry.isDirectory()
       ? newestSource(full)
-      : entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")
+      : (entry.name.endsWith(".ts") && !entry.name.endsWith(".test.ts")) || entry.name.endsWith(".schema.json")
         ? { path: full, mtimeMs: statSync(full).mtimeMs }
         : newest;
     if (candidate.mtimeMs > newest.mtimeMs) newest = candidate;
@@ -26,7 +26,8 @@ export function builtCliProblem(): string | undefined {
   const missing = [CREATE_STACK_CLI, DEV_CLI].filter((f) => !existsSync(f));
   if (missing.length) return `${missing.map((f) => relative(ROOT, f)).join(" and ")} missing`;
   const built = Math.min(statSync(CREATE_STACK_CLI).mtimeMs, statSync(DEV_CLI).mtimeMs);
-  const source = newestSource(join(ROOT, "src"));
+  // The build compiles the JSON Schemas into the bundle: an edited schema needs a build too.
+  const source = [newestSource(join(ROOT, "src")), newestSource(join(ROOT, "schema"))].reduce((a, b) => (b.mtimeMs > a.mtimeMs ? b : a));
   if (source.mtimeMs > built) return `dist/ is older than ${relative(ROOT, source.path)}`;
   return undefined;
 }
