@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
-import { stringify } from "yaml";
-import { EXPORT_YAML, stringifyPlain } from "./plain-yaml.js";
+import { parse } from "yaml";
+import { stringifyCompose } from "../render/compose-yaml.js";
+import { stringifyPlain } from "./plain-yaml.js";
 
 /** A small seeded generator: the same cases on every run. */
 function random(seed: number): () => number {
@@ -11,7 +12,7 @@ function random(seed: number): () => number {
 }
 
 const SPECIAL = [
-  "", " ", "null", "Null", "NULL", "~", "true", "True", "FALSE", "yes", "no", "on", "y", "0", "-1", "+1", "007", "0o17", "0x1F", "1e3", "1.5", ".5", ".inf", "-.inf", ".nan",
+  "", " ", "null", "Null", "NULL", "~", "true", "True", "FALSE", "yes", "no", "on", "y", "Y", "n", "N", "No", "YES", "On", "OFF", "off", "0", "-1", "+1", "007", "0o17", "0x1F", "1e3", "1.5", ".5", ".inf", "-.inf", ".nan",
   "1_000", "12:30", "2024-01-01", "<<", "=", "-", "?", "- a", "? a", "a: b", "a:b", "a:", ":a", "a #b", "a#b", "#a", "--- x", "---", "...", "a\nb", "a\n", " a", "a ", "\ta",
   "'q'", '"q"', "it's", 'say "hi"', "[a]", "{a}", "a,b", "&a", "*a", "!a", "|a", ">a", "%a", "@a", "`a", "$(VAR)", "$$HOME", "${X}", "a/b", "/a", "_a", "é", "a\u2028b",
   "line1\nline2", "a\n\n", "a\n\n\n", "\n", "\n\n", "\nlead", " lead\nx", "a\n b", "a\n\tb", "a \nb", "a\n ", "a\r\nb", "a\n\nb\n", "#a\nb", "- a\n- b",
@@ -46,7 +47,7 @@ describe("stringifyPlain", () => {
     for (let i = 0; i < 4000; i++) {
       const plainKeys = i % 2 === 0;
       const data = { kind: "Test", spec: value(rnd, 0, plainKeys), items: [value(rnd, 1, plainKeys), value(rnd, 1, plainKeys)] };
-      expect(stringifyPlain(data), JSON.stringify(data)).toBe(stringify(data, EXPORT_YAML));
+      expect(stringifyPlain(data), JSON.stringify(data)).toBe(stringifyCompose(data));
     }
   });
 
@@ -63,7 +64,14 @@ describe("stringifyPlain", () => {
       42,
       null,
     ]) {
-      expect(stringifyPlain(data), JSON.stringify(data)).toBe(stringify(data, EXPORT_YAML));
+      expect(stringifyPlain(data), JSON.stringify(data)).toBe(stringifyCompose(data));
     }
+  });
+
+  it("writes what YAML 1.1 readers (docker stack deploy, kubectl) read back as the same strings", () => {
+    const env = { DEBUG: "on", FEATURE: "yes", ANSWER: "n", OFF: "Off", AT: "12:30", N: "1_000", DAY: "2024-01-01", OCT: "0o17", MERGE: "<<", EQ: "=" };
+    const text = stringifyPlain({ services: { api: { environment: env } } });
+    expect(parse(text, { version: "1.1" })).toEqual({ services: { api: { environment: env } } });
+    expect(parse(text, { version: "1.2" })).toEqual({ services: { api: { environment: env } } });
   });
 });

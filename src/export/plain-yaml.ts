@@ -1,32 +1,30 @@
-import { stringify } from "yaml";
-
-/** The options every exported manifest is written with. */
-export const EXPORT_YAML = { lineWidth: 0, aliasDuplicateObjects: false } as const;
+import { stringifyCompose } from "../render/compose-yaml.js";
 
 /**
- * Exactly `stringify(data, EXPORT_YAML)` of the yaml package, written without building a YAML
+ * Exactly `stringifyCompose(data)` (YAML 1.1 and 1.2 readers agree: `docker stack deploy` and
+ * kubectl read YAML 1.1, where `on`, `yes` and `n` are booleans), written without building a YAML
  * document: an export of 50 services spent more time in the document model than in anything else.
  * This writes only the layout (block maps and sequences, two-space indents, `{}` and `[]`), plain
- * strings that cannot mean anything else, integers, booleans and null; any other scalar (quoted,
+ * strings that cannot mean anything else in either version, integers, booleans and null; any other scalar (quoted,
  * or a multi-line block) is written by the yaml package itself and indented here, and data this
  * does not know (an unusual key, a non-plain object) goes to the yaml package whole. Tests compare
  * the two on every golden export and on random data.
  */
 export function stringifyPlain(data: unknown): string {
-  if (data === null || typeof data !== "object" || isEmpty(data)) return stringify(data, EXPORT_YAML);
+  if (data === null || typeof data !== "object" || isEmpty(data)) return stringifyCompose(data);
   try {
     return block(data, "") + "\n";
   } catch (err) {
     if (err !== NOT_PLAIN) throw err;
-    return stringify(data, EXPORT_YAML);
+    return stringifyCompose(data);
   }
 }
 
 const NOT_PLAIN = new Error("not plain data");
 
-/** Plain in every YAML reader's eyes: no indicator first, no `: `/` #`, not a null or a boolean. */
+/** Plain in every YAML reader's eyes: no indicator first, no `: `/` #`, not a null or a boolean (1.1's included). */
 const PLAIN = /^[A-Za-z_/][A-Za-z0-9_./=+@$(){}:-]*$/;
-const NOT_A_STRING = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE)$/;
+const NOT_A_STRING = /^(?:[Nn]ull|NULL|[Tt]rue|TRUE|[Ff]alse|FALSE|[Yy]|[Yy]es|YES|[Nn]o?|NO|[Oo]n|ON|[Oo]ff|OFF)$/;
 const isPlain = (s: string) => PLAIN.test(s) && !s.endsWith(":") && !NOT_A_STRING.test(s);
 
 function isEmpty(v: object): boolean {
@@ -73,7 +71,7 @@ function byYaml(v: string | number): string {
   const key = `${typeof v}:${v}`;
   let text = written.get(key);
   if (text === undefined) {
-    text = stringify({ v }, EXPORT_YAML).slice(3, -1);
+    text = stringifyCompose({ v }).slice(3, -1);
     written.set(key, text);
   }
   return text;

@@ -12,11 +12,15 @@ const READ_DIFFERENTLY_ELSEWHERE: ScalarTag[] = [
   { tag: "tag:yaml.org,2002:value", default: true, test: /^(?:=|<<)$/, resolve: (s) => s },
 ];
 
-/** A compose file as text that YAML 1.1 and 1.2 readers parse to the same data. */
+/**
+ * A compose file (or any file a YAML 1.1 reader may read: `docker stack deploy` and kubectl read
+ * with Go's YAML 1.1 rules) as text that YAML 1.1 and 1.2 readers parse to the same data. An
+ * object used twice is written twice, never as an anchor and alias.
+ */
 export function stringifyCompose(data: unknown): string {
   // Without its merge tag, which would print the string "<<" bare as a merge key.
   const customTags = (tags: Tags) => [...tags.filter((t) => t !== "merge" && (typeof t !== "object" || t.tag !== "tag:yaml.org,2002:merge")), ...READ_DIFFERENTLY_ELSEWHERE];
-  const doc = new Document(data, { version: "1.1", customTags });
+  const doc = new Document(data, { version: "1.1", customTags, aliasDuplicateObjects: false });
   return doc.toString({ lineWidth: 0 });
 }
 
