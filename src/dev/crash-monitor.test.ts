@@ -56,6 +56,8 @@ describe("CrashMonitor", () => {
     expect(restarts).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(restarts).toEqual([{ service: "api", cause: "crash", at: 100 }]);
+    // Asked first whether the engine still takes new connections (a daemon shutting down does not).
+    expect(engine.callsOf("ping")).toEqual([{ method: "ping", args: { fresh: true } }]);
   });
 
   it("docker kill of a preset service (no sources) is reported at once with its last lines and restarted after 100 ms", async () => {

@@ -230,7 +230,7 @@ export class CrashMonitor {
   private engineAnswers(): Promise<boolean> {
     let timer: NodeJS.Timeout | undefined;
     const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.opts.verdictTimeoutMs ?? 3000)));
-    const ping = this.opts.engine.ping().then(
+    const ping = this.opts.engine.ping({ fresh: true }).then(
       () => true,
       () => false,
     );

@@ -31,8 +31,15 @@ export interface OwnEngine {
 const START_TIMEOUT_MS = 60_000;
 const STOP_TIMEOUT_MS = 90_000;
 
-/** The main engine, whatever DOCKER_HOST a test has set meanwhile. */
-const MAIN_ENV = { DOCKER_HOST: process.env.DOCKER_HOST ?? "" };
+/** The machine's engine, whatever DOCKER_HOST a test sets meanwhile. */
+const MAIN_DOCKER_HOST = process.env.DOCKER_HOST;
+
+function mainEnv(): NodeJS.ProcessEnv {
+  const env = { ...process.env };
+  if (MAIN_DOCKER_HOST === undefined) delete env.DOCKER_HOST;
+  else env.DOCKER_HOST = MAIN_DOCKER_HOST;
+  return env;
+}
 
 export async function startOwnEngine(): Promise<OwnEngine> {
   if ((await sh("sh", ["-c", "command -v dockerd"])).code !== 0) throw new Error("dockerd is not installed: the test starts a daemon of its own (bash test/images/ensure-engine.sh installs it)");
@@ -56,6 +63,8 @@ export async function startOwnEngine(): Promise<OwnEngine> {
   const rule = await allowBridgedTraffic(pool, `create-stack-e2e-${process.pid}`);
   const docker = (argv: string[], opts: { timeoutMs?: number } = {}) => sh("docker", ["-H", host, ...argv], opts);
   let child: ChildProcess | undefined;
+  let running = false;
+  let ranOnce = false;
   let exited: Promise<void> = Promise.resolve();
   /** Network ids it made, collected while it runs: their bridges outlive a daemon that is stopped. */
   const networks = new Set<string>();
@@ -73,10 +82,12 @@ export async function startOwnEngine(): Promise<OwnEngine> {
       const log = await open(join(dir, "dockerd.log"), "a");
       const proc = spawn("dockerd", args, { stdio: ["ignore", log.fd, log.fd] });
       child = proc;
+      running = true;
       let gone = false;
       exited = new Promise<void>((resolve) =>
         proc.on("exit", () => {
           gone = true;
+          running = false;
           void log.close();
           resolve();
         }),
@@ -89,9 +100,10 @@ export async function startOwnEngine(): Promise<OwnEngine> {
         }
         await new Promise((r) => setTimeout(r, 250));
       }
+      ranOnce = true;
     },
     async stop() {
-      if (!child || child.exitCode !== null) return;
+      if (!child || !running) return;
       await rememberNetworks().catch(() => undefined);
       child.kill("SIGTERM");
       const timer = setTimeout(() => child?.kill("SIGKILL"), STOP_TIMEOUT_MS);
@@ -99,7 +111,7 @@ export async function startOwnEngine(): Promise<OwnEngine> {
       clearTimeout(timer);
     },
     async load(images) {
-      const save = spawn("docker", ["save", ...images], { env: { ...process.env, ...MAIN_ENV }, stdio: ["ignore", "pipe", "pipe"] });
+      const save = spawn("docker", ["save", ...images], { env: mainEnv(), stdio: ["ignore", "pipe", "pipe"] });
       const load = spawn("docker", ["-H", host, "load", "-q"], { stdio: ["pipe", "ignore", "pipe"] });
       save.stdout.pipe(load.stdin);
       let errors = "";
@@ -110,7 +122,8 @@ export async function startOwnEngine(): Promise<OwnEngine> {
     },
     async remove() {
       try {
-        if (child?.exitCode === null || (await engine.start().then(() => true, () => false))) {
+        // Stopped by the test (or never up): started again only to remove what it made.
+        if (running || (ranOnce && (await engine.start().then(() => true, () => false)))) {
           const ids = (await docker(["ps", "-aq"])).stdout.split(/\s+/).filter(Boolean);
           if (ids.length) await docker(["rm", "-f", "-v", ...ids]);
           await rememberNetworks();
@@ -128,6 +141,7 @@ export async function startOwnEngine(): Promise<OwnEngine> {
   try {
     await engine.start();
   } catch (err) {
+    await engine.stop().catch(() => undefined);
     await engine.remove().catch(() => undefined);
     throw err;
   }

@@ -101,9 +101,9 @@ export class FakeEngine implements Engine {
     return this.calls.filter((c) => c.method === method && (id === undefined || c.id === id));
   }
 
-  async ping(): Promise<void> {
+  async ping(opts?: { fresh?: boolean }): Promise<void> {
     this.reachable();
-    this.calls.push({ method: "ping" });
+    this.calls.push({ method: "ping", args: opts });
   }
 
   async listContainers(project: string, opts: { service?: string; all?: boolean } = {}): Promise<ContainerInfo[]> {
