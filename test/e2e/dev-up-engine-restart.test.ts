@@ -8,6 +8,14 @@ import { CREATE_STACK, IMAGE_ARGS, cleanupDir, containers, envValue, getUntilOk,
 // Stopping a Docker daemon stops every container on it: the test stops and starts a daemon of
 // its own, never the machine's engine. Every docker client here (the CLI under test, compose,
 // the helpers) reaches it through DOCKER_HOST.
+async function waitUntil(ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
+  const deadline = Date.now() + timeoutMs;
+  while (!(await ok())) {
+    if (Date.now() > deadline) throw new Error(`not so within ${timeoutMs / 1000} s`);
+    await new Promise((r) => setTimeout(r, 100));
+  }
+}
+
 describe("dev up when the engine restarts", () => {
   const project = uniqueName("cs-e2e-daemon");
   let root = "";
@@ -43,14 +51,19 @@ describe("dev up when the engine restarts", () => {
 
     // Another container on the engine that takes its whole stop timeout to go: the daemon's
     // shutdown (and its event stream) lasts longer than the window after the project's stops.
-    const slow = await sh("docker", ["run", "-d", "--stop-timeout", "6", testImage("python"), "sh", "-c", "trap '' TERM; while :; do sleep 1; done"]);
+    const slow = await sh("docker", ["run", "-d", "--stop-timeout", "6", testImage("python"), "sh", "-c", "trap '' TERM; echo ready; while :; do sleep 1; done"]);
     expect(slow.code, slow.stderr).toBe(0);
+    // Running is not enough: a TERM before its trap is set would end it at once.
+    await waitUntil(async () => (await sh("docker", ["logs", slow.stdout.trim()])).stdout.includes("ready"), 30_000);
 
     const from = dev.lines.length;
     const t0 = performance.now();
     await engine!.stop();
     const stoppedIn = (performance.now() - t0) / 1000;
     await engine!.start();
+    // Longer than the window a stop from outside waits for a start (3 s): the project's stops are
+    // long past it when the event stream drops.
+    expect(stoppedIn).toBeGreaterThan(4);
     const i = await dev.waitFor(/^engine back: /, { from, timeoutMs: 240_000 });
     expect(dev.lines[i], dev.lines.slice(from).join("\n")).toMatch(/^engine back: 5 services restarted in [\d.]+ s \(/);
     // Dependencies first: the add-ons and the proxy before the app services that need them.
