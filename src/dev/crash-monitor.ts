@@ -1,5 +1,6 @@
 import type { Engine, EngineEvent } from "../engine/engine.js";
 import { RELOAD_SIGNAL_NUMBER } from "../render/supervisor.js";
+import { engineAnswers, pollUntilAnswers } from "./engine-answers.js";
 import { markStarted, nextBackoff, type BackoffState } from "./restart/backoff.js";
 import type { RestartCause } from "./restart/map-changes.js";
 
@@ -72,7 +73,7 @@ export class CrashMonitor {
   private leaving = false;
   /** Events that arrived while the engine's verdict was awaited, each with whether it was ours then. */
   private held: { e: EngineEvent; ours: boolean }[] | undefined;
-  private poll: NodeJS.Timeout | undefined;
+  private stopPolling: () => void = () => undefined;
   private closed = false;
   private readonly now: () => number;
   /** The last lines shown per service: a retry that crashes the same way says so in one line. */
@@ -169,7 +170,7 @@ export class CrashMonitor {
     this.paused = true;
     this.leaving = false;
     this.held = undefined;
-    clearTimeout(this.poll);
+    this.stopPolling();
     for (const service of [...this.timers.keys()]) this.cancel(service);
     this.outsideSignals.clear();
   }
@@ -191,13 +192,13 @@ export class CrashMonitor {
 
   close(): void {
     this.closed = true;
-    clearTimeout(this.poll);
+    this.stopPolling();
     for (const service of [...this.timers.keys()]) this.cancel(service);
   }
 
   /** A container of ours ended, not through us: first, does the engine still answer? */
   private async askEngine(): Promise<void> {
-    const answers = await this.engineAnswers();
+    const answers = await engineAnswers(this.opts.engine, this.opts.verdictTimeoutMs);
     const held = this.held ?? [];
     this.held = undefined;
     // The stream dropped meanwhile (paused), or the watcher stopped: nothing to decide.
@@ -212,29 +213,16 @@ export class CrashMonitor {
     for (const service of [...this.timers.keys()]) this.cancel(service);
     this.outsideSignals.clear();
     this.opts.onEngineLeaving?.();
-    const check = async () => {
-      if (!this.leaving || this.paused || this.closed) return;
-      const answers = await this.engineAnswers();
-      if (!this.leaving || this.paused || this.closed) return;
-      if (!answers) {
-        this.poll = setTimeout(() => void check(), this.opts.pollMs ?? 1000);
-        return;
-      }
+    this.stopPolling = pollUntilAnswers(this.opts.engine, {
+      everyMs: this.opts.pollMs ?? 1000,
+      timeoutMs: this.opts.verdictTimeoutMs,
+      waiting: () => this.leaving && !this.paused && !this.closed,
       // It answers and never dropped its stream: it did not go away after all.
-      this.leaving = false;
-      this.opts.onEngineStayed?.();
-    };
-    this.poll = setTimeout(() => void check(), this.opts.pollMs ?? 1000);
-  }
-
-  private engineAnswers(): Promise<boolean> {
-    let timer: NodeJS.Timeout | undefined;
-    const late = new Promise<boolean>((resolve) => (timer = setTimeout(() => resolve(false), this.opts.verdictTimeoutMs ?? 3000)));
-    const ping = this.opts.engine.ping({ fresh: true }).then(
-      () => true,
-      () => false,
-    );
-    return Promise.race([ping, late]).finally(() => clearTimeout(timer));
+      onAnswer: () => {
+        this.leaving = false;
+        this.opts.onEngineStayed?.();
+      },
+    });
   }
 
   private cancel(service: string): void {
