@@ -132,7 +132,7 @@ export async function startOwnEngine(): Promise<OwnEngine> {
         }
       } finally {
         // A network's bridge stays when its daemon stops before removing it.
-        for (const id of networks) await sh("ip", ["link", "delete", `br-${id.slice(0, 12)}`]);
+        if ((await sh("sh", ["-c", "command -v ip"])).code === 0) for (const id of networks) await sh("ip", ["link", "delete", `br-${id.slice(0, 12)}`]);
         await rule?.remove();
         await rm(dir, { recursive: true, force: true });
       }
@@ -153,7 +153,9 @@ export async function startOwnEngine(): Promise<OwnEngine> {
  * a VPN) overlaps.
  */
 async function freePool(): Promise<string> {
-  const routes = (await sh("ip", ["-4", "route", "show", "table", "all"])).stdout;
+  // Without iproute2 there is nothing to read: the pool is checked against no route.
+  const hasIp = (await sh("sh", ["-c", "command -v ip"])).code === 0;
+  const routes = hasIp ? (await sh("ip", ["-4", "route", "show", "table", "all"])).stdout : "";
   const taken = [...routes.matchAll(/^(?:\S+\s+)?(\d+\.\d+\.\d+\.\d+)(?:\/(\d+))?/gm)].map((m) => [toNumber(m[1]!), Number(m[2] ?? 32)] as const);
   for (let second = 200; second < 256; second++) {
     const base = toNumber(`10.${second}.0.0`);
@@ -164,7 +166,7 @@ async function freePool(): Promise<string> {
     });
     if (!clash) return `10.${second}.0.0/16`;
   }
-  throw new Error("no free /16 under 10.200.0.0/8 for the test's own engine: every one is routed on this host");
+  throw new Error("no free /16 from 10.200.0.0 to 10.255.0.0 for the test's own engine: every one is routed on this host");
 }
 
 function toNumber(ip: string): number {
