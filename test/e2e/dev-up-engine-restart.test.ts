@@ -7,7 +7,7 @@ import { CREATE_STACK, IMAGE_ARGS, cleanupDir, containers, envValue, getUntilOk,
 
 // Stopping a Docker daemon stops every container on it: the test stops and starts a daemon of
 // its own, never the machine's engine. Every docker client here (the CLI under test, compose,
-// the helpers) reaches it through DOCKER_HOST.
+// the support functions) reaches it through DOCKER_HOST.
 async function waitUntil(ok: () => Promise<boolean>, timeoutMs: number): Promise<void> {
   const deadline = Date.now() + timeoutMs;
   while (!(await ok())) {
