@@ -7,7 +7,7 @@ import type { RestartCause } from "./restart/map-changes.js";
 const T0 = 1_764_126_000_000;
 const P = "shop";
 
-function setup(o: { stopped?: Set<string>; stopWindowMs?: number } = {}) {
+function setup(o: { stopped?: Set<string>; stopWindowMs?: number; onEngineLeaving?: () => void; onEngineStayed?: () => void } = {}) {
   const engine = new FakeEngine();
   const lines: string[] = [];
   const restarts: { service: string; cause: RestartCause; at: number }[] = [];
@@ -21,6 +21,8 @@ function setup(o: { stopped?: Set<string>; stopWindowMs?: number } = {}) {
     stoppedOnPurpose: (s) => stopped.has(s),
     hasSources: (s) => s === "api",
     stopWindowMs: o.stopWindowMs,
+    onEngineLeaving: o.onEngineLeaving,
+    onEngineStayed: o.onEngineStayed,
   });
   const api = engine.add({ project: P, service: "api", logLines: ["Traceback (most recent call last):", "RuntimeError: boom"] });
   const pg = engine.add({ project: P, service: "postgres", health: "healthy", logLines: ["LOG:  database system is ready to accept connections"] });
@@ -54,6 +56,8 @@ describe("CrashMonitor", () => {
     expect(restarts).toEqual([]);
     await vi.advanceTimersByTimeAsync(1);
     expect(restarts).toEqual([{ service: "api", cause: "crash", at: 100 }]);
+    // Asked first whether the engine still takes new connections (a daemon shutting down does not).
+    expect(engine.callsOf("ping")).toEqual([{ method: "ping", args: { fresh: true } }]);
   });
 
   it("docker kill of a preset service (no sources) is reported at once with its last lines and restarted after 100 ms", async () => {
@@ -115,13 +119,79 @@ describe("CrashMonitor", () => {
     void sub;
   });
 
-  it("a stop while the engine is going away is no removal: inspect failing without a 404 says nothing", async () => {
-    const { engine, monitor, lines, nginx } = setup();
-    monitor.onEvent({ action: "kill", containerId: nginx.id, project: P, service: "nginx", signal: "3", time: 0 });
-    engine.goAway();
-    monitor.onEvent({ action: "die", containerId: nginx.id, project: P, service: "nginx", time: 0 });
+  it("stops while the engine shuts down are one event: nothing per service, even when one's stop window ends before the stream drops", async () => {
+    let leaving = 0;
+    const { engine, monitor, lines, restarts, api, pg, nginx } = setup({ onEngineLeaving: () => leaving++ });
+    const sub = engine.events(P, (e) => monitor.onEvent(e), new AbortController().signal, () => monitor.resume(), () => monitor.pause());
+    // dockerd closes its API first, then stops its containers; a slow one holds the stream up.
+    engine.stopAnswering();
+    kill(engine, api.id, "15");
+    kill(engine, nginx.id, "3");
     await vi.advanceTimersByTimeAsync(0);
-    expect(lines).toEqual(["nginx was stopped from outside; restarting in 3.0 s unless it is started again"]);
+    expect(leaving).toBe(1);
+    expect(monitor.isLeaving()).toBe(true);
+    await vi.advanceTimersByTimeAsync(8_000);
+    kill(engine, pg.id, "2");
+    await vi.advanceTimersByTimeAsync(2_000);
+    engine.goAway();
+    expect(monitor.isLeaving()).toBe(false);
+    await vi.advanceTimersByTimeAsync(5_000);
+    engine.comeBack();
+    await vi.advanceTimersByTimeAsync(60_000);
+    // No report (no "stopped from outside", no removal), no restart: the caller brings the stack back as a whole.
+    expect(lines).toEqual([]);
+    expect(restarts).toEqual([]);
+    expect(leaving).toBe(1);
+    // Back to normal once the engine is: a crash now is a crash.
+    engine.set(api.id, { state: "exited" });
+    engine.emit(api.id, "die", { exitCode: 1 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(restarts).toEqual([{ service: "api", cause: "crash", at: 75_100 }]);
+    void sub;
+  });
+
+  it("an engine that stops answering and answers again without dropping its stream did not go away: the caller is told", async () => {
+    const told: string[] = [];
+    const { engine, monitor, lines, restarts, nginx } = setup({ onEngineLeaving: () => told.push("leaving"), onEngineStayed: () => told.push("stayed") });
+    engine.stopAnswering();
+    kill(engine, nginx.id, "3");
+    monitor.onEvent({ action: "kill", containerId: nginx.id, project: P, service: "nginx", signal: "3", time: 0 });
+    monitor.onEvent({ action: "die", containerId: nginx.id, project: P, service: "nginx", time: 0 });
+    await vi.advanceTimersByTimeAsync(5_000);
+    expect(told).toEqual(["leaving"]);
+    engine.answerAgain();
+    await vi.advanceTimersByTimeAsync(1_000);
+    expect(told).toEqual(["leaving", "stayed"]);
+    expect(monitor.isLeaving()).toBe(false);
+    expect([lines, restarts]).toEqual([[], []]);
+  });
+
+  it("an engine that does not answer within the verdict time counts as going away", async () => {
+    let leaving = 0;
+    const { engine, monitor, lines, nginx } = setup({ onEngineLeaving: () => leaving++ });
+    engine.ping = () => new Promise<void>(() => undefined);
+    monitor.onEvent({ action: "kill", containerId: nginx.id, project: P, service: "nginx", signal: "3", time: 0 });
+    monitor.onEvent({ action: "die", containerId: nginx.id, project: P, service: "nginx", time: 0 });
+    await vi.advanceTimersByTimeAsync(2_999);
+    expect(leaving).toBe(0);
+    await vi.advanceTimersByTimeAsync(1);
+    expect([leaving, lines]).toEqual([1, []]);
+    monitor.close();
+  });
+
+  it("events that arrive while the engine is asked wait, in order: a start right after a stop still cancels its restart", async () => {
+    const { engine, monitor, lines, restarts, nginx } = setup();
+    let answer: () => void = () => undefined;
+    engine.ping = () => new Promise<void>((r) => (answer = r));
+    monitor.onEvent({ action: "kill", containerId: nginx.id, project: P, service: "nginx", signal: "3", time: 0 });
+    monitor.onEvent({ action: "die", containerId: nginx.id, project: P, service: "nginx", time: 0 });
+    monitor.onEvent({ action: "start", containerId: nginx.id, project: P, service: "nginx", time: 0 });
+    await vi.advanceTimersByTimeAsync(100);
+    expect(lines).toEqual([]);
+    answer();
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(lines.map((l) => l.split(".")[0])).toEqual(["nginx was stopped from outside; restarting in 3", "nginx was started again from outside"]);
+    expect(restarts).toEqual([]);
   });
 
   it("a removal noticed after the stop was reported turns the pending restart into a recreation", async () => {

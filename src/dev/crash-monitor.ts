@@ -1,5 +1,6 @@
 import type { Engine, EngineEvent } from "../engine/engine.js";
 import { RELOAD_SIGNAL_NUMBER } from "../render/supervisor.js";
+import { engineAnswers, pollUntilAnswers } from "./engine-answers.js";
 import { markStarted, nextBackoff, type BackoffState } from "./restart/backoff.js";
 import type { RestartCause } from "./restart/map-changes.js";
 
@@ -23,6 +24,19 @@ export interface CrashMonitorOptions {
   stopWindowMs?: number;
   /** How long after our own compose command its events are still ours. */
   composeTailMs?: number;
+  /**
+   * The engine stopped answering right after it stopped or killed containers of ours: it is going
+   * away (dockerd closes its API before it stops its containers, and its event stream drops only
+   * once they are all down). Nothing is reported or restarted per service; the caller waits for
+   * the engine to come back and brings the stack back as a whole.
+   */
+  onEngineLeaving?: () => void;
+  /** After onEngineLeaving, the engine answered again without its event stream dropping. */
+  onEngineStayed?: () => void;
+  /** How long the engine may take to answer before it counts as gone (default 3 s). */
+  verdictTimeoutMs?: number;
+  /** While the engine is going away, how often to ask whether it answers again (default 1 s). */
+  pollMs?: number;
   now?: () => number;
 }
 
@@ -37,6 +51,11 @@ const KILL_SIGNALS = new Set(["9", "KILL", "SIGKILL"]);
  * `destroy` is `docker rm`. Each is reported at once, with the last log lines, and brought back
  * with backoff (a stop waits a little longer, in case a start follows: a restart); a code change
  * cancels the wait, so a fix restarts the service at once.
+ *
+ * Before any of that, the engine is asked whether it still answers: a daemon that is shutting
+ * down stops every container first (each looks like a stop from outside) and closes its API
+ * before that. Its verdict makes those stops one event of the whole stack instead of one per
+ * service; the events that arrive while it is asked wait, and keep their order.
  */
 export class CrashMonitor {
   private readonly backoff = new Map<string, BackoffState>();
@@ -50,6 +69,12 @@ export class CrashMonitor {
   private readonly outsideSignals = new Map<string, string>();
   private composing = 0;
   private paused = false;
+  /** The engine stopped answering after stopping containers of ours: it is going away. */
+  private leaving = false;
+  /** Events that arrived while the engine's verdict was awaited, each with whether it was ours then. */
+  private held: { e: EngineEvent; ours: boolean }[] | undefined;
+  private stopPolling: () => void = () => undefined;
+  private closed = false;
   private readonly now: () => number;
   /** The last lines shown per service: a retry that crashes the same way says so in one line. */
   private readonly shown = new Map<string, string>();
@@ -59,8 +84,17 @@ export class CrashMonitor {
   }
 
   onEvent(e: EngineEvent): void {
-    if (e.oneoff || this.paused) return;
+    if (e.oneoff || this.paused || this.leaving) return;
+    // Whether it is ours is decided now: our restart may be over by the time it is handled.
     const ours = this.restarting.has(e.service) || this.composing > 0;
+    if (this.held) this.held.push({ e, ours });
+    else if ((e.action === "die" || e.action === "destroy") && !ours && this.opts.watches(e.service)) {
+      this.held = [{ e, ours }];
+      void this.askEngine();
+    } else this.handle(e, ours);
+  }
+
+  private handle(e: EngineEvent, ours: boolean): void {
     switch (e.action) {
       case "kill":
         // A reload signal is no stop: a later exit of that container is still a crash.
@@ -134,6 +168,9 @@ export class CrashMonitor {
   /** The engine went away: nothing can be restarted, and what it stops meanwhile is no crash. */
   pause(): void {
     this.paused = true;
+    this.leaving = false;
+    this.held = undefined;
+    this.stopPolling();
     for (const service of [...this.timers.keys()]) this.cancel(service);
     this.outsideSignals.clear();
   }
@@ -143,13 +180,49 @@ export class CrashMonitor {
     this.paused = false;
   }
 
+  /** The engine stopped answering after stopping containers of ours, and has not dropped its event stream yet. */
+  isLeaving(): boolean {
+    return this.leaving;
+  }
+
   /** Waiting to restart it (its backoff, or a stop from outside that a start may still follow). */
   waiting(service: string): boolean {
     return this.timers.has(service);
   }
 
   close(): void {
+    this.closed = true;
+    this.stopPolling();
     for (const service of [...this.timers.keys()]) this.cancel(service);
+  }
+
+  /** A container of ours ended, not through us: first, does the engine still answer? */
+  private async askEngine(): Promise<void> {
+    const answers = await engineAnswers(this.opts.engine, this.opts.verdictTimeoutMs);
+    const held = this.held ?? [];
+    this.held = undefined;
+    // The stream dropped meanwhile (paused), or the watcher stopped: nothing to decide.
+    if (this.paused || this.closed) return;
+    if (answers) for (const { e, ours } of held) this.handle(e, ours);
+    else this.leave();
+  }
+
+  /** One event of the whole stack: no report or restart per service; the engine's return brings it all back. */
+  private leave(): void {
+    this.leaving = true;
+    for (const service of [...this.timers.keys()]) this.cancel(service);
+    this.outsideSignals.clear();
+    this.opts.onEngineLeaving?.();
+    this.stopPolling = pollUntilAnswers(this.opts.engine, {
+      everyMs: this.opts.pollMs ?? 1000,
+      timeoutMs: this.opts.verdictTimeoutMs,
+      waiting: () => this.leaving && !this.paused && !this.closed,
+      // It answers and never dropped its stream: it did not go away after all.
+      onAnswer: () => {
+        this.leaving = false;
+        this.opts.onEngineStayed?.();
+      },
+    });
   }
 
   private cancel(service: string): void {
@@ -165,7 +238,7 @@ export class CrashMonitor {
    * the lines come in order.
    */
   private crashed(service: string, cause: RestartCause, why: string, containerId?: string, minDelayMs = 0): void {
-    if (this.paused || this.restarting.has(service)) return;
+    if (this.paused || this.leaving || this.restarting.has(service)) return;
     if (this.opts.stoppedOnPurpose?.(service)) {
       this.opts.log(`${service} was stopped on purpose: left stopped`);
       return;

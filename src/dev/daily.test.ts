@@ -119,6 +119,7 @@ describe("crash reports", () => {
     const { CrashMonitor } = await import("./crash-monitor.js");
     const sinces: (number | string | undefined)[] = [];
     const engine = {
+      ping: async () => undefined,
       inspect: async () => ({ startedAt: "2026-01-01T00:00:10Z" }),
       logs: async (_id: string, o: { since?: number | string }) => (sinces.push(o.since), ["Traceback", "NameError: x"]),
       listContainers: async () => [],

@@ -119,6 +119,27 @@ describe("watch loop with a fake engine", () => {
     expect(lines.slice(from)).toEqual([lines[i]]);
   });
 
+  it("the engine shutting down (its API gone, then each container stopped, then the stream): one line away, one line back", async () => {
+    const { engine, ids, lines, waitFor } = await harness();
+    const from = lines.length;
+    engine.stopAnswering();
+    for (const [service, id] of ids) {
+      engine.emit(id, "kill", { signal: "15" });
+      engine.set(id, { state: "exited" });
+      engine.emit(id, "die", { exitCode: 0 });
+      engine.emit(id, "stop");
+      // The worker's warm shutdown takes a while: the others' stops are long reported by then.
+      if (service === "api") await new Promise((r) => setTimeout(r, 300));
+    }
+    await waitFor(/^engine unreachable/, from);
+    engine.goAway();
+    engine.comeBack();
+    const i = await waitFor(/^engine back: /, from);
+    expect(lines[i]).toMatch(/^engine back: 5 services restarted in [\d.]+ s \(nginx, postgres, redis, api, worker\)$/);
+    expect(lines.slice(from)).toEqual(["engine unreachable: waiting for it to come back", lines[i]]);
+    expect([...ids.values()].map((id) => engine.get(id).state)).toEqual(Array(5).fill("running"));
+  });
+
   it("a preset service killed from outside is reported and started again; its dependents are told", async () => {
     const { engine, ids, lines, waitFor } = await harness();
     const pg = ids.get("postgres")!;

@@ -106,6 +106,9 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     watches: (name): boolean => keeper.looksAfter(name),
     stoppedOnPurpose,
     hasSources: (name) => watched.some((w) => w.name === name),
+    // dockerd shutting down: it stops every container before its event stream drops.
+    onEngineLeaving: () => engineGone(),
+    onEngineStayed: () => engineBack(),
   });
   const keeper: StackKeeper = new StackKeeper({
     engine: ctx.engine,
@@ -242,6 +245,15 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
 
   // While the engine is away nothing can be restarted; once it is back, whatever it stopped
   // meanwhile sent no event: the keeper re-lists and brings the whole stack back, in order.
+  let away = false;
+  const engineGone = () => {
+    if (!away) log("engine unreachable: waiting for it to come back");
+    away = true;
+  };
+  const engineBack = () => {
+    away = false;
+    void keeper.engineBack().catch((err: unknown) => log(reportError(err).text));
+  };
   const events = ctx.engine.events(
     ctx.name,
     (e: EngineEvent) => {
@@ -252,11 +264,11 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     done.signal,
     () => {
       crashes.resume();
-      void keeper.engineBack().catch((err: unknown) => log(reportError(err).text));
+      engineBack();
     },
     () => {
       crashes.pause();
-      log("engine unreachable: waiting for it to come back");
+      engineGone();
     },
   );
   if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));

@@ -15,8 +15,15 @@ type Inspect = Docker.ContainerInspectInfo;
  */
 export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
   let client: Promise<Docker> | undefined;
+  let freshClient: Promise<Docker> | undefined;
   const docker = () =>
     (client ??= import("dockerode").then(({ default: Dockerode }) => new Dockerode(opts.socketPath ? { socketPath: opts.socketPath } : undefined)));
+  // Node's default agent keeps connections alive: this one opens a new connection per call.
+  // (docker-modem takes an `agent` option; dockerode's types do not list it.)
+  const fresh = () =>
+    (freshClient ??= Promise.all([import("dockerode"), import("node:http")]).then(
+      ([{ default: Dockerode }, http]) => new Dockerode({ ...(opts.socketPath ? { socketPath: opts.socketPath } : {}), agent: new http.Agent({ keepAlive: false }) } as Docker.DockerOptions),
+    ));
   const container = async (id: string) => (await docker()).getContainer(id);
 
   const inspect = async (id: string) => {
@@ -25,9 +32,9 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
   };
 
   const engine: Engine = {
-    async ping() {
+    async ping(o = {}) {
       try {
-        await (await docker()).ping();
+        await (await (o.fresh ? fresh() : docker())).ping();
       } catch (err) {
         throw new StackError({
           code: "E_ENGINE_UNREACHABLE",

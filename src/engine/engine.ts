@@ -50,8 +50,12 @@ export interface ExecResult {
 }
 
 export interface Engine {
-  /** Throws E_ENGINE_UNREACHABLE with a hint when no engine answers. */
-  ping(): Promise<void>;
+  /**
+   * Throws E_ENGINE_UNREACHABLE with a hint when no engine answers. `fresh`: over a new
+   * connection, not one kept alive from an earlier call: a daemon shutting down closes its API
+   * to new connections first, and may still answer on the ones already open.
+   */
+  ping(opts?: { fresh?: boolean }): Promise<void>;
   listContainers(project: string, opts?: { service?: string; all?: boolean }): Promise<ContainerInfo[]>;
   inspect(id: string): Promise<ContainerInfo & { healthLog: string[] }>;
   restart(id: string, opts: { timeoutSeconds: number }): Promise<void>;

@@ -74,6 +74,19 @@ export class FakeEngine implements Engine {
     for (const s of this.subscribers) s.onDisconnect?.();
   }
 
+  /**
+   * The daemon shuts down as dockerd does: its API stops answering first, while the event stream
+   * stays up until it has stopped its containers (then `goAway` drops it).
+   */
+  stopAnswering(): void {
+    this.away = true;
+  }
+
+  /** The API answers again, the event stream never having dropped. */
+  answerAgain(): void {
+    this.away = false;
+  }
+
   /** The daemon answers again and the stream reconnects. */
   comeBack(): void {
     this.away = false;
@@ -88,9 +101,9 @@ export class FakeEngine implements Engine {
     return this.calls.filter((c) => c.method === method && (id === undefined || c.id === id));
   }
 
-  async ping(): Promise<void> {
+  async ping(opts?: { fresh?: boolean }): Promise<void> {
     this.reachable();
-    this.calls.push({ method: "ping" });
+    this.calls.push({ method: "ping", args: opts });
   }
 
   async listContainers(project: string, opts: { service?: string; all?: boolean } = {}): Promise<ContainerInfo[]> {
