@@ -52,6 +52,8 @@ export interface ExecResult {
 export interface Engine {
   /** Throws E_ENGINE_UNREACHABLE with a hint when no engine answers. */
   ping(): Promise<void>;
+  /** The Engine API version the engine speaks ("1.41" for Docker 20.10, "1.44" for 25). */
+  apiVersion(): Promise<string>;
   listContainers(project: string, opts?: { service?: string; all?: boolean }): Promise<ContainerInfo[]>;
   inspect(id: string): Promise<ContainerInfo & { healthLog: string[] }>;
   restart(id: string, opts: { timeoutSeconds: number }): Promise<void>;

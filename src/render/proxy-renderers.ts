@@ -2,7 +2,7 @@ import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 import type { Preset } from "../presets/preset.js";
 import { NGINX_CONFIG_PATH, NGINX_VERSION_PATH, nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
-import { traefikLabels } from "./traefik-labels.js";
+import { traefikLabels, withoutRestartingPage } from "./traefik-labels.js";
 import { condition, waitFor } from "../wait/index.js";
 
 /** What a proxy renderer may do in a running stack: run a command in the proxy, GET a path through it. */
@@ -58,7 +58,8 @@ const RENDERERS: Record<string, ProxyRenderer> = {
         "--ping=true",
       ],
       labels: (project, network, svc) => {
-        const labels = traefikLabels(project, svc);
+        // The page server lives beside the socket proxy, which Swarm leaves out (devOnly).
+        const labels = withoutRestartingPage(traefikLabels(project, svc));
         if (!Object.keys(labels).length) return labels;
         delete labels["traefik.docker.network"];
         return { ...labels, "traefik.swarm.network": network };

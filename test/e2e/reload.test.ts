@@ -5,7 +5,7 @@ import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { DevProcess } from "./dev-process.js";
-import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
+import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, composeCommand, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
 
 const project = uniqueName("cs-e2e-reload");
 let root = "";
@@ -191,6 +191,19 @@ describe("process reload", () => {
     dev!.interrupt();
     expect(await dev!.exited).toBe(0);
     dev = undefined;
+    // The start_interval layer is written, and listed only where compose v2.24+ runs on Docker 25+.
+    const composeFile = envValue(await readFile(join(root, ".env"), "utf8"), "COMPOSE_FILE").split(":");
+    const cli = await composeCommand();
+    const version = (await sh(cli[0]!, [...cli.slice(1), "version", "--short"])).stdout.trim();
+    const apiVersion = (await sh("docker", ["version", "--format", "{{.Server.APIVersion}}"])).stdout.trim();
+    expect(await readFile(join(root, "compose.start-interval.yaml"), "utf8")).toMatch(/start_interval: 250ms/);
+    if (cli[0] === "docker-compose" || Number(apiVersion.split(".")[1]) < 44) {
+      expect(composeFile, `${cli.join(" ")} ${version}, API ${apiVersion}`).not.toContain("compose.start-interval.yaml");
+      // The reason: this compose or engine refuses the key.
+      const listed = await sh(cli[0]!, [...cli.slice(1), ...[...composeFile, "compose.start-interval.yaml"].flatMap((f) => ["-f", f]), "up", "--no-start"], { cwd: root });
+      expect(listed.code, listed.stdout + listed.stderr).not.toBe(0);
+      expect(listed.stderr).toMatch(/start_interval/);
+    }
     const up = await compose(root, ["up", "-d"]);
     expect(up.code, up.stderr).toBe(0);
     expect(JSON.parse((await getUntilOk(`${proxy}/api/`, 60_000)).body).message).toBe("fixed");
