@@ -16,6 +16,7 @@ import { runHooks, servicesWithHooks } from "../dev/hooks.js";
 import { resetRestartCounts } from "../dev/restart-counts.js";
 import { reportError } from "../errors/report-error.js";
 import { findStackRoot } from "../stack/find-stack.js";
+import { detectStartIntervalSupport } from "../engine/start-interval-support.js";
 
 export interface UpArgs {
   C: string;
@@ -55,8 +56,11 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   // write, and the containers created before another command may change the project.
   await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
     ctx = withProject(ctx, loadProject(ctx.project.root));
-    const sync = await syncProject(ctx.project);
+    // Whether plain compose here honours start_interval: compose or the engine may have changed since create.
+    const startIntervalSupport = await detectStartIntervalSupport(() => ctx.compose(), ctx.engine);
+    const sync = await syncProject(ctx.project, { startIntervalSupport });
     if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
+    for (const note of sync.plan.notes) log(note);
     const own = await ctx.engine.listContainers(ctx.name);
     const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
     for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);

@@ -1,7 +1,11 @@
 import { accessSync, constants, existsSync, mkdirSync, readdirSync, rmSync, statfsSync, statSync } from "node:fs";
 import { basename, dirname, join, resolve } from "node:path";
 import { StackError } from "../errors/stack-error.js";
-import { composeSpelling } from "../engine/compose-cli.js";
+import { composeSpelling, detectCompose } from "../engine/compose-cli.js";
+import { createDockerEngine } from "../engine/docker-engine.js";
+import { detectStartIntervalSupport } from "../engine/start-interval-support.js";
+import { parseEnvFile } from "../fs/parse-env-file.js";
+import { decideStartIntervalListing, readStartIntervalRecord, writeStartIntervalRecord, type Listing } from "../plan/start-interval-listing.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { STATE_DIR } from "../fs/project-lock.js";
@@ -54,8 +58,14 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   const parsed = parseStack(stackText, "stack.yaml", blame);
   validateStack(parsed.config, presets, parsed, blame);
   const composeCommand = composeSpelling();
+  // Only where the compose v2 plugin is installed is there anything to ask (its version, the engine's).
+  const startIntervalSupport = composeCommand === "docker compose" ? await detectStartIntervalSupport(detectCompose, createDockerEngine()) : false;
+  let listing: Listing | undefined;
   const planHere = async () => {
-    const plan = await planProject({ root, stack, presets, reader: diskReader(root), stackText, readme: true, composeCommand });
+    const reader = diskReader(root);
+    const composeFile = parseEnvFile(reader.read(".env") ?? "").get("COMPOSE_FILE");
+    listing = decideStartIntervalListing({ supported: startIntervalSupport, composeFile, recorded: await readStartIntervalRecord(root) });
+    const plan = await planProject({ root, stack, presets, reader, stackText, readme: true, composeCommand, startInterval: listing.list });
     assertNoConflicts(plan);
     return plan;
   };
@@ -73,6 +83,7 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
       // The editor's schema copy is state, written first: the project's files land last, together.
       await writeSchemaCopy(root);
       const written = await flushPlan(plan);
+      if (listing?.record !== undefined) await writeStartIntervalRecord(root, listing.record);
       return { plan, written, name, composeCommand };
     });
   } catch (err) {

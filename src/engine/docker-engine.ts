@@ -46,6 +46,10 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
       }
     },
 
+    async apiVersion() {
+      return (await (await docker()).version()).ApiVersion;
+    },
+
     async listContainers(project, o = {}) {
       // One-off containers (`compose run`) share the service label; they are the user's, not the stack's.
       const label = [`${PROJECT}=${project}`, "com.docker.compose.oneoff=False", ...(o.service ? [`${SERVICE}=${o.service}`] : [])];

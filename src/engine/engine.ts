@@ -56,6 +56,8 @@ export interface Engine {
    * to new connections first, and may still answer on the ones already open.
    */
   ping(opts?: { fresh?: boolean }): Promise<void>;
+  /** The Engine API version the engine speaks ("1.41" for Docker 20.10, "1.44" for 25). */
+  apiVersion(): Promise<string>;
   listContainers(project: string, opts?: { service?: string; all?: boolean }): Promise<ContainerInfo[]>;
   inspect(id: string): Promise<ContainerInfo & { healthLog: string[] }>;
   restart(id: string, opts: { timeoutSeconds: number }): Promise<void>;

@@ -1,6 +1,7 @@
 import type { PresetRegistry } from "../presets/load-presets.js";
 import type { EnvSpec } from "../presets/preset.js";
 import { LAYER_FILES, layersOf } from "../render/layer-files.js";
+import { START_INTERVAL_FILE } from "../render/start-interval-layer.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 
@@ -14,8 +15,9 @@ export interface EnvEntry {
   managed?: boolean;
 }
 
-export function collectEnvEntries(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[]): EnvEntry[] {
-  const files = layersOf(stack, presets).map((l) => LAYER_FILES[l]);
+/** `startInterval`: COMPOSE_FILE also lists compose.start-interval.yaml (see plan/start-interval-listing.ts). */
+export function collectEnvEntries(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], opts: { startInterval?: boolean } = {}): EnvEntry[] {
+  const files = [...layersOf(stack, presets).map((l) => LAYER_FILES[l]), ...(opts.startInterval ? [START_INTERVAL_FILE] : [])];
   const entries: EnvEntry[] = [
     { key: "COMPOSE_PROJECT_NAME", spec: { value: stack.name }, group: "compose (plain `docker compose` reads these)" },
     { key: "COMPOSE_FILE", spec: { value: files.join(":") }, group: "compose (plain `docker compose` reads these)", managed: true },

@@ -19,6 +19,8 @@ export interface PlanProjectInput {
   allocatePort?: PortAllocator;
   /** Secret generator; tests pass a deterministic one. */
   secret?: () => string;
+  /** COMPOSE_FILE lists compose.start-interval.yaml (decided by plan/start-interval-listing.ts). */
+  startInterval?: boolean;
 }
 
 /**
@@ -27,7 +29,7 @@ export interface PlanProjectInput {
  */
 export async function planProject(input: PlanProjectInput): Promise<Plan> {
   const services = resolveServices(input.stack, input.presets);
-  const entries = collectEnvEntries(input.stack, input.presets, services);
+  const entries = collectEnvEntries(input.stack, input.presets, services, { startInterval: input.startInterval });
   const existing = parseEnvFile(input.reader.read(".env") ?? "");
   const env = await resolveEnv(entries, existing, input.allocatePort, input.secret);
   const plan = planStack({ ...input, services, env: { entries, values: env.values } });

@@ -13,6 +13,7 @@ import type { StackConfig } from "../stack/stack-config.js";
 import { diffPlan, planDeletes, type DesiredFile } from "./diff-plan.js";
 import type { EnvEntry } from "./env-entries.js";
 import { LAYER_FILES } from "../render/layer-files.js";
+import { buildStartIntervalLayer, START_INTERVAL_FILE } from "../render/start-interval-layer.js";
 import type { FileReader, Plan } from "../fs/plan.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 
@@ -34,6 +35,10 @@ export interface PlanInput {
 // secret); .*.create-stack-* are temp files beside a symlinked stack.yaml's or .env's target.
 const GITIGNORE = [".env", ".create-stack/", ".*.create-stack-*", "__pycache__/", "*.pyc", ".venv/", "node_modules/"];
 
+const START_INTERVAL_NOTE =
+  "# Read only where COMPOSE_FILE in .env lists it: compose v2.24+ on Docker Engine 25+ (create-stack\n" +
+  "# and `dev up` check and list it; docker-compose v1 and older engines refuse start_interval).\n";
+
 /** Every file the stack needs, computed in memory; nothing is written here. */
 export function planStack(input: PlanInput): Plan {
   const { stack, presets, services, reader } = input;
@@ -43,10 +48,13 @@ export function planStack(input: PlanInput): Plan {
   };
   if (input.stackText !== undefined) add({ path: "stack.yaml", content: input.stackText, owner: "stack" });
 
-  for (const [layer, compose] of buildLayers(stack, presets, services)) {
+  const layers = buildLayers(stack, presets, services);
+  for (const [layer, compose] of layers) {
     const text = stringifyCompose(compose.volumes ? compose : { services: compose.services });
     add({ path: LAYER_FILES[layer], content: withGeneratedHeader(text), owner: "generated" });
   }
+  // Written whatever this machine supports: .env decides whether compose reads it.
+  add({ path: START_INTERVAL_FILE, content: withGeneratedHeader(START_INTERVAL_NOTE + stringifyCompose(buildStartIntervalLayer(layers))), owner: "generated" });
   const proxy = proxyPresetOf(stack.presets, presets);
   for (const f of (proxy && proxyRenderer(proxy).files?.(stack.name, services)) ?? []) {
     add({ path: f.path, content: withGeneratedHeader(f.content), owner: "generated" });
@@ -114,8 +122,11 @@ function envFile(input: PlanInput): DesiredFile {
 }
 
 function envExample(entries: EnvEntry[], values: Record<string, string>): string {
+  // Committed, so the same on every machine: whether this one lists the start-interval layer is not.
+  const composeFile = values.COMPOSE_FILE?.split(":").filter((f) => f !== START_INTERVAL_FILE).join(":");
+  const shared = composeFile === undefined ? values : { ...values, COMPOSE_FILE: composeFile };
   return (
     "# Copy to .env and fill in the blank secrets (create-stack and `dev up` do this for you).\n" +
-    renderEnvLines(envLines(entries, values, true))
+    renderEnvLines(envLines(entries, shared, true))
   );
 }

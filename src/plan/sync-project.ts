@@ -8,6 +8,8 @@ import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "./diff-plan.js";
 import type { Plan } from "../fs/plan.js";
 import { planProject } from "./plan-project.js";
+import { parseEnvFile } from "../fs/parse-env-file.js";
+import { decideStartIntervalListing, listsStartInterval, readStartIntervalRecord, startIntervalNote, writeStartIntervalRecord } from "./start-interval-listing.js";
 
 export interface SyncResult {
   plan: Plan;
@@ -21,16 +23,30 @@ export interface SyncResult {
  */
 export async function syncProject(
   project: Project,
-  opts: { stackText?: string; stackBase?: string; dryRun?: boolean; extra?: Plan["files"]; dropEnvKeys?: string[] } = {},
+  opts: {
+    stackText?: string;
+    stackBase?: string;
+    dryRun?: boolean;
+    extra?: Plan["files"];
+    dropEnvKeys?: string[];
+    /** This machine's compose and engine honour start_interval (dev up checks; others leave it undefined). */
+    startIntervalSupport?: boolean;
+  } = {},
 ): Promise<SyncResult> {
   const reader = diskReader(project.root);
+  const composeFile = parseEnvFile(reader.read(".env") ?? "").get("COMPOSE_FILE");
+  const recorded = opts.startIntervalSupport === undefined ? undefined : await readStartIntervalRecord(project.root);
+  const listing = decideStartIntervalListing({ supported: opts.startIntervalSupport, composeFile, recorded });
   const plan = await planProject({
     root: project.root,
     stack: project.parsed.config,
     presets: project.presets,
     reader,
     stackText: opts.stackText,
+    startInterval: listing.list,
   });
+  const note = startIntervalNote(composeFile === undefined ? undefined : listsStartInterval(composeFile), listing);
+  if (note) plan.notes.push(note);
   if (opts.dropEnvKeys?.length) dropEnvKeys(plan, opts.dropEnvKeys, reader.read(".env"));
   if (opts.extra) plan.files.push(...opts.extra);
   // The edit was made to the stack.yaml read at the start: if an editor saved another version
@@ -41,6 +57,7 @@ export async function syncProject(
   // The editor's schema copy is state, written first: the project's files land last, together.
   if (!opts.dryRun) await writeSchemaCopy(project.root);
   const written = opts.dryRun ? [] : await flushPlan(plan);
+  if (!opts.dryRun && listing.record !== undefined && listing.record !== recorded) await writeStartIntervalRecord(project.root, listing.record);
   return { plan, written };
 }
 

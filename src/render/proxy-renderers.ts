@@ -2,7 +2,7 @@ import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 import type { Preset } from "../presets/preset.js";
 import { NGINX_CONFIG_PATH, NGINX_VERSION_PATH, nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
-import { traefikLabels } from "./traefik-labels.js";
+import { traefikLabels, withoutRestartingPage } from "./traefik-labels.js";
 import { condition, waitFor } from "../wait/index.js";
 
 /** What a proxy renderer may do in a running stack: run a command in the proxy, GET a path through it. */
@@ -60,7 +60,8 @@ const RENDERERS: Record<string, ProxyRenderer> = {
         "--ping=true",
       ],
       labels: (project, network, svc) => {
-        const labels = traefikLabels(project, svc);
+        // The page server lives beside the socket proxy, which Swarm leaves out (devOnly).
+        const labels = withoutRestartingPage(traefikLabels(project, svc));
         if (!Object.keys(labels).length) return labels;
         delete labels["traefik.docker.network"];
         return { ...labels, "traefik.swarm.network": network };
@@ -95,23 +96,45 @@ export function proxyGeneratedPaths(): string[] {
 
 /**
  * nginx re-reads its generated config in place: no restart, no dropped connections. The reload
- * is asynchronous, and for a moment old and new workers accept side by side; so this waits until
- * the old workers have stopped accepting (the count of active workers is back to what it was)
- * and nginx serves the new routes version.
+ * is asynchronous: the master starts a new generation of workers on the new config and tells the
+ * old ones to stop accepting, so for a moment both answer. This waits for exactly that switch:
+ * no worker of the old generation still accepts, a new one does, and nginx serves the new routes
+ * version. The bound only catches a master that never switches (it logs why: dev logs nginx).
  */
-async function reloadNginx(io: ProxyIo, services: ResolvedService[]): Promise<void> {
-  const workersBefore = await activeWorkers(io);
+export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boundMs = NGINX_SWITCH_BOUND_MS): Promise<void> {
+  const before = await nginxWorkers(io);
   const res = await io.exec(["nginx", "-s", "reload"]);
   if (res.exitCode !== 0) throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
   const expected = nginxRoutesVersion(services);
-  const switched = condition("nginx serving the new routes", async () => (await activeWorkers(io)) <= workersBefore && (await io.get(NGINX_VERSION_PATH)) === expected);
-  await waitFor(switched, { timeoutMs: 15_000 }).catch(() => {
-    throw runtimeError("E_NGINX_RELOAD", "nginx did not switch to the new configuration within 15 s", "see dev logs nginx");
+  let last = { oldAccepting: before.length, newAccepting: 0, version: undefined as string | undefined };
+  const switched = condition("nginx serving the new configuration", async () => {
+    const now = await nginxWorkers(io);
+    last = { oldAccepting: now.filter((pid) => before.includes(pid)).length, newAccepting: now.filter((pid) => !before.includes(pid)).length, version: undefined };
+    if (last.oldAccepting > 0 || last.newAccepting === 0) return false;
+    last.version = await io.get(NGINX_VERSION_PATH);
+    return last.version === expected;
+  });
+  await waitFor(switched, { timeoutMs: boundMs }).catch(() => {
+    const where =
+      last.newAccepting === 0
+        ? "no worker started on the new configuration"
+        : last.oldAccepting > 0
+          ? `${last.oldAccepting} worker(s) of the previous configuration still accept connections`
+          : `it serves routes version ${last.version ?? "(no answer)"}, not ${expected}`;
+    throw runtimeError("E_NGINX_RELOAD", `nginx did not switch to the new configuration within ${boundMs / 1000} s: ${where}`, "see dev logs nginx");
   });
 }
 
-/** Workers that accept connections: titled "nginx: worker process", not "... is shutting down". */
-async function activeWorkers(io: ProxyIo): Promise<number> {
-  const res = await io.exec(["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do tr "\\0" " " < "$f"; echo; done 2>/dev/null']);
-  return res.output.split("\n").filter((l) => l.startsWith("nginx: worker process") && !l.includes("shutting down")).length;
+/** How long a reload may take to switch: far beyond the usual tens of milliseconds, on a busy machine. */
+const NGINX_SWITCH_BOUND_MS = 15_000;
+
+/** PIDs of the workers that accept connections: titled "nginx: worker process", not "... is shutting down". */
+async function nginxWorkers(io: ProxyIo): Promise<number[]> {
+  const res = await io.exec(["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do p=${f#/proc/}; printf "%s " "${p%/cmdline}"; tr "\\0" " " < "$f"; echo; done 2>/dev/null']);
+  const pids: number[] = [];
+  for (const line of res.output.split("\n")) {
+    const m = /^(\d+) (.*)$/.exec(line);
+    if (m && m[2]!.startsWith("nginx: worker process") && !m[2]!.includes("shutting down")) pids.push(Number(m[1]));
+  }
+  return pids;
 }

@@ -113,12 +113,17 @@ describe("Traefik labels", () => {
       "traefik.http.routers.shop-api.service": "shop-api",
       "traefik.http.services.shop-api.loadbalancer.server.port": "8000",
       "traefik.http.middlewares.shop-api-strip.stripprefix.prefixes": "/api",
-      "traefik.http.routers.shop-api.middlewares": "shop-api-strip",
+      // The restarting page first, then the strip.
+      "traefik.http.routers.shop-api.middlewares": "shop-api-restarting,shop-api-strip",
       // Also at http://api.localhost/, unstripped, above every path rule.
       "traefik.http.routers.shop-api-host.rule": "Host(`api.localhost`)",
       "traefik.http.routers.shop-api-host.entrypoints": "web",
       "traefik.http.routers.shop-api-host.priority": "10021",
       "traefik.http.routers.shop-api-host.service": "shop-api",
+      "traefik.http.routers.shop-api-host.middlewares": "shop-api-restarting",
+      "traefik.http.middlewares.shop-api-restarting.errors.status": "502,504",
+      "traefik.http.middlewares.shop-api-restarting.errors.service": "shop--restarting-page",
+      "traefik.http.middlewares.shop-api-restarting.errors.query": "/.well-known/create-stack/restarting/api",
     });
   });
 
@@ -126,8 +131,11 @@ describe("Traefik labels", () => {
     const nested = traefikLabels("shop", svc("admin", "/api/admin", 80));
     expect(Number(nested["traefik.http.routers.shop-admin.priority"])).toBeGreaterThan(18);
     const root = traefikLabels("shop", svc("web", "/", 80));
-    expect(Object.keys(root).some((k) => k.includes("middlewares"))).toBe(false);
-    expect(Object.keys(traefikLabels("shop", svc("api", "/api", 80, false))).some((k) => k.includes("middlewares"))).toBe(false);
+    expect(Object.keys(root).some((k) => k.includes("stripprefix"))).toBe(false);
+    expect(root["traefik.http.routers.shop-web.middlewares"]).toBe("shop-web-restarting");
+    const unstripped = traefikLabels("shop", svc("api", "/api", 80, false));
+    expect(Object.keys(unstripped).some((k) => k.includes("stripprefix"))).toBe(false);
+    expect(unstripped["traefik.http.routers.shop-api.middlewares"]).toBe("shop-api-restarting");
     expect(traefikLabels("shop", svc("db", undefined, 5432))).toEqual({});
     expect(traefikLabels("shop", svc("x", "/x", undefined))).toEqual({});
   });

@@ -26,9 +26,43 @@ export function traefikLabels(project: string, svc: ResolvedService): Record<str
   labels[`traefik.http.routers.${id}-host.entrypoints`] = "web";
   labels[`traefik.http.routers.${id}-host.priority`] = String(10_000 + hostRule.length);
   labels[`traefik.http.routers.${id}-host.service`] = id;
-  if (svc.strip && svc.route !== "/") {
-    labels[`traefik.http.middlewares.${id}-strip.stripprefix.prefixes`] = svc.route;
-    labels[`traefik.http.routers.${id}.middlewares`] = `${id}-strip`;
-  }
+  // While the service restarts, Traefik's own 502 (nothing listens) or 504 becomes the restarting
+  // page, asked of the page server beside the socket proxy; first in the chain, so it sees the
+  // final status. The status stays Traefik's (v3.3 has no rewrite); Retry-After and the page come
+  // from the page server. An app's own 502/504 is replaced too: errors cannot tell them apart.
+  const restarting = `${id}-restarting`;
+  labels[`traefik.http.middlewares.${restarting}.errors.status`] = "502,504";
+  labels[`traefik.http.middlewares.${restarting}.errors.service`] = restartingPageService(project);
+  labels[`traefik.http.middlewares.${restarting}.errors.query`] = `${RESTARTING_PAGE_PATH}/${svc.name}`;
+  const strip = svc.strip && svc.route !== "/";
+  if (strip) labels[`traefik.http.middlewares.${id}-strip.stripprefix.prefixes`] = svc.route;
+  labels[`traefik.http.routers.${id}.middlewares`] = strip ? `${restarting},${id}-strip` : restarting;
+  labels[`traefik.http.routers.${id}-host.middlewares`] = restarting;
   return labels;
+}
+
+/** Where the page server (a second server in the socket proxy's nginx) answers: `${path}/SERVICE`. */
+export const RESTARTING_PAGE_PATH = "/.well-known/create-stack/restarting";
+
+/**
+ * The Traefik service of the page server, defined by the socket proxy's labels (preset traefik).
+ * Two dashes: no routed service's `${project}-${name}` can be spelt so (names start with a letter).
+ */
+export function restartingPageService(project: string): string {
+  return `${project}--restarting-page`;
+}
+
+/** The same labels without the restarting page: where no page server runs (Swarm, no socket proxy). */
+export function withoutRestartingPage(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels)) {
+    if (/^traefik\.http\.middlewares\.[^.]+-restarting\.errors\./.test(key)) continue;
+    if (/^traefik\.http\.routers\.[^.]+\.middlewares$/.test(key)) {
+      const rest = value.split(",").filter((m) => !m.endsWith("-restarting"));
+      if (rest.length) out[key] = rest.join(",");
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
 }

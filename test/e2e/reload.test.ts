@@ -1,10 +1,11 @@
 import { readFile, writeFile } from "node:fs/promises";
+import { request } from "node:http";
 import { createServer } from "node:net";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { DevProcess } from "./dev-process.js";
-import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
+import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, composeCommand, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
 
 const project = uniqueName("cs-e2e-reload");
 let root = "";
@@ -31,6 +32,26 @@ async function timedGet(url: string, headers: Record<string, string> = {}) {
   } catch (err) {
     return { ms: performance.now() - t0, status: 0, body: String(err), headers: new Headers() };
   }
+}
+
+/** The same through the service's own host name (http://api.localhost:PORT/), as a browser sends it. */
+function timedHostGet(url: string, host: string, headers: Record<string, string> = {}): ReturnType<typeof timedGet> {
+  const t0 = performance.now();
+  return new Promise((resolve) => {
+    const req = request(url, { headers: { ...headers, host }, timeout: 5000, agent: false }, (res) => {
+      let body = "";
+      res.setEncoding("utf8");
+      res.on("data", (d: string) => (body += d));
+      res.on("end", () => {
+        const out = new Headers();
+        for (const [k, v] of Object.entries(res.headers)) if (typeof v === "string") out.set(k, v);
+        resolve({ ms: performance.now() - t0, status: res.statusCode ?? 0, body, headers: out });
+      });
+    });
+    req.on("timeout", () => req.destroy(new Error("timeout")));
+    req.on("error", (err) => resolve({ ms: performance.now() - t0, status: 0, body: String(err), headers: new Headers() }));
+    req.end();
+  });
 }
 
 function freePort(): Promise<number> {
@@ -102,29 +123,43 @@ describe("process reload", () => {
     }
   });
 
-  it("mid-restart, a browser gets the self-refreshing restarting page and an API client a 503 with Retry-After", async () => {
+  it("mid-restart, a browser gets the self-refreshing restarting page and an API client a 503 with Retry-After, on the route and on NAME.localhost", async () => {
     const from = dev!.lines.length;
     // A slow start keeps the window open long enough to look at.
     await setMessage("slow start", "import time; time.sleep(3)\n");
-    let page: Awaited<ReturnType<typeof timedGet>> | undefined;
-    let api: Awaited<ReturnType<typeof timedGet>> | undefined;
+    type Answer = Awaited<ReturnType<typeof timedGet>>;
+    const seen: Record<"page" | "api" | "hostPage" | "hostApi", Answer | undefined> = { page: undefined, api: undefined, hostPage: undefined, hostApi: undefined };
+    const browser = { Accept: "text/html,application/xhtml+xml" };
     const deadline = Date.now() + 30_000;
-    while ((!page || !api) && Date.now() < deadline) {
-      const [b, a] = await Promise.all([timedGet(`${proxy}/api/`, { Accept: "text/html,application/xhtml+xml" }), timedGet(`${proxy}/api/`)]);
-      if (b.status === 503) page = b;
-      if (a.status === 503) api = a;
+    while (Object.values(seen).some((a) => !a) && Date.now() < deadline) {
+      const [page, api, hostPage, hostApi] = await Promise.all([
+        timedGet(`${proxy}/api/`, browser),
+        timedGet(`${proxy}/api/`),
+        timedHostGet(`${proxy}/`, "api.localhost", browser),
+        timedHostGet(`${proxy}/`, "api.localhost"),
+      ]);
+      for (const [k, a] of Object.entries({ page, api, hostPage, hostApi }) as [keyof typeof seen, Answer][]) if (a.status === 503) seen[k] ??= a;
       await sleep(20);
     }
-    expect(page?.status).toBe(503);
-    expect(page!.headers.get("content-type")).toMatch(/text\/html/);
-    expect(page!.body).toMatch(/<meta http-equiv="refresh" content="1">/);
-    expect(page!.body).toContain("restarting api");
-    expect(page!.headers.get("retry-after")).toBe("1");
-    expect(api?.status).toBe(503);
-    expect(JSON.parse(api!.body)).toEqual({ error: "api is restarting", retry_after: 1 });
-    expect(api!.headers.get("retry-after")).toBe("1");
+    for (const k of ["page", "hostPage"] as const) {
+      const page = seen[k];
+      expect(page?.status, k).toBe(503);
+      expect(page!.headers.get("content-type"), k).toMatch(/text\/html/);
+      expect(page!.body, k).toMatch(/<meta http-equiv="refresh" content="1">/);
+      expect(page!.body, k).toContain("restarting api");
+      expect(page!.headers.get("retry-after"), k).toBe("1");
+    }
+    for (const k of ["api", "hostApi"] as const) {
+      const api = seen[k];
+      expect(api?.status, k).toBe(503);
+      expect(JSON.parse(api!.body), k).toEqual({ error: "api is restarting", retry_after: 1 });
+      expect(api!.headers.get("retry-after"), k).toBe("1");
+    }
     await dev!.waitFor(/^api reloaded in/, { from });
     expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body).message).toBe("slow start");
+    const byHost = await timedHostGet(`${proxy}/`, "api.localhost");
+    expect(byHost.status).toBe(200);
+    expect(JSON.parse(byHost.body).message).toBe("slow start");
     await setMessage("fast again");
     await dev!.waitFor(/^api reloaded in/, { from: from + 1 });
   });
@@ -156,6 +191,19 @@ describe("process reload", () => {
     dev!.interrupt();
     expect(await dev!.exited).toBe(0);
     dev = undefined;
+    // The start_interval layer is written, and listed only where compose v2.24+ runs on Docker 25+.
+    const composeFile = envValue(await readFile(join(root, ".env"), "utf8"), "COMPOSE_FILE").split(":");
+    const cli = await composeCommand();
+    const version = (await sh(cli[0]!, [...cli.slice(1), "version", "--short"])).stdout.trim();
+    const apiVersion = (await sh("docker", ["version", "--format", "{{.Server.APIVersion}}"])).stdout.trim();
+    expect(await readFile(join(root, "compose.start-interval.yaml"), "utf8")).toMatch(/start_interval: 250ms/);
+    if (cli[0] === "docker-compose" || Number(apiVersion.split(".")[1]) < 44) {
+      expect(composeFile, `${cli.join(" ")} ${version}, API ${apiVersion}`).not.toContain("compose.start-interval.yaml");
+      // The reason: this compose or engine refuses the key.
+      const listed = await sh(cli[0]!, [...cli.slice(1), ...[...composeFile, "compose.start-interval.yaml"].flatMap((f) => ["-f", f]), "up", "--no-start"], { cwd: root });
+      expect(listed.code, listed.stdout + listed.stderr).not.toBe(0);
+      expect(listed.stderr).toMatch(/start_interval/);
+    }
     const up = await compose(root, ["up", "-d"]);
     expect(up.code, up.stderr).toBe(0);
     expect(JSON.parse((await getUntilOk(`${proxy}/api/`, 60_000)).body).message).toBe("fixed");

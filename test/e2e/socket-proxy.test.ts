@@ -133,6 +133,37 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
     expect(named.stdout.trim(), "POST /containers/create?name=x created a container").toBe("");
   });
 
+  it("its second server answers only the restarting page Traefik's errors middleware asks for: no API on that port", async () => {
+    const script = String.raw`
+import http.client, json
+def get(path, accept=None, method="GET"):
+    c = http.client.HTTPConnection("socket-proxy", 8080, timeout=10)
+    c.request(method, path, headers={"Accept": accept} if accept else {})
+    r = c.getresponse()
+    return {"status": r.status, "headers": {k.lower(): v for k, v in r.getheaders()}, "body": r.read().decode()}
+print(json.dumps({
+    "page": get("/.well-known/create-stack/restarting/api", "text/html,application/xhtml+xml"),
+    "api": get("/.well-known/create-stack/restarting/api"),
+    "ping": get("/_ping"), "containers": get("/v1.41/containers/json"), "create": get("/containers/create", None, "POST"),
+}))
+`;
+    const probe = await sh("docker", ["run", "--rm", "--network", `${name}_default`, PYTHON, "python3", "-c", script], { timeoutMs: 120_000 });
+    expect(probe.code, probe.stderr).toBe(0);
+    const got = JSON.parse(probe.stdout) as Record<string, { status: number; headers: Record<string, string>; body: string }>;
+    expect(got.page!.status).toBe(503);
+    expect(got.page!.headers["content-type"]).toMatch(/text\/html/);
+    expect(got.page!.headers["retry-after"]).toBe("1");
+    expect(got.page!.body).toContain('<meta http-equiv="refresh" content="1">');
+    expect(got.page!.body).toContain("restarting api");
+    expect(got.api!.status).toBe(503);
+    expect(got.api!.headers["retry-after"]).toBe("1");
+    expect(JSON.parse(got.api!.body)).toEqual({ error: "api is restarting", retry_after: 1 });
+    for (const k of ["ping", "containers", "create"]) {
+      expect(got[k]!.status, k).toBe(404);
+      expect(got[k]!.body, k).not.toMatch(/ApiVersion|"Id"|OK/);
+    }
+  });
+
   it("what it costs: one small container, about a millisecond per API call", async () => {
     const stats = await sh("docker", ["stats", "--no-stream", "--format", "{{.MemUsage}}", proxyId]);
     const latency = results.latency!;

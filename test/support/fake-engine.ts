@@ -106,6 +106,15 @@ export class FakeEngine implements Engine {
     this.calls.push({ method: "ping", args: opts });
   }
 
+  /** What apiVersion() answers; tests set it. */
+  engineApiVersion = "1.41";
+
+  async apiVersion(): Promise<string> {
+    this.reachable();
+    this.calls.push({ method: "apiVersion" });
+    return this.engineApiVersion;
+  }
+
   async listContainers(project: string, opts: { service?: string; all?: boolean } = {}): Promise<ContainerInfo[]> {
     this.reachable();
     this.calls.push({ method: "listContainers", args: { project, ...opts } });

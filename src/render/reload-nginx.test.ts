@@ -1,0 +1,87 @@
+import { describe, expect, it } from "vitest";
+import { isStackError } from "../errors/stack-error.js";
+import type { ResolvedService } from "../stack/resolve-services.js";
+import { NGINX_VERSION_PATH, nginxRoutesVersion } from "./nginx-config.js";
+import { reloadNginx, type ProxyIo } from "./proxy-renderers.js";
+
+const api: ResolvedService = {
+  name: "api", route: "/api", port: 8000, strip: true, dependsOn: [], env: {}, watch: [], rebuildOn: [], reload: false, envName: "API",
+  vars: { project: "shop", name: "api", path: "", port: "8000", route: "/api", envName: "API" },
+};
+
+/**
+ * nginx as the reload sees it: a process table and the routes version it serves. Each look at the
+ * process table after `nginx -s reload` moves the switch one step along `steps`.
+ */
+function fakeNginx(steps: { workers: string[]; version: string }[], reloadExit = 0) {
+  const before = { workers: ["10 nginx: worker process", "11 nginx: worker process"], version: "old" };
+  let reloaded = false;
+  let step = -1;
+  const current = () => (reloaded ? steps[Math.min(step, steps.length - 1)]! : before);
+  const io: ProxyIo & { looks: number; gets: number } = {
+    looks: 0,
+    gets: 0,
+    async exec(cmd) {
+      if (cmd[0] === "nginx") {
+        reloaded = reloadExit === 0;
+        return { exitCode: reloadExit, output: reloadExit ? "nginx: [emerg] unknown directive \"bogus\"" : "" };
+      }
+      io.looks++;
+      if (reloaded) step++;
+      return { exitCode: 0, output: ["1 nginx: master process nginx -g daemon off;", ...current().workers, "77 sh -c for f in"].join("\n") };
+    },
+    async get(path) {
+      io.gets++;
+      return path === NGINX_VERSION_PATH ? current().version : undefined;
+    },
+  };
+  return io;
+}
+
+describe("nginx reload waits for the new worker generation", () => {
+  const want = nginxRoutesVersion([api]);
+
+  it("resolves once no old worker accepts, a new one does, and the new routes are served; not before", async () => {
+    const io = fakeNginx([
+      // Both generations accept for a moment, then the old ones shut down, then the new version answers.
+      { workers: ["10 nginx: worker process", "11 nginx: worker process", "20 nginx: worker process", "21 nginx: worker process"], version: "old" },
+      { workers: ["10 nginx: worker process is shutting down", "20 nginx: worker process", "21 nginx: worker process"], version: "old" },
+      { workers: ["20 nginx: worker process", "21 nginx: worker process"], version: "old" },
+      { workers: ["20 nginx: worker process", "21 nginx: worker process"], version: want },
+    ]);
+    await reloadNginx(io, [api], 5000);
+    // One look before the reload, four after it: it stopped at the first step that had switched.
+    expect(io.looks).toBe(5);
+    // The version is not asked while both generations accept (either may answer), only after.
+    expect(io.gets).toBe(3);
+  });
+
+  it("the same worker count is not a switch: old PIDs still accepting keep it waiting until the bound, which names them", async () => {
+    const io = fakeNginx([{ workers: ["10 nginx: worker process", "11 nginx: worker process"], version: want }]);
+    const started = Date.now();
+    const err = await reloadNginx(io, [api], 150).catch((e: unknown) => e);
+    expect(isStackError(err) && err.code).toBe("E_NGINX_RELOAD");
+    expect((err as Error).message).toMatch(/within 0.15 s: no worker started on the new configuration/);
+    expect(Date.now() - started).toBeLessThan(2000);
+  });
+
+  it("a new generation serving another routes version is reported as such", async () => {
+    const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: "stale" }]);
+    const err = await reloadNginx(io, [api], 100).catch((e: unknown) => e);
+    expect((err as Error).message).toContain(`it serves routes version stale, not ${want}`);
+  });
+
+  it("old workers still accepting beside new ones are reported as such", async () => {
+    const io = fakeNginx([{ workers: ["10 nginx: worker process", "20 nginx: worker process"], version: want }]);
+    const err = await reloadNginx(io, [api], 100).catch((e: unknown) => e);
+    expect((err as Error).message).toContain("1 worker(s) of the previous configuration still accept connections");
+  });
+
+  it("a configuration nginx refuses fails at once with nginx's message", async () => {
+    const io = fakeNginx([], 1);
+    const err = await reloadNginx(io, [api], 5000).catch((e: unknown) => e);
+    expect(isStackError(err) && err.code).toBe("E_NGINX_RELOAD");
+    expect(isStackError(err) && err.details?.join("\n")).toContain("unknown directive");
+    expect(io.looks).toBe(1);
+  });
+});
