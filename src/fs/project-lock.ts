@@ -40,13 +40,16 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   let told = false;
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
-    await mkdir(dir, { recursive: true });
     try {
+      await mkdir(dir, { recursive: true });
       const fh = await open(file, "wx", 0o644);
       await fh.writeFile(JSON.stringify(info));
       await fh.close();
       return () => releaseLock(dir, file, info.token);
     } catch (err) {
+      // ENOENT: a holder releasing its lock removed the (then empty) state folder while we made
+      // it or between our mkdir and open: make it again and retry.
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
     const holder = await readLock(file);

@@ -92,6 +92,24 @@ describe("project lock", () => {
     expect(existsSync(join(root, ".create-stack"))).toBe(false);
   });
 
+  it("stays exclusive, and never fails, while holders come and go (a release removes the state folder)", async () => {
+    const root = tmp();
+    let holding = 0;
+    let most = 0;
+    const worker = async (n: number) => {
+      for (let i = 0; i < 25; i++) {
+        const release = await acquireProjectLock(root, `worker ${n}`, { timeoutMs: 20_000 });
+        most = Math.max(most, ++holding);
+        await new Promise((r) => setImmediate(r));
+        holding--;
+        await release();
+      }
+    };
+    await Promise.all(Array.from({ length: 6 }, (_, n) => worker(n)));
+    expect(most).toBe(1);
+    expect(existsSync(join(root, ".create-stack"))).toBe(false);
+  });
+
   it("gives up with a clear error when the holder stays", async () => {
     const root = tmp();
     const release = await acquireProjectLock(root, "dev add service billing");
