@@ -42,6 +42,8 @@ describe("Traefik: the restarting page through its errors middleware", () => {
       // Its own router exists (so Traefik makes no default one) and leads only to the page service.
       const routers = Object.keys(proxyLabels).filter((k) => /^traefik\.http\.routers\.[^.]+\.service$/.test(k));
       expect(routers.map((k) => proxyLabels[k]), name).toEqual([page]);
+      // ... and matches no request: nothing from outside reaches the container holding the Docker socket.
+      for (const k of routers) expect(proxyLabels[k.replace(/\.service$/, ".rule")], name).toBe("!PathPrefix(`/`)");
       expect(proxyLabels["traefik.enable"]).toBe("true");
       // No Traefik service anywhere points at the socket proxy's API port.
       for (const [svc, l] of all) for (const [k, v] of Object.entries(l)) if (k.endsWith(".loadbalancer.server.port")) expect(`${svc} ${v}`).not.toBe("socket-proxy 2375");
