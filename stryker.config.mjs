@@ -11,6 +11,9 @@ export default {
   vitest: { configFile: "vitest.stryker.config.ts" },
   plugins: ["@stryker-mutator/vitest-runner"],
   coverageAnalysis: "perTest",
+  // No type checker runs (vitest strips types), and the default would put `// @ts-nocheck` atop the
+  // .js files the golden tests read as expected output.
+  disableTypeChecks: false,
   // restart-service.ts drives the engine (restarts, reloads): covered end to end, not by mutants.
   mutate: [`${scope}/**/*.ts`, "!src/**/*.test.ts", "!src/dev/restart/restart-service.ts"],
   ignorePatterns: ["dist", ".bench", "reports", ".stryker-tmp*", "coverage"],
