@@ -21,5 +21,8 @@ export default defineConfig({
     // Stryker runs the tests in worker threads. @parcel/watcher is a native addon that loads in one
     // thread per process only: one reused thread for every file keeps the native watcher testable.
     isolate: false,
+    // ...and a fresh module registry per test file, so module state (caches, constants) is the
+    // active mutant's, not that of whichever file loaded the module first.
+    setupFiles: ["test/support/fresh-modules.ts"],
   },
 });
