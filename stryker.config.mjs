@@ -12,7 +12,9 @@ const targets = partFiles ? partFiles.split(",").map((f) => `${scope}/${f}`) : [
 /** @type {import('@stryker-mutator/api/core').PartialStrykerOptions} */
 export default {
   testRunner: "vitest",
-  vitest: { configFile: "vitest.stryker.config.ts" },
+  // related: false, so the dry run takes the config's include/exclude as they are (related-file
+  // lookup brought excluded test files back in).
+  vitest: { configFile: "vitest.stryker.config.ts", related: false },
   plugins: ["@stryker-mutator/vitest-runner"],
   coverageAnalysis: "perTest",
   // No type checker runs (vitest strips types), and the default would put `// @ts-nocheck` atop the
