@@ -26,5 +26,7 @@ export default defineConfig({
     // ...and a fresh module registry per test file, so module state (caches, constants) is the
     // active mutant's, not that of whichever file loaded the module first.
     setupFiles: ["test/support/fresh-modules.ts"],
+    // Instrumented code on a busy machine: the dry run must not fail on vitest's 5 s default.
+    testTimeout: 30_000,
   },
 });
