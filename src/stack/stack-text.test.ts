@@ -67,6 +67,15 @@ describe("a re-written stack.yaml keeps the file's own layout", () => {
     expect(stackTextLike(parseDocument(indented), indented)).toBe(indented);
   });
 
+  it("the step and the list style are read from content lines only, wherever the first list is", () => {
+    // An odd comment indented by 1 and a blank line of spaces say nothing about the layout; the
+    // first list comes after a mapping key that is not a list's.
+    const text = "version: 1\nname: shop\nservices:\n    api:\n        image: nginx\n # odd comment\n   \n";
+    expect(stackTextLike(parseDocument(text), text)).toContain("services:\n    api:\n        image: nginx\n");
+    const lists = "version: 1\nservices:\n  api:\n    image: nginx\npresets:\n- postgres\n";
+    expect(stackTextLike(parseDocument(lists), lists)).toBe(lists);
+  });
+
   it("a file with nothing indented is written with the usual 2 spaces", () => {
     const flat = "version: 1\nname: shop\nservices: {}\n";
     const doc = parseDocument(flat);
