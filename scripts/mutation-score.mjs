@@ -1,7 +1,7 @@
 #!/usr/bin/env node
 // Prints the mutation score per folder and over all of them from Stryker's JSON reports
 // (reports/mutation/<folder>.json, mutation-testing-report-schema). Exits 1 below the thresholds.
-import { existsSync, readFileSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { pathToFileURL } from "node:url";
 import { calculateMetrics } from "mutation-testing-metrics";
 
@@ -13,13 +13,18 @@ function main() {
   const files = {};
   const rows = [];
   for (const folder of FOLDERS) {
-    const path = `reports/mutation/${folder.replaceAll("/", "-")}.json`;
-    if (!existsSync(path)) {
+    const slug = folder.replaceAll("/", "-");
+    // The folder's report, or the reports of its parts (STRYKER_PART, see stryker.config.mjs).
+    const paths = existsSync("reports/mutation") ? readdirSync("reports/mutation").filter((f) => f === `${slug}.json` || (f.startsWith(`${slug}.`) && f.endsWith(".json"))) : [];
+    if (paths.length === 0) {
       rows.push({ folder, missing: true });
       continue;
     }
-    const report = JSON.parse(readFileSync(path, "utf8"));
-    const own = Object.fromEntries(Object.entries(report.files).filter(([name]) => name.startsWith(`src/${folder}/`)));
+    const own = {};
+    for (const path of paths) {
+      const report = JSON.parse(readFileSync(`reports/mutation/${path}`, "utf8"));
+      for (const [name, file] of Object.entries(report.files)) if (name.startsWith(`src/${folder}/`)) own[name] = file;
+    }
     Object.assign(files, own);
     rows.push({ folder, ...calculateMetrics(own).metrics });
   }

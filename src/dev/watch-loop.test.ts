@@ -67,7 +67,8 @@ async function harness() {
   cleanups.push(async () => {
     controller.abort();
     await loop;
-    rmSync(root, { recursive: true, force: true });
+    // A state file written as the loop winds down can race the removal (ENOTEMPTY): retry it.
+    rmSync(root, { recursive: true, force: true, maxRetries: 5 });
   });
   /** Resolves with the index of the first line at or after `from` matching `re`; fails after 5 s. */
   const waitFor = async (re: RegExp, from = 0): Promise<number> => {

@@ -1,7 +1,8 @@
 import { isMap, isSeq } from "yaml";
 import { StackError } from "../errors/stack-error.js";
 import type { Project } from "../stack/load-project.js";
-import { addPresetToDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
+import { addPresetToDocument } from "../stack/stack-document.js";
+import { stackTextLike } from "../stack/stack-text.js";
 import type { Blame } from "../stack/parse-stack.js";
 import { reparse } from "./reparse.js";
 
@@ -33,5 +34,5 @@ export function planAddPreset(project: Project, name: string): Project & { stack
   }
   const index = config.presets.length;
   const blame: Blame = (path) => (path[0] === "presets" && path[1] === index ? `dev add preset ${name}` : undefined);
-  return { ...reparse(project, doc.toString(STACK_TEXT_OPTIONS), blame), notes };
+  return { ...reparse(project, stackTextLike(doc, project.parsed.text), blame), notes };
 }

@@ -4,7 +4,8 @@ import type { Project } from "../stack/load-project.js";
 import type { Blame } from "../stack/parse-stack.js";
 import { reparse } from "./reparse.js";
 import type { ServiceConfig } from "../stack/stack-config.js";
-import { setServiceInDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
+import { setServiceInDocument } from "../stack/stack-document.js";
+import { stackTextLike } from "../stack/stack-text.js";
 import { spliceAddService } from "../stack/splice-stack.js";
 import type { SourceFacts } from "./look-at-source.js";
 
@@ -140,7 +141,7 @@ export function planAddService(project: Project, opts: AddServiceOptions): Proje
   if (spliced !== undefined) return reparse(project, spliced, blame);
   const doc = project.parsed.doc.clone();
   setServiceInDocument(doc, opts.name, svc);
-  return reparse(project, doc.toString(STACK_TEXT_OPTIONS), blame);
+  return reparse(project, stackTextLike(doc, project.parsed.text), blame);
 }
 
 function parentOf(path: string): string {

@@ -2,7 +2,8 @@ import { isMap, isScalar, isSeq, parseDocument } from "yaml";
 import { StackError, unknownServiceError } from "../errors/stack-error.js";
 import { buildLayers } from "../render/compose-layers.js";
 import type { Project } from "../stack/load-project.js";
-import { removeServiceFromDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
+import { removeServiceFromDocument } from "../stack/stack-document.js";
+import { stackTextLike } from "../stack/stack-text.js";
 import { spliceRemoveService } from "../stack/splice-stack.js";
 import { reparse } from "./reparse.js";
 
@@ -32,7 +33,7 @@ export function planRemoveService(project: Project, name: string): Project & { s
       notes.push(`${String((pair.key as { value?: unknown }).value)} no longer depends on ${name}`);
     }
   }
-  return { ...reparse(project, doc.toString(STACK_TEXT_OPTIONS)), notes };
+  return { ...reparse(project, stackTextLike(doc, project.parsed.text)), notes };
 }
 
 /**

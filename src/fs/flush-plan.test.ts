@@ -1,9 +1,11 @@
+import { spawnSync } from "node:child_process";
 import { chmodSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { isMainThread } from "node:worker_threads";
+import { fileURLToPath } from "node:url";
+import { buildSync } from "esbuild";
 import { describe, expect, it } from "vitest";
-import type { PlannedFile } from "./plan.js";
+import type { Plan, PlannedFile } from "./plan.js";
 import { flushPlan } from "./flush-plan.js";
 
 const project = (files: Record<string, string> = {}) => {
@@ -54,21 +56,22 @@ describe("flushPlan writes what the plan changes, and only that", () => {
     expect(read(root, ".env")).toBe("NEW=1\n");
   });
 
-  // process.umask() cannot be set in a worker thread, where mutation testing runs the tests.
-  it.skipIf(!isMainThread)("whatever the umask, a file is never writable by others, and an explicit mode is exact", async () => {
-    const old = process.umask(0);
-    try {
-      const root = project();
-      await flushPlan({ root, notes: [], files: [file("a.txt", "a", "create"), file("run.sh", "x", "create", 0o755)] });
-      expect(statSync(join(root, "a.txt")).mode & 0o777).toBe(0o644);
-      process.umask(0o077);
-      await flushPlan({ root, notes: [], files: [file("b.txt", "b", "create"), file("run2.sh", "x", "create", 0o755), file(".env", "S=1", "create", 0o600)] });
-      expect(statSync(join(root, "b.txt")).mode & 0o777).toBe(0o600);
-      expect(statSync(join(root, "run2.sh")).mode & 0o777).toBe(0o755);
-      expect(statSync(join(root, ".env")).mode & 0o777).toBe(0o600);
-    } finally {
-      process.umask(old);
-    }
+  it("an explicit mode is exact, even one the umask would filter", async () => {
+    const root = project();
+    await flushPlan({ root, notes: [], files: [file("shared.txt", "s", "create", 0o664), file("tool.sh", "x", "create", 0o775)] });
+    expect(statSync(join(root, "shared.txt")).mode & 0o777).toBe(0o664);
+    expect(statSync(join(root, "tool.sh")).mode & 0o777).toBe(0o775);
+  });
+
+  it("whatever the umask, a file is never writable by others, and an explicit mode is exact", () => {
+    const root = project();
+    flushUnderUmask(0o000, { root, notes: [], files: [file("a.txt", "a", "create"), file("run.sh", "x", "create", 0o755)] });
+    expect(statSync(join(root, "a.txt")).mode & 0o777).toBe(0o644);
+    expect(statSync(join(root, "run.sh")).mode & 0o777).toBe(0o755);
+    flushUnderUmask(0o077, { root, notes: [], files: [file("b.txt", "b", "create"), file("run2.sh", "x", "create", 0o755), file(".env", "S=1", "create", 0o600)] });
+    expect(statSync(join(root, "b.txt")).mode & 0o777).toBe(0o600);
+    expect(statSync(join(root, "run2.sh")).mode & 0o777).toBe(0o755);
+    expect(statSync(join(root, ".env")).mode & 0o777).toBe(0o600);
   });
 
   it("a failure leaves no temp file and no half-written project, and says what to check", async () => {
@@ -100,3 +103,17 @@ describe("flushPlan writes what the plan changes, and only that", () => {
     expect([...new Set(seen)], seen.join(" ")).toEqual(["x.yaml"]);
   });
 });
+
+/**
+ * Flushes a plan in a process of its own started under the given umask: a worker thread (where
+ * mutation testing runs the tests) cannot set one, and a umask is a process's, not a test's.
+ */
+function flushUnderUmask(mask: number, plan: Plan): void {
+  const bundle = join(mkdtempSync(join(tmpdir(), "flush-umask-")), "flush-plan.mjs");
+  const source = new URL("./flush-plan.ts", import.meta.url);
+  // import.meta.url as in the source, so the bundle finds the package's files as the source does.
+  buildSync({ entryPoints: [fileURLToPath(source)], bundle: true, platform: "node", format: "esm", outfile: bundle, logLevel: "error", define: { "import.meta.url": JSON.stringify(source.href) } });
+  const script = `const { flushPlan } = await import(process.argv[1]); await flushPlan(JSON.parse(process.argv[2]));`;
+  const res = spawnSync("sh", ["-c", `umask ${mask.toString(8).padStart(3, "0")} && exec "$0" --input-type=module -e "$1" "$2" "$3"`, process.execPath, script, bundle, JSON.stringify(plan)], { encoding: "utf8" });
+  expect(res.status, res.stderr).toBe(0);
+}

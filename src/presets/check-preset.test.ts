@@ -69,6 +69,39 @@ describe("preset.yaml schema", () => {
   });
 });
 
+describe("preset.yaml problems, each reported once where it is", () => {
+  const shown = (text: string) => errorsOf(() => checkPreset(text, "p.yaml")).map((e) => `${e.location?.line}:${e.location?.col} ${e.message}`);
+
+  it("every problem once, no summary line beside the one that says what is wrong", () => {
+    const text = ["name: broken", "kind: service", "defaults: { name: api, port: 99999 }", "rebuild_on: Dockerfile", "env:", "  DB_PASSWORD: { secret: true, value: x }", "layers:", "  base: {}", "  staging: {}", "typo: 1"].join("\n");
+    expect(shown(text).sort()).toEqual([
+      '10:1 invalid preset: unknown key "typo" in (top level)',
+      "3:30 invalid preset: defaults.port must be <= 65535",
+      "4:13 invalid preset: rebuild_on must be array",
+      "6:16 invalid preset: env.DB_PASSWORD must match exactly one schema in oneOf",
+      '9:3 invalid preset: unknown key "staging" in layers',
+    ]);
+  });
+
+  it("YAML syntax errors and duplicate keys are reported at their line, before any schema check", () => {
+    expect(shown("name: a\nkind: addon\nname: b\n")).toEqual(["3:1 invalid preset: YAML syntax error: Map keys must be unique"]);
+    expect(shown("name: a\nkind: addon\nenv: [\n")).toEqual([
+      "4:1 invalid preset: YAML syntax error: Flow sequence in block collection must be sufficiently indented and end with a ]",
+    ]);
+  });
+
+  it("a problem inside a list item or under a key with / or ~ is named and placed by its real path", () => {
+    expect(shown("name: a\nkind: addon\nfiles:\n  - { template: x.hbs, path: x, owner: starter }\n  - { template: y.hbs, path: y, owner: starter, extra: 1 }\n")).toEqual([
+      '5:49 invalid preset: unknown key "extra" in files.1',
+    ]);
+    expect(shown("name: a\nkind: addon\nenv:\n  \"A/B~C\": { secret: maybe }\n")).toContain("4:22 invalid preset: env.A/B~C.secret must be equal to constant");
+  });
+
+  it("a key missing at the top is reported at the file's first line", () => {
+    expect(shown("\n\nkind: addon\n")).toEqual(['3:1 invalid preset: (top level): missing required key "name"']);
+  });
+});
+
 describe("a new proxy is a preset folder", () => {
   it("a copy of a shipped proxy under another name routes with the same renderer, no code change", async () => {
     const dir = mkdtempSync(join(tmpdir(), "presets-"));

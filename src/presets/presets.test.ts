@@ -6,6 +6,7 @@ import { StackError } from "../errors/stack-error.js";
 import { interpolate, interpolateString } from "./interpolate.js";
 import { loadPresets } from "./load-presets.js";
 import { presetServiceNames } from "./preset-services.js";
+import { defaultProxy, proxyPresetOf, proxyServiceOf } from "./stack-proxy.js";
 
 const vars = { project: "shop", name: "api", path: "services/api", port: "8000", route: "/api", envName: "API" };
 
@@ -106,6 +107,23 @@ describe("loading presets", () => {
     expect(registry.names("proxy")).toEqual(expect.arrayContaining(["nginx", "traefik"]));
     expect(registry.names("service")).toEqual(expect.arrayContaining(["fastapi", "python-http", "worker"]));
     for (const name of registry.names()) expect(["addon", "proxy", "tool", "service"]).toContain(registry.get(name)!.kind);
+  });
+});
+
+describe("the stack's proxy", () => {
+  it("a new stack's proxy is the preset marked default; a stack's proxy is found among its presets", () => {
+    const registry = loadPresets();
+    expect(defaultProxy(registry)).toBe("traefik");
+    expect(proxyPresetOf(["postgres", "ghost", "nginx"], registry)?.name).toBe("nginx");
+    expect(proxyPresetOf(["postgres", "redis"], registry)).toBeUndefined();
+    expect(proxyServiceOf(registry.get("nginx")!)).toBe("nginx");
+    expect(proxyServiceOf(registry.get("postgres")!)).toBeUndefined();
+    expect(defaultProxy(loadPresets(presetsDir({ "p/preset.yaml": "name: p\nkind: proxy\nproxy: { renderer: nginx, port_env: PROXY_PORT }\n" })))).toBeUndefined();
+  });
+
+  it("a preset whose name does not match its folder is reported at its name line", () => {
+    const dir = presetsDir({ "bad/preset.yaml": "# a comment\nkind: addon\nname: other\n" });
+    expect(caught(() => loadPresets(dir)).location).toEqual({ file: join(dir, "bad", "preset.yaml"), line: 3, col: 1 });
   });
 });
 

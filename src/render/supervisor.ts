@@ -41,7 +41,7 @@ start() { if command -v setsid >/dev/null 2>&1; then setsid "$@" <&3 & else "$@"
 stop() {
   kill -TERM $pid 2>/dev/null
   ( trap 'kill $s; exit 0' TERM; sleep "$grace" & s=$!; wait $s; kill -KILL -$pid || kill -KILL $pid ) 2>/dev/null & timer=$!
-  while kill -0 $pid 2>/dev/null; do wait $pid; code=$?; done
+  code=; while kill -0 $pid 2>/dev/null || [ -z "$code" ]; do wait $pid; code=$?; done
   kill $timer 2>/dev/null
   kill -KILL -$pid 2>/dev/null
 }

@@ -86,6 +86,20 @@ describe("polling watcher", () => {
     expect(closed).toEqual([]);
   });
 
+  it("a pass that finds nothing new reports nothing; the interval asked for is the one used", async () => {
+    const root = project();
+    const batches: FileChange[][] = [];
+    open.push(await startWatcher({ root, ignore: [], onChanges: (c) => batches.push(c), poll: true, pollIntervalMs: 20 }));
+    // Several quiet passes go by (20 ms each) before the save, and none of them reports.
+    await new Promise((r) => setTimeout(r, 150));
+    const saved = Date.now();
+    writeFileSync(join(root, "src", "new.py"), "x");
+    await until(() => batches.length > 0, "the save");
+    // Far sooner than the default second: the 20 ms interval was honoured.
+    expect(Date.now() - saved).toBeLessThan(900);
+    expect(batches).toEqual([[{ path: "src/new.py", kind: "create" }]]);
+  });
+
   it("the native watcher reports in the same form", async () => {
     const root = project();
     const changes = await watch(root, false, ["**/*.log"]);

@@ -79,9 +79,11 @@ describe("bad input to create-stack: exit 2, one line naming the flag, nothing w
     expect(Date.now() - t0).toBeLessThan(20_000);
   });
 
-  it("a full disk during create: exit 1, the folder it created is removed, so nothing changed is true", (ctx) => {
+  it("a full disk during create: exit 1, the folder it created is removed, so nothing changed is true", () => {
     const mnt = tmp();
-    if (spawnSync("mount", ["-t", "tmpfs", "-o", "size=48k", "tmpfs", mnt]).status !== 0) ctx.skip();
+    // A real full disk: a 48 KiB tmpfs, which takes root (CAP_SYS_ADMIN) to mount.
+    const mounted = spawnSync("mount", ["-t", "tmpfs", "-o", "size=48k", "tmpfs", mnt], { encoding: "utf8" });
+    if (mounted.status !== 0) throw new Error(`cannot mount a small tmpfs to fill (${(mounted.stderr ?? String(mounted.error)).trim()}): run the tests as root`);
     try {
       const res = run(CREATE, [join(mnt, "deep", "app"), "--yes"]);
       expect(res.status, res.stderr).toBe(1);

@@ -15,7 +15,7 @@ import { fixtureCases, planFixture } from "./plan-fixture.js";
 
 const composeFiles = (plan: Plan) => plan.files.filter((f) => /^compose(\.[a-z]+)?\.yaml$/.test(f.path));
 
-/** docker-compose v1 reads compose files with PyYAML (YAML 1.1): the reader that matters, when installed. */
+/** docker-compose v1 reads compose files with PyYAML (YAML 1.1): the reader that matters. */
 const pyyaml = spawnSync("python3", ["-c", "import yaml"]).status === 0;
 function readWithPyYaml(texts: string[]): unknown[] {
   const script = "import sys, json, yaml\nprint(json.dumps([yaml.safe_load(t) for t in json.load(sys.stdin)]))";
@@ -28,7 +28,8 @@ function readWithPyYaml(texts: string[]): unknown[] {
 function expectSameUnderEveryReader(texts: string[], what: string): void {
   const v12 = texts.map((t) => parse(t, { version: "1.2" }) as unknown);
   texts.forEach((t, i) => expect(parse(t, { version: "1.1" }), `${what} #${i} YAML 1.1`).toEqual(v12[i]));
-  if (pyyaml) expect(readWithPyYaml(texts), `${what}: PyYAML`).toEqual(JSON.parse(JSON.stringify(v12)));
+  if (!pyyaml) throw new Error("PyYAML is missing (python3 -c 'import yaml' fails): install python3-yaml, the reader docker-compose v1 uses");
+  expect(readWithPyYaml(texts), `${what}: PyYAML`).toEqual(JSON.parse(JSON.stringify(v12)));
 }
 
 /** Strings some YAML reader takes for something else, plus ones that need quoting for other reasons. */

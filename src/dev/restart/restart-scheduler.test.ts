@@ -144,4 +144,51 @@ describe("restart scheduler", () => {
     await vi.advanceTimersByTimeAsync(5000);
     expect(runs).toHaveLength(1);
   });
+
+  it("a crash merged with a save is reported as the save (the files are the news); two crashes keep the first cause", async () => {
+    const { runs, scheduler } = harness();
+    scheduler.push("api", { files: [], rebuild: false, cause: "crash" });
+    scheduler.push("api", save("a.py"));
+    scheduler.push("web", { files: [], rebuild: false, cause: "outside" });
+    scheduler.push("web", { files: [], rebuild: false, cause: "crash" });
+    scheduler.push("db", save("x.sql"));
+    scheduler.push("db", { files: [], rebuild: false, cause: "crash" });
+    await vi.advanceTimersByTimeAsync(50);
+    const change = (service: string) => runs.find((r) => r.service === service)!.change;
+    expect(change("api").cause).toBeUndefined();
+    expect(change("api").files).toEqual(["a.py"]);
+    expect(change("web").cause).toBe("outside");
+    expect(change("db").cause).toBeUndefined();
+  });
+
+  it("a recovery's quiet restart stays quiet only while every merged change is quiet", async () => {
+    const { runs, scheduler } = harness();
+    const quiet: ServiceChange = { files: [], rebuild: false, cause: "engine", quiet: true };
+    scheduler.push("api", quiet);
+    scheduler.push("api", { ...quiet });
+    scheduler.push("web", quiet);
+    scheduler.push("web", save("x.js"));
+    await vi.advanceTimersByTimeAsync(50);
+    expect(runs.find((r) => r.service === "api")!.change.quiet).toBe(true);
+    expect(runs.find((r) => r.service === "web")!.change.quiet).toBeFalsy();
+  });
+
+  it("a run that throws tells its callers it failed, as one that returns false does", async () => {
+    const outcomes: boolean[] = [];
+    const scheduler = createRestartScheduler({
+      debounceMs: 10,
+      run: async (service) => {
+        if (service === "api") throw new Error("no container");
+        return service !== "web";
+      },
+    });
+    const api = scheduler.push("api", save("a.py")).then((ok) => outcomes.push(ok));
+    const web = scheduler.push("web", save("x.js"));
+    const db = scheduler.push("db", save("x.sql"));
+    await vi.advanceTimersByTimeAsync(20);
+    await api;
+    expect(outcomes).toEqual([false]);
+    expect(await web).toBe(false);
+    expect(await db).toBe(true);
+  });
 });

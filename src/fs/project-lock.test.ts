@@ -1,0 +1,83 @@
+import { spawnSync } from "node:child_process";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { describe, expect, it } from "vitest";
+import { acquireProjectLock, withProjectLock } from "./project-lock.js";
+
+const tmp = () => mkdtempSync(join(tmpdir(), "lock-"));
+const lockFile = (root: string) => join(root, ".create-stack", "lock");
+const leaveLock = (root: string, content: string) => {
+  mkdirSync(join(root, ".create-stack"), { recursive: true });
+  writeFileSync(lockFile(root), content);
+};
+/** The pid of a process that has exited. */
+const deadPid = () => spawnSync(process.execPath, ["-e", "console.log(process.pid)"], { encoding: "utf8" }).stdout.trim();
+
+describe("a lock a killed command left never blocks the next one", () => {
+  it("a lock whose process is gone is taken over at once, without waiting", async () => {
+    const root = tmp();
+    leaveLock(root, JSON.stringify({ pid: Number(deadPid()), token: "old", what: "dev add service x" }));
+    const waits: string[] = [];
+    const release = await acquireProjectLock(root, "dev sync", { onWait: (h) => waits.push(h), timeoutMs: 2000 });
+    expect(waits).toEqual([]);
+    expect(JSON.parse(readFileSync(lockFile(root), "utf8"))).toMatchObject({ pid: process.pid, what: "dev sync" });
+    await release();
+  });
+
+  it("a pid now used by another process (its start time differs) is not the holder", async () => {
+    const root = tmp();
+    leaveLock(root, JSON.stringify({ pid: process.pid, start: "1", token: "old", what: "dev add service x" }));
+    const release = await acquireProjectLock(root, "dev sync", { timeoutMs: 2000 });
+    expect(JSON.parse(readFileSync(lockFile(root), "utf8")).what).toBe("dev sync");
+    await release();
+  });
+
+  it("an empty lock (killed between creating and writing it) is stale once old; a fresh one is respected", async () => {
+    const root = tmp();
+    leaveLock(root, "");
+    await expect(acquireProjectLock(root, "dev sync", { timeoutMs: 300 })).rejects.toMatchObject({ code: "E_LOCKED", message: "another command is writing this project: unknown" });
+    const past = Date.now() / 1000 - 10;
+    utimesSync(lockFile(root), past, past);
+    const release = await acquireProjectLock(root, "dev sync", { timeoutMs: 2000 });
+    expect(JSON.parse(readFileSync(lockFile(root), "utf8")).what).toBe("dev sync");
+    await release();
+  });
+
+  it("a live holder is waited for, and the waiter is told once who holds it", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "dev add service billing");
+    const waits: string[] = [];
+    await expect(acquireProjectLock(root, "dev sync", { onWait: (h) => waits.push(h), timeoutMs: 400 })).rejects.toMatchObject({
+      code: "E_LOCKED",
+      message: `another command is writing this project: dev add service billing (pid ${process.pid})`,
+      hint: expect.stringContaining(".create-stack/lock"),
+    });
+    expect(waits).toEqual([`dev add service billing (pid ${process.pid})`]);
+    await release();
+  });
+});
+
+describe("releasing the lock", () => {
+  it("removes only its own lock, and the state folder only when nothing else is in it", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "first");
+    // Taken over meanwhile (this holder was thought dead): the newer lock stays.
+    writeFileSync(lockFile(root), JSON.stringify({ pid: process.pid, token: "newer", what: "second" }));
+    await release();
+    expect(JSON.parse(readFileSync(lockFile(root), "utf8")).token).toBe("newer");
+
+    const other = tmp();
+    mkdirSync(join(other, ".create-stack"));
+    writeFileSync(join(other, ".create-stack", "stopped.json"), "{}");
+    await withProjectLock(other, "dev stop", async () => undefined);
+    expect(existsSync(lockFile(other))).toBe(false);
+    expect(existsSync(join(other, ".create-stack", "stopped.json"))).toBe(true);
+  });
+
+  it("withProjectLock releases when its work fails, and passes the failure on", async () => {
+    const root = tmp();
+    await expect(withProjectLock(root, "dev sync", async () => Promise.reject(new Error("boom")))).rejects.toThrow("boom");
+    expect(await withProjectLock(root, "dev sync", async () => 42, { timeoutMs: 200 })).toBe(42);
+  });
+});
