@@ -16,7 +16,7 @@ export default defineConfig({
       "test/golden/write-path.test.ts",
       "test/golden/examples.test.ts",
       "test/golden/compose-cli.test.ts",
-      // Tests src/export (not mutated) and times a run against 500 ms, which instrumented code misses.
+      // Tests src/export, which is not mutated.
       "test/golden/export.test.ts",
       // Runs the build's generators, which load dist/.
       "src/fs/precompiled.test.ts",

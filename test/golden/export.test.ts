@@ -189,7 +189,8 @@ describe("dev export: what cannot be carried over is refused with what to do", (
 });
 
 describe("dev export: 50 services", () => {
-  it("builds and renders both targets under 500 ms (after one warm-up run: the yaml library's first use is JIT-compiled)", async () => {
+  // How long it takes is measured as a user runs it, by `npm run bench -- export` (the 500 ms target), not here.
+  it("builds and renders both targets, every service in each", async () => {
     const fx = await exportFixture("nginx");
     const stack = { ...fx.stack, services: { ...fx.stack.services } };
     for (let i = 1; i < 50; i++) stack.services[`svc-${i}`] = { template: "python-http", path: `services/svc-${i}`, port: 8000, route: `/svc-${i}`, depends_on: ["postgres"] };
@@ -200,12 +201,10 @@ describe("dev export: 50 services", () => {
       renderSwarmStack(buildSwarmStack(model, { endpointMode: "vip", configFiles: fx.configFiles }), []);
       return { model, k8s: buildKubernetes(model, { namespace: "shop", managed: [], ingressClass: "nginx" }) };
     };
-    exportAll();
-    const t0 = performance.now();
     const { model, k8s } = exportAll();
-    const ms = performance.now() - t0;
     expect(model.services.length).toBeGreaterThanOrEqual(50);
     expect(k8s.files.size).toBeGreaterThan(50);
-    expect(ms).toBeLessThan(500);
+    const all = [...k8s.files.values()].join("\n");
+    for (let i = 1; i < 50; i++) expect(all, `svc-${i}`).toContain(`name: svc-${i}\n`);
   });
 });
