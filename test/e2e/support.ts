@@ -142,12 +142,18 @@ export async function getUntilOk(url: string, timeoutMs = 30_000): Promise<{ sta
  */
 export async function removeProject(project: string): Promise<void> {
   const list = async (kind: string[]) => (await sh("docker", [...kind, "--filter", `label=com.docker.compose.project=${project}`])).stdout.split(/\s+/).filter(Boolean);
-  const ids = await list(["ps", "-aq"]);
-  if (ids.length) await sh("docker", ["rm", "-f", "-v", ...ids]);
-  const nets = await list(["network", "ls", "-q"]);
-  if (nets.length) await sh("docker", ["network", "rm", ...nets]);
-  const vols = await list(["volume", "ls", "-q"]);
-  if (vols.length) await sh("docker", ["volume", "rm", "-f", ...vols]);
+  // A compose command of a killed dev process may still be creating containers (and holding the
+  // network): remove until nothing is left, for at most ~20 s.
+  for (let attempt = 0; attempt < 20; attempt++) {
+    const ids = await list(["ps", "-aq"]);
+    if (ids.length) await sh("docker", ["rm", "-f", "-v", ...ids]);
+    const nets = await list(["network", "ls", "-q"]);
+    if (nets.length) await sh("docker", ["network", "rm", ...nets]);
+    const vols = await list(["volume", "ls", "-q"]);
+    if (vols.length) await sh("docker", ["volume", "rm", "-f", ...vols]);
+    if (ids.length + nets.length + vols.length === 0) break;
+    await new Promise((r) => setTimeout(r, 1000));
+  }
   const images = await projectImages(project);
   // By name, never by id: a cached build shares its id with other projects' images.
   if (images.length) await sh("docker", ["image", "rm", ...images]);
