@@ -85,14 +85,7 @@ export async function run() {
       const ours = await measure("dev", fixture, async () => {});
       dev.child.kill("SIGINT");
       await new Promise((r) => dev.child.on("close", r));
-      return [
-        { name: "save-to-response p50 (dev up, process reload)", value: ours.p50, unit: "ms" },
-        { name: "save-to-response p95 (dev up, process reload)", value: ours.p95, unit: "ms" },
-        { name: "container floor p50 (raw Engine API restart)", value: floor.p50, unit: "ms" },
-        { name: "container floor p95", value: floor.p95, unit: "ms" },
-        { name: "dev up / container floor (p50)", value: ours.p50 / floor.p50, unit: "x", target: 0.3 },
-        { name: "dev up / container floor (p95)", value: ours.p95 / floor.p95, unit: "x", target: 0.4 },
-      ];
+      return reloadRows(ours, floor);
     }
     const floorImpatient = await measure("floor100", fixture, () => container.restart({ t: 10 }), IMPATIENT);
     const cli = await measure("cli", fixture, async () => compose(fixture.root, ["restart", "api"]));
@@ -118,14 +111,9 @@ export async function run() {
     const median = (k) => percentile(adds.map((a) => a[k] * 1000), 50);
 
     const rows = [
-      { name: "save-to-response p50 (dev up, process reload)", value: ours.p50, unit: "ms" },
-      { name: "save-to-response p95 (dev up, process reload)", value: ours.p95, unit: "ms" },
-      { name: "container floor p50 (raw Engine API restart)", value: floor.p50, unit: "ms" },
-      { name: "container floor p95", value: floor.p95, unit: "ms" },
+      ...reloadRows(ours, floor),
       { name: "compose CLI p50 (compose restart)", value: cli.p50, unit: "ms" },
       { name: "compose CLI p95", value: cli.p95, unit: "ms" },
-      { name: "dev up / container floor (p50)", value: ours.p50 / floor.p50, unit: "x", target: 0.3 },
-      { name: "dev up / container floor (p95)", value: ours.p95 / floor.p95, unit: "x", target: 0.4 },
       { name: "dev up / compose CLI (p50)", value: ours.p50 / cli.p50, unit: "x" },
       { name: "100 ms requests: dev up p50", value: oursImpatient.p50, unit: "ms" },
       { name: "100 ms requests: dev up p95", value: oursImpatient.p95, unit: "ms" },
@@ -145,4 +133,16 @@ export async function run() {
 
 if (import.meta.url === `file://${process.argv[1]}`) {
   for (const r of await run()) console.log(`${r.name.padEnd(40)} ${r.value.toFixed(r.unit === "x" ? 2 : 0).padStart(8)} ${r.unit}${r.target ? `  (target <= ${r.target})` : ""}`);
+}
+
+/** Save-to-response of dev up beside the container floor, with the issue's targets. */
+function reloadRows(ours, floor) {
+  return [
+    { name: "save-to-response p50 (dev up, process reload)", value: ours.p50, unit: "ms" },
+    { name: "save-to-response p95 (dev up, process reload)", value: ours.p95, unit: "ms" },
+    { name: "container floor p50 (raw Engine API restart)", value: floor.p50, unit: "ms" },
+    { name: "container floor p95", value: floor.p95, unit: "ms" },
+    { name: "dev up / container floor (p50)", value: ours.p50 / floor.p50, unit: "x", target: 0.3 },
+    { name: "dev up / container floor (p95)", value: ours.p95 / floor.p95, unit: "x", target: 0.4 },
+  ];
 }
