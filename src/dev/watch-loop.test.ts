@@ -197,4 +197,21 @@ describe("watch loop with a fake engine", () => {
     expect(engine.callsOf("start").concat(engine.callsOf("restart")).map((c) => c.id)).toEqual([ids.get("worker")]);
     expect([engine.get(ids.get("api")!).state, engine.get(ids.get("redis")!).state]).toEqual(["exited", "exited"]);
   });
+
+  it("a stack.yaml save adding a service builds that service alone with --force-rm, then applies the stack", async () => {
+    const { root, composeRuns, lines, waitFor } = await harness();
+    mkdirSync(join(root, "services/web"), { recursive: true });
+    let from = lines.length;
+    writeFileSync(join(root, "stack.yaml"), STACK + "  web:\n    template: python-http\n    route: /web\n");
+    await waitFor(/^stack\.yaml applied: 3 services$/, from);
+    const build = composeRuns.findIndex((a) => a[0] === "build");
+    expect(composeRuns[build]).toEqual(["build", "--force-rm", "web"]);
+    expect(composeRuns.findIndex((a) => a[0] === "up" && a.includes("--remove-orphans"))).toBeGreaterThan(build);
+    // A save that adds nothing builds nothing.
+    const runs = composeRuns.length;
+    from = lines.length;
+    writeFileSync(join(root, "stack.yaml"), STACK + "  web:\n    template: python-http\n    route: /web2\n");
+    await waitFor(/^stack\.yaml applied: 3 services$/, from);
+    expect(composeRuns.slice(runs).filter((a) => a[0] === "build")).toEqual([]);
+  });
 });

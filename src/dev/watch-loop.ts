@@ -12,7 +12,7 @@ import { watchIgnores } from "./watch-ignores.js";
 import { mapChangesToServices, type RestartCause, type ServiceChange, type WatchedService } from "./restart/map-changes.js";
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { CrashMonitor } from "./crash-monitor.js";
-import { runCompose, withProject, type DevContext } from "./dev-context.js";
+import { composeBuildArgs, runCompose, withProject, type DevContext } from "./dev-context.js";
 import { restartService, type RestartOutcome } from "./restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
@@ -203,6 +203,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         stackBroken = false;
         ctx = withProject(ctx, next);
         services = next.services;
+        const had = new Set(stack.map((s) => s.name));
         stack = stackServices(next);
         const before = watched.map((w) => w.name).join(", ");
         watched = watchedServices(services);
@@ -212,7 +213,11 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         // Services stopped on purpose stay stopped: name the others when there are some.
         const stopped = readStoppedServices(root);
         const only = stopped.size ? stack.filter((s) => s.profiles.length === 0 && !stopped.has(s.name)).map((s) => s.name) : [];
+        // A service new to the stack is built on its own first: `up` would build it without
+        // --force-rm, and a failed build would leave its container behind.
+        const added = stack.filter((s) => !had.has(s.name) && (only.length === 0 || only.includes(s.name))).map((s) => s.name);
         try {
+          if (added.length) await runCompose(ctx, composeBuildArgs(added), `building ${added.join(", ")}`, { code: "E_BUILD" });
           await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
           log(`stack.yaml applied: ${services.length} service${services.length === 1 ? "" : "s"}`);
         } catch (err) {
