@@ -92,6 +92,8 @@ export async function writeOutputs(root: string, files: OutputFile[]): Promise<s
   const plan: Plan = {
     root: base,
     notes: [],
+    // The watcher's record of files we created belongs to a project, not to an export's folder.
+    recordCreated: false,
     files: files.map((f) => {
       const current = existsSync(f.path) ? readFileSync(f.path, "utf8") : undefined;
       const action = current === undefined ? "create" : current === f.content ? "unchanged" : "update";

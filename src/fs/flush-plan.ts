@@ -48,7 +48,7 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
       // writeFile's mode is filtered by the umask; .env must be 0600 whatever the umask says.
       if (s.file.mode !== undefined) await chmod(s.tmp, s.file.mode);
     }
-    await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, hash: contentHash(s.file.content) })));
+    if (plan.recordCreated !== false) await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, hash: contentHash(s.file.content) })));
   } catch (err) {
     await Promise.all(staged.map((s) => (s.tmp ? rm(s.tmp, { force: true }) : undefined)));
     await cleanStateDir(root);

@@ -33,6 +33,11 @@ export interface Plan {
   files: PlannedFile[];
   /** Things to tell the user after writing (e.g. a port that had to change). */
   notes: string[];
+  /**
+   * false: no record of the files created is kept (an export's folder is no project: the record
+   * would be the only file left of .create-stack/ there, in a folder that may be committed).
+   */
+  recordCreated?: boolean;
 }
 
 /** Read access to the files a plan compares against; undefined when the file does not exist. */
