@@ -28,6 +28,13 @@ describe("parseStack", () => {
     expect(e!.exitCode).toBe(2);
   });
 
+  it("an empty after_start or command list says what an item looks like, at the list", () => {
+    const [hooks] = errorsOf("version: 1\nname: shop\nservices:\n  api:\n    template: python-http\n    after_start: []\n");
+    expect(hooks).toMatchObject({ code: "E_STACK_SCHEMA", message: "services.api.after_start is an empty list", location: { line: 6, col: 18 }, hint: expect.stringMatching(/^list at least one shell command, e\.g\. after_start: \[/) });
+    const [command] = errorsOf("version: 1\nname: shop\nservices:\n  api:\n    template: python-http\n    command: []\n");
+    expect(command).toMatchObject({ message: "services.api.command is an empty list", location: { line: 6, col: 14 }, hint: expect.stringMatching(/^give the command and its arguments, e\.g\. command: \[python/) });
+  });
+
   it("reports an unknown key at the key itself", () => {
     const [e] = errorsOf("version: 1\nname: shop\nservices:\n  api:\n    template: python-http\n    prot: 8000\n");
     expect(e).toMatchObject({ code: "E_STACK_SCHEMA", message: 'unknown key "prot" in services.api', location: { file: "stack.yaml", line: 6, col: 5 } });

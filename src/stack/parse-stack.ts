@@ -170,6 +170,13 @@ function schemaError(e: ErrorObject, doc: Document, lc: LineCounter, file: strin
   } else if ((e.keyword === "minProperties" || e.keyword === "maxProperties") && path[path.length - 1] === "healthcheck") {
     message = `${dotted} must have exactly one of command and http`;
     hint = "command: a shell command that exits 0 when healthy, or http: a path answered with 2xx or 3xx (e.g. /health)";
+  } else if (e.keyword === "minItems" && (path[path.length - 1] === "after_start" || path[path.length - 1] === "command")) {
+    // An empty list asks for nothing: say what one item looks like, or that the key can go.
+    const key = path[path.length - 1];
+    message = `${dotted} is an empty list`;
+    hint = key === "after_start"
+      ? "list at least one shell command, e.g. after_start: [python -m app.migrate], or remove after_start"
+      : "give the command and its arguments, e.g. command: [python, -m, app], or remove command to use the template's";
   } else if (e.keyword === "required") {
     message = `missing required key "${String(e.params.missingProperty)}"`;
   } else if (e.keyword === "enum" || e.keyword === "const") {

@@ -19,7 +19,7 @@ describe("a route must be safe in every place a proxy config carries it", () => 
   it("refuses unsafe characters anywhere in the route, not only in its last segment", () => {
     for (const bad of ["/a;b/c", "/a b/c", "/a`b/c", "/a{b}/c", "/$x/c", "/a'b/c", "/a\"b/c", "/a(b)/c"]) {
       expect(routeProblem(bad), bad).toMatch(/has characters a proxy rule cannot carry safely/);
-      expect(routeError(bad), bad).toMatchObject({ code: "E_ROUTE_INVALID", location: { line: 5 } });
+      expect(routeError(bad), bad).toMatchObject({ code: "E_ROUTE_INVALID", location: { line: 5 }, hint: expect.stringMatching(/path prefix .* e\.g\. \/api/) });
     }
   });
 

@@ -104,7 +104,7 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
     }
     if (svc.route !== undefined) {
       const problem = routeProblem(svc.route);
-      if (problem) fail("E_ROUTE_INVALID", problem, at("route"));
+      if (problem) fail("E_ROUTE_INVALID", problem, at("route"), "a route is the path prefix the proxy sends to the service, e.g. /api or /shop/v2");
       else if (routes.has(svc.route)) {
         fail("E_ROUTE_DUPLICATE", `route ${svc.route} is used by both "${routes.get(svc.route)}" and "${name}"`, at("route"),
           "give each service its own prefix; nested prefixes such as /api and /api/admin are fine");
