@@ -4,8 +4,10 @@
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 
 const dir = "reports/mutation";
-const wanted = process.argv.slice(2).map((f) => `${f.replaceAll("/", "-")}.json`);
-const reports = (wanted.length ? wanted : existsSync(dir) ? readdirSync(dir) : []).filter((f) => existsSync(`${dir}/${f}`));
+const slugs = process.argv.slice(2).map((f) => f.replaceAll("/", "-"));
+// A folder's report, or the reports of its parts (STRYKER_PART: <folder>.<part>.json).
+const ofFolder = (f) => slugs.length === 0 || slugs.some((s) => f === `${s}.json` || (f.startsWith(`${s}.`) && f.endsWith(".json")));
+const reports = (existsSync(dir) ? readdirSync(dir) : []).filter(ofFolder);
 for (const name of reports) {
   const report = JSON.parse(readFileSync(`${dir}/${name}`, "utf8"));
   for (const [file, result] of Object.entries(report.files)) {
