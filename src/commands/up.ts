@@ -52,13 +52,14 @@ export async function up(args: UpArgs): Promise<void> {
 async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   let ctx = opened;
   let t0 = performance.now();
+  // Whether plain compose here honours start_interval (compose or the engine may have changed
+  // since create): asked while the lock is being taken, not inside it.
+  const startIntervalSupport = detectStartIntervalSupport(() => opened.compose(), opened.engine);
   // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
   // write, and the containers created before another command may change the project.
   await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
     ctx = withProject(ctx, loadProject(ctx.project.root));
-    // Whether plain compose here honours start_interval: compose or the engine may have changed since create.
-    const startIntervalSupport = await detectStartIntervalSupport(() => ctx.compose(), ctx.engine);
-    const sync = await syncProject(ctx.project, { startIntervalSupport });
+    const sync = await syncProject(ctx.project, { startIntervalSupport: await startIntervalSupport });
     if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
     for (const note of sync.plan.notes) log(note);
     const own = await ctx.engine.listContainers(ctx.name);
