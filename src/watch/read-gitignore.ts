@@ -23,7 +23,8 @@ export function gitignoreToGlobs(text: string): string[] {
     if (!line || line.startsWith("#") || line.startsWith("!")) continue;
     const dir = line.endsWith("/");
     line = line.replace(/\/+$/, "");
-    const anchored = line.startsWith("/") || line.includes("/");
+    // A slash at the start or inside anchors the pattern at the root (a trailing one was taken off).
+    const anchored = line.includes("/");
     line = line.replace(/^\//, "");
     const base = anchored ? line : `**/${line}`;
     globs.push(dir ? `${base}/**` : base, ...(dir ? [] : [`${base}/**`]));

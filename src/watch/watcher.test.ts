@@ -1,4 +1,4 @@
-import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, renameSync, rmSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, describe, expect, it } from "vitest";
@@ -22,17 +22,19 @@ async function until(changes: FileChange[], done: (c: FileChange[]) => boolean, 
   }
 }
 
-async function watch(poll: boolean): Promise<{ root: string; changes: FileChange[]; backend: string }> {
+async function watch(poll: boolean): Promise<{ root: string; changes: FileChange[]; batches: number[]; backend: string }> {
   const root = mkdtempSync(join(tmpdir(), "watch-"));
   mkdirSync(join(root, "src"));
   mkdirSync(join(root, "node_modules"));
   writeFileSync(join(root, "src", "gone.py"), "x");
   writeFileSync(join(root, "src", "kept.py"), "before");
   const changes: FileChange[] = [];
-  watcher = await startWatcher({ root, ignore: [...DEFAULT_IGNORES, "**/*.log"], onChanges: (c) => changes.push(...c), poll, pollIntervalMs: 50 });
+  /** The size of each report: an empty one is noise to every listener. */
+  const batches: number[] = [];
+  watcher = await startWatcher({ root, ignore: [...DEFAULT_IGNORES, "**/*.log"], onChanges: (c) => (batches.push(c.length), changes.push(...c)), poll, pollIntervalMs: 50 });
   // The native backend needs a moment before its first events; polling compares with its first scan.
   await new Promise((r) => setTimeout(r, 100));
-  return { root, changes, backend: watcher.backend };
+  return { root, changes, batches, backend: watcher.backend };
 }
 
 for (const poll of [false, true]) {
@@ -53,6 +55,49 @@ for (const poll of [false, true]) {
       expect(seen.get("src/kept.py")).toBe("update");
       expect(seen.get("src/gone.py")).toBe("delete");
       expect([...seen.keys()].filter((p) => p.startsWith("node_modules") || p.endsWith(".log"))).toEqual([]);
+    });
+
+    it("a folder moved in whole (a checkout, an unpacked archive) is reported file by file, ignored ones left out", async () => {
+      const { root, changes, batches } = await watch(poll);
+      const outside = mkdtempSync(join(tmpdir(), "watch-outside-"));
+      mkdirSync(join(outside, "pkg", "deep", "node_modules", "dep"), { recursive: true });
+      writeFileSync(join(outside, "pkg", "a.py"), "a");
+      writeFileSync(join(outside, "pkg", "deep", "b.py"), "b");
+      writeFileSync(join(outside, "pkg", "deep", "trace.log"), "x");
+      writeFileSync(join(outside, "pkg", "deep", "node_modules", "dep", "i.js"), "x");
+      const seen = changes.length;
+      renameSync(join(outside, "pkg"), join(root, "src", "pkg"));
+      const files = ["src/pkg/a.py", "src/pkg/deep/b.py"];
+      await until(changes, (c) => files.every((p) => c.some((x) => x.path === p)));
+      // An empty folder has nothing to report but itself.
+      mkdirSync(join(root, "src", "empty"));
+      // One more save shows the watcher is past the move: nothing else of it comes later.
+      await new Promise((r) => setTimeout(r, 150));
+      writeFileSync(join(root, "src", "kept.py"), "after the move");
+      await until(changes, (c) => c.some((x) => x.path === "src/kept.py"));
+      const moved = changes.slice(seen).filter((c) => c.path !== "src/kept.py");
+      // The folder itself may be named by the native backend; its files always are, as creates.
+      expect(moved.filter((c) => c.path !== "src/pkg" && c.path !== "src/empty").map((c) => `${c.kind} ${c.path}`).sort()).toEqual(files.map((f) => `create ${f}`));
+      expect(batches.filter((n) => n === 0)).toEqual([]);
+    });
+
+    it("a folder whose contents the ignore globs cover is skipped with its subfolders, at any depth", async () => {
+      const root = mkdtempSync(join(tmpdir(), "watch-"));
+      for (const dir of ["src", "gen", "web/cache"]) mkdirSync(join(root, dir), { recursive: true });
+      const changes: FileChange[] = [];
+      const batches: FileChange[][] = [];
+      watcher = await startWatcher({ root, ignore: ["gen/*", "web/cache/*"], onChanges: (c) => (batches.push(c), changes.push(...c)), poll, pollIntervalMs: 50 });
+      await new Promise((r) => setTimeout(r, 100));
+      for (const dir of ["gen/sub", "web/cache/sub"]) mkdirSync(join(root, dir), { recursive: true });
+      // Written once the new folders had time to be watched, if they were going to be.
+      await new Promise((r) => setTimeout(r, 150));
+      writeFileSync(join(root, "gen", "sub", "out.py"), "x");
+      writeFileSync(join(root, "web", "cache", "sub", "page.html"), "x");
+      writeFileSync(join(root, "src", "app.py"), "x");
+      await until(changes, (c) => c.some((x) => x.path === "src/app.py"));
+      // The ignored folders' files were written first: seen by now if they were going to be.
+      expect(changes.filter((c) => !c.path.startsWith("src/"))).toEqual([]);
+      expect(batches.every((b) => b.length > 0)).toBe(true);
     });
 
     it("reports the files of a folder that appears with files already in it", async () => {
