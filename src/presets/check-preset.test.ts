@@ -97,6 +97,15 @@ describe("preset.yaml problems, each reported once where it is", () => {
     expect(shown("name: a\nkind: addon\nenv:\n  \"A/B~C\": { secret: maybe }\n")).toContain("4:22 invalid preset: env.A/B~C.secret must be equal to constant");
   });
 
+  it("an env entry that is none of value, secret or port is one problem, on one line", () => {
+    expect(shown("name: a\nkind: addon\nenv:\n  TOKEN: {}\n")).toEqual(["4:10 invalid preset: env.TOKEN needs one of value, secret, port"]);
+  });
+
+  it("a problem in the eleventh item of a list is placed at that item", () => {
+    const files = Array.from({ length: 11 }, (_, i) => `  - { template: t${i}.hbs, path: p${i}, owner: ${i === 10 ? "nobody" : "starter"} }`);
+    expect(shown(["name: a", "kind: addon", "files:", ...files].join("\n") + "\n")).toEqual(["14:44 invalid preset: files.10.owner must be one of generated, starter"]);
+  });
+
   it("a key missing at the top is reported at the file's first line", () => {
     expect(shown("\n\nkind: addon\n")).toEqual(['3:1 invalid preset: (top level): missing required key "name"']);
   });

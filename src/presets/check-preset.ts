@@ -23,7 +23,7 @@ export function checkPreset(text: string, file: string): unknown {
       // if/then and oneOf add a summary error beside the one that says what is wrong.
       .filter((e) => e.keyword !== "if" && !(e.keyword === "oneOf" && (validate.errors ?? []).some((o) => o !== e && o.instancePath === e.instancePath)))
       .filter((e) => !seen.has(e.instancePath + e.keyword) && seen.add(e.instancePath + e.keyword));
-    throwIfAny(errors.map((e) => fail(describe(e), locateIn(doc, lineCounter, file, e), "see schema/preset.schema.json for the keys a preset may use")));
+    throwIfAny(errors.map((e) => fail(describe(e, validate.errors ?? []), locateIn(doc, lineCounter, file, e), "see schema/preset.schema.json for the keys a preset may use")));
   }
   return data;
 }
@@ -36,9 +36,14 @@ function pathOf(e: ErrorObject): (string | number)[] {
     .map((s) => (/^\d+$/.test(s) ? Number(s) : s));
 }
 
-function describe(e: ErrorObject): string {
+function describe(e: ErrorObject, all: ErrorObject[]): string {
   const dotted = pathOf(e).join(".") || "(top level)";
   if (e.keyword === "additionalProperties") return `unknown key "${String(e.params.additionalProperty)}" in ${dotted}`;
+  // A key missing in each branch of a oneOf: any one of them would do.
+  if (e.keyword === "required" && e.schemaPath.includes("/oneOf/")) {
+    const choices = all.filter((o) => o.keyword === "required" && o.instancePath === e.instancePath && o.schemaPath.includes("/oneOf/"));
+    return `${dotted} needs one of ${choices.map((o) => String(o.params.missingProperty)).join(", ")}`;
+  }
   if (e.keyword === "required") return `${dotted}: missing required key "${String(e.params.missingProperty)}"`;
   if (e.keyword === "enum") return `${dotted} must be one of ${(e.params.allowedValues as unknown[]).join(", ")}`;
   return `${dotted} ${e.message ?? "is invalid"}`;

@@ -122,7 +122,7 @@ describe("the stack's proxy", () => {
   });
 
   it("a preset whose name does not match its folder is reported at its name line", () => {
-    const dir = presetsDir({ "bad/preset.yaml": "# a comment\nkind: addon\nname: other\n" });
+    const dir = presetsDir({ "bad/preset.yaml": "# display name: Other\nkind: addon\nname: other\n" });
     expect(caught(() => loadPresets(dir)).location).toEqual({ file: join(dir, "bad", "preset.yaml"), line: 3, col: 1 });
   });
 });
