@@ -98,7 +98,10 @@ describe("preset.yaml problems, each reported once where it is", () => {
   });
 
   it("an env entry that is none of value, secret or port is one problem, on one line", () => {
-    expect(shown("name: a\nkind: addon\nenv:\n  TOKEN: {}\n")).toEqual(["4:10 invalid preset: env.TOKEN needs one of value, secret, port"]);
+    expect(shown("name: a\nkind: addon\nenv:\n  TOKEN: {}\n  KEY: {}\n")).toEqual([
+      "4:10 invalid preset: env.TOKEN needs one of value, secret, port",
+      "5:8 invalid preset: env.KEY needs one of value, secret, port",
+    ]);
   });
 
   it("a problem in the eleventh item of a list is placed at that item", () => {
