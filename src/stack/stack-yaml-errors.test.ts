@@ -63,6 +63,9 @@ describe("a bad value in stack.yaml: what it should be, at its line and column",
       "stack.yaml:6:18", "command: a shell command that exits 0 when healthy, or http: a path answered with 2xx or 3xx (e.g. /health)"],
     // Not the one-of-two message: a command written where the mapping goes is a mapping missing.
     ["a healthcheck written as a command", api("image: nginx", "healthcheck: curl -f localhost"), "services.api.healthcheck must be object", "stack.yaml:6:18", SCHEMA],
+    // Not the empty-list message either: a string where the list goes.
+    ["a command written as one string", api("template: python-http", "command: python app.py"), "services.api.command must be array", "stack.yaml:6:14", SCHEMA],
+    ["a hook written as one string", api("template: python-http", "after_start: python -m app.migrate"), "services.api.after_start must be array", "stack.yaml:6:18", SCHEMA],
     ["a reload mode", api("image: nginx", "reload: sometimes"), 'services.api.reload must be equal to one of the allowed values: [true,false,"process","container"]', "stack.yaml:6:13", SCHEMA],
     ["a port", api("image: nginx", "port: 0"), "services.api.port must be >= 1", "stack.yaml:6:11", SCHEMA],
   ];
