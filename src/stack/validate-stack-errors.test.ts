@@ -49,6 +49,29 @@ describe("stack.yaml cross-checks: each problem with what to do, at its place", 
     ["a service template listed as a preset", stack("fastapi"),
       "E_PRESET_KIND", '"fastapi" is a service template, not a preset to list here', "stack.yaml:3:11",
       "add it under services: with template: fastapi (or run: dev add service api --template fastapi)"],
+    ["an unknown preset: the hint lists presets, not service templates", stack("mongo"),
+      "E_UNKNOWN_PRESET", 'unknown preset "mongo"', "stack.yaml:3:11", "known presets: elasticsearch, jumpbox, nginx, opensearch, postgres, rabbitmq, redis, traefik"],
+    ["an unknown template", stack("", "api: { template: rails }"),
+      "E_UNKNOWN_TEMPLATE", 'unknown template "rails" for service "api"', "stack.yaml:5:20", "templates: django, fastapi, node, node-http, python-http, worker"],
+    ["a template without the preset it needs", stack("", "w: { template: worker }"),
+      "E_PRESET_REQUIRED", 'template "worker" of service "w" needs the redis preset', "stack.yaml:5:18", "add redis to presets: (or run: dev add preset redis)"],
+    ["a service with nothing to run", stack("", "a: { port: 80 }"),
+      "E_NO_TEMPLATE", 'service "a" needs a template, a build folder or an image', "stack.yaml:5:3",
+      "templates: django, fastapi, node, node-http, python-http, worker; or build: FOLDER with your own Dockerfile"],
+    ["a source path outside the project", stack("", "api: { template: python-http, path: ../x }"),
+      "E_PATH_OUTSIDE", 'service "api": path "../x" must stay inside the project', "stack.yaml:5:39", "use a path relative to the folder of stack.yaml"],
+    ["a build folder outside the project", stack("", "api: { build: ../api }"),
+      "E_PATH_OUTSIDE", 'service "api": build "../api" must stay inside the project', "stack.yaml:5:17", "use a path relative to the folder of stack.yaml"],
+    ["a Dockerfile outside the project", stack("", "api: { build: b, dockerfile: ../Dockerfile }"),
+      "E_PATH_OUTSIDE", 'service "api": dockerfile "../Dockerfile" must stay inside the project', "stack.yaml:5:32", "use a path relative to the folder of stack.yaml"],
+    ["a watch path outside the project", stack("", "api: { template: python-http, watch: [lib, ../x] }"),
+      "E_PATH_OUTSIDE", 'service "api": watch "../x" must stay inside the project', "stack.yaml:5:40", "use a path relative to the folder of stack.yaml"],
+    ["a route without a proxy", stack("", "api: { template: python-http, route: /a }"),
+      "E_ROUTE_NO_PROXY", 'service "api" has a route but the stack has no proxy', "stack.yaml:5:40", "add a proxy (nginx, traefik) to presets:, or remove the route"],
+    ["a route not starting with /", stack("nginx", "api: { template: python-http, route: api }"),
+      "E_ROUTE_INVALID", 'route "api" must start with "/" (e.g. /api)', "stack.yaml:5:40", "a route is the path prefix the proxy sends to the service, e.g. /api or /shop/v2"],
+    ["a route on a service without a port", stack("nginx", "a: { image: nginx, route: /x }"),
+      "E_ROUTE_NO_PORT", 'service "a" has a route but no port', "stack.yaml:5:29", "set port: to the port the service listens on"],
   ];
   it.each(cases)("%s", (_what, text, code, message, at, hint) => {
     expect(problems(text)).toEqual([{ code, message, at, hint }]);
@@ -56,5 +79,38 @@ describe("stack.yaml cross-checks: each problem with what to do, at its place", 
 
   it("a build folder at the project root is fine: only a template writes starter files there", () => {
     expect(problems(stack("", "api:", "  build: ."))).toEqual([]);
+  });
+
+  it("a route taken twice names the service that had it first, each time", () => {
+    const hint = "give each service its own prefix; nested prefixes such as /api and /api/admin are fine";
+    expect(problems(stack("nginx", "a: { template: python-http, route: /x }", "b: { template: python-http, route: /x }", "c: { template: python-http, route: /x }"))).toEqual([
+      { code: "E_ROUTE_DUPLICATE", message: 'route /x is used by both "a" and "b"', at: "stack.yaml:6:38", hint },
+      { code: "E_ROUTE_DUPLICATE", message: 'route /x is used by both "a" and "c"', at: "stack.yaml:7:38", hint },
+    ]);
+  });
+
+  it("a dependency on nothing known and on the service itself, each at its list item", () => {
+    expect(problems(stack("", "a: { image: nginx, depends_on: [ghost, a] }"))).toEqual([
+      { code: "E_UNKNOWN_DEPENDENCY", message: 'service "a" depends on "ghost", which is neither a service nor a preset', at: "stack.yaml:5:35", hint: "services: a; presets: none" },
+      { code: "E_SELF_DEPENDENCY", message: 'service "a" depends on itself', at: "stack.yaml:5:42", hint: undefined },
+    ]);
+  });
+
+  it("presets that declare each other a conflict: one error, however they are listed", () => {
+    // Both search engines claim the same port and role: as two preset authors would declare it.
+    const conflicting: PresetRegistry = {
+      names: (kind) => bundled.names(kind),
+      get: (name) => {
+        const preset = bundled.get(name);
+        const other = { elasticsearch: "opensearch", opensearch: "elasticsearch" }[name];
+        return preset && other ? { ...preset, conflicts: [other] } : preset;
+      },
+    };
+    const error = (at: string) => ({
+      code: "E_PRESET_CONFLICT", message: 'presets "elasticsearch" and "opensearch" cannot be used together', at, hint: "keep one of elasticsearch and opensearch",
+    });
+    expect(problems(stack("elasticsearch, opensearch"), conflicting)).toEqual([error("stack.yaml:3:11")]);
+    expect(problems(stack("postgres, opensearch, elasticsearch"), conflicting)).toEqual([error("stack.yaml:3:33")]);
+    expect(problems(stack("elasticsearch, postgres"), conflicting)).toEqual([]);
   });
 });
