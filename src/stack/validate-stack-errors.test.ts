@@ -79,6 +79,15 @@ describe("stack.yaml cross-checks: each problem with what to do, at its place", 
 
   it("a build folder at the project root is fine: only a template writes starter files there", () => {
     expect(problems(stack("", "api:", "  build: ."))).toEqual([]);
+    expect(problems(stack("", "api: { image: nginx, path: . }"))).toEqual([]);
+  });
+
+  it("the project root is the root however it is written; dots inside a name are just a name", () => {
+    for (const root of ["./", "./.", "."]) {
+      expect(problems(stack("", `api: { template: python-http, path: ${root} }`)).map((e) => e.code), root).toEqual(["E_PATH_ROOT"]);
+    }
+    expect(problems(stack("", "api: { template: python-http, path: a/../../b }")).map((e) => e.code)).toEqual(["E_PATH_OUTSIDE"]);
+    for (const inside of [".hidden/api", "a..b/c", "services/..a"]) expect(problems(stack("", `api: { template: python-http, path: ${inside} }`)), inside).toEqual([]);
   });
 
   it("a route taken twice names the service that had it first, each time", () => {
