@@ -187,6 +187,18 @@ describe("finding and loading the project", () => {
     expect(project.parsed.config.name).toBe("shop");
   });
 
+  it("a folder left with only a write journal (a command killed before stack.yaml landed) is still the project", () => {
+    const root = mkdtempSync(join(tmpdir(), "journal-"));
+    mkdirSync(join(root, ".create-stack"));
+    writeFileSync(join(root, ".create-stack", "journal"), "");
+    mkdirSync(join(root, "services", "api"), { recursive: true });
+    expect(findStackRoot(join(root, "services", "api"))).toBe(root);
+    // A state folder without a journal is no project.
+    const other = mkdtempSync(join(tmpdir(), "state-"));
+    mkdirSync(join(other, ".create-stack"));
+    expect(errorsOf(() => findStackRoot(other)).map((e) => e.code)).toEqual(["E_NO_STACK"]);
+  });
+
   it("no stack.yaml anywhere up to / is an error saying what to do", () => {
     const dir = mkdtempSync(join(tmpdir(), "nostack-"));
     const [e] = errorsOf(() => findStackRoot(dir));
