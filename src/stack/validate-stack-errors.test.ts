@@ -46,6 +46,8 @@ describe("stack.yaml cross-checks: each problem with what to do, at its place", 
       "E_INVALID_NAME", 'service name "null" reads as a null in YAML 1.1 (docker-compose v1)', "stack.yaml:5:3", "choose another name"],
     ["two proxies, at the second", stack("postgres, redis, traefik, nginx"),
       "E_PRESET_CONFLICT", 'presets "traefik" and "nginx" cannot be used together', "stack.yaml:3:37", "a stack has one proxy: keep one of traefik, nginx"],
+    ["a service named as a preset's service", stack("redis", "redis: { image: redis }"),
+      "E_NAME_TAKEN", `service name "redis" is taken by a preset's service`, "stack.yaml:5:3", "choose another name"],
     ["a service template listed as a preset", stack("fastapi"),
       "E_PRESET_KIND", '"fastapi" is a service template, not a preset to list here', "stack.yaml:3:11",
       "add it under services: with template: fastapi (or run: dev add service api --template fastapi)"],
@@ -80,6 +82,7 @@ describe("stack.yaml cross-checks: each problem with what to do, at its place", 
   it("a build folder at the project root is fine: only a template writes starter files there", () => {
     expect(problems(stack("", "api:", "  build: ."))).toEqual([]);
     expect(problems(stack("", "api: { image: nginx, path: . }"))).toEqual([]);
+    expect(problems(stack("", "api: { template: python-http, watch: [.] }"))).toEqual([]);
   });
 
   it("the project root is the root however it is written; dots inside a name are just a name", () => {
@@ -121,5 +124,19 @@ describe("stack.yaml cross-checks: each problem with what to do, at its place", 
     expect(problems(stack("elasticsearch, opensearch"), conflicting)).toEqual([error("stack.yaml:3:11")]);
     expect(problems(stack("postgres, opensearch, elasticsearch"), conflicting)).toEqual([error("stack.yaml:3:33")]);
     expect(problems(stack("elasticsearch, postgres"), conflicting)).toEqual([]);
+  });
+
+  it("a template preset without defaults: listed as a preset, or routed without a port", () => {
+    // A new preset folder need not declare defaults (name, port): the checks must not rely on them.
+    const bare: PresetRegistry = {
+      names: (kind) => bundled.names(kind),
+      get: (name) => {
+        const preset = bundled.get(name);
+        return name === "fastapi" && preset ? { ...preset, defaults: undefined } : preset;
+      },
+    };
+    expect(problems(stack("fastapi"), bare).map((e) => e.hint)).toEqual(["add it under services: with template: fastapi (or run: dev add service fastapi --template fastapi)"]);
+    expect(problems(stack("nginx", "api: { template: fastapi, route: /api }"), bare).map((e) => e.code)).toEqual(["E_ROUTE_NO_PORT"]);
+    expect(problems(stack("nginx", "api: { template: fastapi, route: /api, port: 8000 }"), bare)).toEqual([]);
   });
 });
