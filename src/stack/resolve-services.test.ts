@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { loadPresets } from "../presets/load-presets.js";
+import { loadPresets, type PresetRegistry } from "../presets/load-presets.js";
 import { parseStack } from "./parse-stack.js";
 import { envNameOf, resolveServices, type ResolvedService } from "./resolve-services.js";
 
@@ -7,8 +7,12 @@ const presets = loadPresets();
 
 /** The services of a stack.yaml whose `services:` holds these lines, with every default filled in. */
 function resolved(...serviceLines: string[]): Record<string, ResolvedService> {
+  return resolvedWith(presets, ...serviceLines);
+}
+
+function resolvedWith(registry: PresetRegistry, ...serviceLines: string[]): Record<string, ResolvedService> {
   const { config } = parseStack(`version: 1\nname: shop\npresets: [postgres, redis, nginx]\nservices:\n${serviceLines.map((l) => `  ${l}\n`).join("")}`);
-  return Object.fromEntries(resolveServices(config, presets).map((s) => [s.name, s]));
+  return Object.fromEntries(resolveServices(config, registry).map((s) => [s.name, s]));
 }
 
 describe("a stack.yaml service with its defaults filled in", () => {
@@ -65,5 +69,19 @@ describe("a stack.yaml service with its defaults filled in", () => {
     expect(envNameOf("api-gateway")).toBe("API_GATEWAY");
     expect(envNameOf("a-b-c")).toBe("A_B_C");
     expect(resolved("api-gateway: { image: nginx }")["api-gateway"]!.envName).toBe("API_GATEWAY");
+  });
+
+  it("a template preset may name its own default folder, and may reload itself", () => {
+    // As a new preset folder could declare them: a folder per service under apps/, and a dev server that reloads on its own.
+    const own: PresetRegistry = {
+      names: (kind) => presets.names(kind),
+      get: (name) => {
+        const preset = presets.get(name);
+        return name === "node-http" && preset ? { ...preset, defaults: { ...preset.defaults, path: "apps/{{name}}" }, reload: "self" } : preset;
+      },
+    };
+    const { web, site } = resolvedWith(own, "web: { template: node-http }", "site: { template: node-http, path: www, reload: process }");
+    expect(web).toMatchObject({ path: "apps/web", watch: ["apps/web"], reload: true, vars: { path: "apps/web" } });
+    expect(site).toMatchObject({ path: "www", reload: "process" });
   });
 });

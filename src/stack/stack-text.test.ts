@@ -85,6 +85,8 @@ describe("a re-written stack.yaml keeps the file's own layout", () => {
   });
 
   it("the list style is read from a key with a comment after it, and from lists nested in services", () => {
+    const between = "version: 1\nname: shop\npresets:\n# add-ons\n\n- postgres\n";
+    expect(planAddPreset(project(between), "redis").stackText).toMatch(/\n- postgres\n- redis\n$/);
     const commented = "version: 1\nname: shop\npresets: # add-ons\n- postgres\n";
     expect(planAddPreset(project(commented), "redis").stackText).toMatch(/\n- postgres\n- redis\n$/);
     const nested = "version: 1\nname: shop\nservices:\n  api:\n    image: nginx\n    depends_on:\n    - web\n  web:\n    image: httpd\n";
