@@ -1,6 +1,6 @@
 import { mkdirSync, mkdtempSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { join, relative } from "node:path";
 import { describe, expect, it } from "vitest";
 import { StackError, StackErrors } from "../errors/stack-error.js";
 import { loadPresets } from "../presets/load-presets.js";
@@ -187,6 +187,18 @@ describe("finding and loading the project", () => {
     expect(project.parsed.config.name).toBe("shop");
   });
 
+  it("a folder left with only a write journal (a command killed before stack.yaml landed) is still the project", () => {
+    const root = mkdtempSync(join(tmpdir(), "journal-"));
+    mkdirSync(join(root, ".create-stack"));
+    writeFileSync(join(root, ".create-stack", "journal"), "");
+    mkdirSync(join(root, "services", "api"), { recursive: true });
+    expect(findStackRoot(join(root, "services", "api"))).toBe(root);
+    // A state folder without a journal is no project.
+    const other = mkdtempSync(join(tmpdir(), "state-"));
+    mkdirSync(join(other, ".create-stack"));
+    expect(errorsOf(() => findStackRoot(other)).map((e) => e.code)).toEqual(["E_NO_STACK"]);
+  });
+
   it("no stack.yaml anywhere up to / is an error saying what to do", () => {
     const dir = mkdtempSync(join(tmpdir(), "nostack-"));
     const [e] = errorsOf(() => findStackRoot(dir));
@@ -199,6 +211,7 @@ describe("finding and loading the project", () => {
     writeFileSync(join(root, "stack.yaml"), "version: 1\nname: shop\npresets: [mongo]\n");
     const [e] = errorsOf(() => loadProject(root));
     expect(e).toMatchObject({ code: "E_UNKNOWN_PRESET", location: { line: 3 } });
-    expect(e!.location!.file).toMatch(/stack\.yaml$/);
+    // Named as from where the command ran, so the path can be opened as it is shown.
+    expect(e!.location!.file).toBe(relative(process.cwd(), join(root, "stack.yaml")));
   });
 });

@@ -52,6 +52,13 @@ describe("editing a parsed stack.yaml", () => {
     expect(parseStack(doc.toString()).config.services.web).toEqual({ image: "httpd" });
   });
 
+  it("a stack made without services (services: {}) grows as a block, one service per entry", () => {
+    const doc = parseDocument("version: 1\nname: shop\nservices: {}\n");
+    setServiceInDocument(doc, "api", { image: "nginx", depends_on: ["db"] });
+    setServiceInDocument(doc, "db", { image: "postgres:16" });
+    expect(doc.toString(STACK_TEXT_OPTIONS)).toBe("version: 1\nname: shop\nservices:\n  api:\n    image: nginx\n    depends_on: [db]\n  db:\n    image: postgres:16\n");
+  });
+
   it("creates the services mapping when the file has none", () => {
     const doc = parseDocument("version: 1\nname: shop\n");
     setServiceInDocument(doc, "api", { image: "x" });

@@ -83,4 +83,18 @@ describe("a re-written stack.yaml keeps the file's own layout", () => {
     (doc.get("services", true) as { flow?: boolean }).flow = false;
     expect(stackTextLike(doc, flat)).toBe("version: 1\nname: shop\nservices:\n  api:\n    image: nginx\n");
   });
+
+  it("the list style is read from a key with a comment after it, and from lists nested in services", () => {
+    const between = "version: 1\nname: shop\npresets:\n# add-ons\n\n- postgres\n";
+    expect(planAddPreset(project(between), "redis").stackText).toMatch(/\n- postgres\n- redis\n$/);
+    const commented = "version: 1\nname: shop\npresets: # add-ons\n- postgres\n";
+    expect(planAddPreset(project(commented), "redis").stackText).toMatch(/\n- postgres\n- redis\n$/);
+    const nested = "version: 1\nname: shop\nservices:\n  api:\n    image: nginx\n    depends_on:\n    - web\n  web:\n    image: httpd\n";
+    expect(planAddPreset(project(nested), "redis").stackText).toBe(`${nested}presets:\n- redis\n`);
+  });
+
+  it("a file with no block list gets indented lists; a value whose comment ends in a colon is no key", () => {
+    const flowOnly = "version: 1\nname: shop\nservices:\n  api:\n    image: nginx # pinned:\n";
+    expect(planAddPreset(project(flowOnly), "redis").stackText).toBe(`${flowOnly}presets:\n  - redis\n`);
+  });
 });

@@ -27,7 +27,8 @@ function listsIndentedIn(lines: string[]): boolean {
   const body = lines.filter(content);
   for (let i = 0; i + 1 < body.length; i++) {
     const key = body[i]!;
-    if (!/:\s*$/.test(key) || key.trimStart().startsWith("- ")) continue;
+    // A key line may end in a comment (`presets: # add-ons`).
+    if (!/:\s*(#.*)?$/.test(key) || key.trimStart().startsWith("- ")) continue;
     const next = body[i + 1]!;
     if (next.trimStart().startsWith("- ")) return indentOf(next) > indentOf(key);
   }

@@ -94,6 +94,9 @@ describe("dev add service, planned in memory", () => {
     expect(message({ name: "x", template: "rails" })).toMatch(/^--template: unknown template "rails"/);
     expect(message({ name: "redis" })).toMatch(/^dev add service redis: service name "redis" is taken/);
     expect(message({ name: "x", env: ["1A=b"] })).toBe('--env: "1A" is not a valid variable name');
+    // The flag's value is quoted when it is one word, not when it is a list the flag was given twice.
+    expect(message({ name: "x", dependsOn: ["postgres", "postgres"] })).toBe('--depends-on: lists "postgres" twice');
+    expect(message({ name: "Bad" })).toBe('dev add service Bad: "Bad" is not a valid name');
   });
 
   it("a nested route and a worker sharing code plan cleanly", () => {
