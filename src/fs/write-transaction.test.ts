@@ -1,4 +1,4 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -42,6 +42,43 @@ describe("recoverProject", () => {
     writeFileSync(join(root, "mine.txt"), "kept");
     expect(await recoverProject(root)).toEqual({ rolledForward: false, removedTemps: 3 });
     expect(readdirSync(root)).toEqual(["mine.txt"]);
+  });
+});
+
+describe("recoverProject, unusual journals", () => {
+  it("a journal that does not parse was never committed: the project is left as it is, the journal goes", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack"), { recursive: true });
+    writeFileSync(join(root, "a.txt"), "kept");
+    writeFileSync(join(root, ".create-stack/journal"), "{\"ops\":[{\"op\":\"delete\",\"target\":");
+    expect(await recoverProject(root)).toEqual({ rolledForward: false, removedTemps: 0 });
+    expect(readdirSync(root)).toEqual(["a.txt"]);
+  });
+
+  it("a journal without a list of steps is not rolled forward either", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1 }));
+    expect(await recoverProject(root)).toEqual({ rolledForward: false, removedTemps: 0 });
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it("a rename into a folder on another filesystem (a mount in the project) completes by a copy", async () => {
+    const root = mkdtempSync(join("/dev/shm", "flush-"));
+    const elsewhere = tmp();
+    expect(statSync(root).dev).not.toBe(statSync(elsewhere).dev);
+    mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/tmp/1-data.txt"), "moved\n");
+    const ops = [{ op: "rename", tmp: join(root, ".create-stack/tmp/1-data.txt"), target: join(elsewhere, "data.txt") }];
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1, ops }));
+    try {
+      expect(await recoverProject(root)).toMatchObject({ rolledForward: true });
+      expect(readFileSync(join(elsewhere, "data.txt"), "utf8")).toBe("moved\n");
+      expect(readdirSync(elsewhere)).toEqual(["data.txt"]);
+      expect(readdirSync(root)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
   });
 });
 
