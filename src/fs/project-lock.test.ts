@@ -58,6 +58,46 @@ describe("a lock a killed command left never blocks the next one", () => {
   });
 });
 
+describe("a lock that is held is honoured", () => {
+  it("a lock written without a start time (where /proc is missing) is honoured while its pid lives", async () => {
+    const root = tmp();
+    leaveLock(root, JSON.stringify({ pid: process.pid, token: "old", what: "dev add service x" }));
+    await expect(acquireProjectLock(root, "dev sync", { timeoutMs: 200 })).rejects.toMatchObject({ code: "E_LOCKED" });
+    expect(JSON.parse(readFileSync(lockFile(root), "utf8")).token).toBe("old");
+  });
+
+  it("the holder's own start time matches: it is the holder, not a recycled pid", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "dev add service billing");
+    const held = JSON.parse(readFileSync(lockFile(root), "utf8"));
+    // As a newer process would find it: the same pid and start time, another token.
+    writeFileSync(lockFile(root), JSON.stringify({ ...held, token: "other" }));
+    await expect(acquireProjectLock(root, "dev sync", { timeoutMs: 200 })).rejects.toMatchObject({ code: "E_LOCKED" });
+    expect(JSON.parse(readFileSync(lockFile(root), "utf8")).token).toBe("other");
+    await release();
+  });
+
+  it("without a timeout a waiter waits until it is stopped, then says so", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "dev add service billing");
+    const stop = new AbortController();
+    const waiting = acquireProjectLock(root, "dev up", { signal: stop.signal, onWait: () => stop.abort() });
+    await expect(waiting).rejects.toMatchObject({ code: "E_ABORTED", message: "stopped while waiting for the project lock" });
+    await release();
+  });
+
+  it("giving up names the holder and says how to clear a lock no process holds", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "dev add service billing");
+    await expect(acquireProjectLock(root, "dev sync", { timeoutMs: 100 })).rejects.toMatchObject({
+      code: "E_LOCKED",
+      exitCode: 1,
+      hint: "wait for it to finish and run the command again; if no such process runs, delete .create-stack/lock",
+    });
+    await release();
+  });
+});
+
 describe("releasing the lock", () => {
   it("removes only its own lock, and the state folder only when nothing else is in it", async () => {
     const root = tmp();
