@@ -114,6 +114,11 @@ describe("compose layers from other presets", () => {
     }, { connection: { SEARCH_URL: "http://search-node:9200" } }),
     // A tool that others may depend on; its connection is not an add-on's.
     mailbox: preset("mailbox", "tool", { tools: { services: { mailbox: { image: "mailbox:1", profiles: ["tools"] } } } }, { connection: { SMTP_URL: "smtp://mailbox:25" } }),
+    // A dashboard for every add-on: it connects to all of them, and is routed when there is a proxy.
+    board: preset("board", "addon", {
+      base: { services: { board: { image: "board:1" } } },
+      proxy: { services: { board: { labels: { "board.routed": "true" } } } },
+    }, { connect_all: true }),
     broken: preset("broken", "service", { base: { services: { "{{name}}": { image: "x", environment: { A: "{{nope}}" } } } } }),
   };
   const registry: PresetRegistry = {
@@ -150,6 +155,13 @@ describe("compose layers from other presets", () => {
     expect(Object.keys(plain)).toEqual(["base", "dev"]);
     expect(plain.base!.services["search-node"].labels).toBeUndefined();
     expect(layersWith(["search", "nginx"]).proxy!.services["search-node"]).toEqual({ labels: { "search.dashboard": "true" } });
+  });
+
+  it("an add-on connecting to everything gets the connections in a stack without a proxy too", () => {
+    const plain = layersWith(["postgres", "board"]);
+    expect(plain.base!.services.board.environment).toEqual({ DATABASE_URL: expect.stringContaining("@postgres:5432/") });
+    expect(plain.proxy).toBeUndefined();
+    expect(layersWith(["postgres", "board", "nginx"]).proxy!.services.board.labels).toEqual({ "board.routed": "true" });
   });
 
   it("a stack-wide preset knows the project and its own name; path, port, route and envName are empty", () => {

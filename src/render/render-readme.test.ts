@@ -56,6 +56,11 @@ describe("the project's README", () => {
     expect(renderReadme(stack, registry, [], { QUEUE_TOKEN: "s3cret" })).toContain("| queue | preset `queue` | - |");
   });
 
+  it("a service without a port shows none, even if .env still has one from before", () => {
+    const text = readme([], { worker: { image: "busybox" } }, { WORKER_PORT: "8005" });
+    expect(text).toContain("| worker | image `busybox` | - |");
+  });
+
   it("a proxy without a known port has no URL table", () => {
     expect(readme(["nginx"], { api: { template: "python-http", route: "/api" } }, {})).not.toContain("## URLs");
   });
