@@ -42,8 +42,8 @@ describe("file readers", () => {
     writeFileSync(join(root, ".env"), "# c\nA=1\nB='two'\n");
     expect([...(await readProjectEnv(root))]).toEqual([["A", "1"], ["B", "two"]]);
     // Quotes are taken off only when they enclose the whole value.
-    writeFileSync(join(root, ".env"), "GREETING=say \"hi\"\nNAME='o'neil'\n");
-    expect([...(await readProjectEnv(root))]).toEqual([["GREETING", 'say "hi"'], ["NAME", "o'neil"]]);
+    writeFileSync(join(root, ".env"), "GREETING=say \"hi\"\nNAME='o'neil'\nNOTE=\"quoted\" tail\n");
+    expect([...(await readProjectEnv(root))]).toEqual([["GREETING", 'say "hi"'], ["NAME", "o'neil"], ["NOTE", '"quoted" tail']]);
   });
 });
 

@@ -46,6 +46,14 @@ describe("what a write leaves behind", () => {
     expect(readFileSync(join(root, "b.py"), "utf8")).toBe("b");
   });
 
+  it("a write that creates nothing (updates, deletes) keeps no record and leaves no state folder", async () => {
+    const root = tmp();
+    writeFileSync(join(root, "compose.yaml"), "old");
+    writeFileSync(join(root, "old.conf"), "old");
+    await flushPlan({ root, notes: [], files: [file("compose.yaml", "new", "update"), file("old.conf", "", "delete")] });
+    expect(readdirSync(root)).toEqual(["compose.yaml"]);
+  });
+
   it("a write that keeps no record (an export's folder) leaves no state folder behind", async () => {
     const root = tmp();
     await flushPlan({ root, notes: [], recordCreated: false, files: [file("compose.yaml", "c", "create")] });

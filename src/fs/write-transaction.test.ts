@@ -198,7 +198,11 @@ describe("flushPlan guards", () => {
     writeFileSync(join(root, "a.txt"), "v1");
     const files = diffPlan([{ path: "a.txt", content: "v2", owner: "merge" }, { path: "b.txt", content: "b", owner: "generated" }], memoryReader({ "a.txt": "v1" }));
     writeFileSync(join(root, "a.txt"), "edited meanwhile");
-    await expect(flushPlan({ root, notes: [], files })).rejects.toMatchObject({ code: "E_CHANGED" });
+    await expect(flushPlan({ root, notes: [], files })).rejects.toMatchObject({
+      code: "E_CHANGED",
+      message: "a.txt changed while this command ran; nothing was written",
+      hint: "run the command again: it re-reads the project",
+    });
     expect(readdirSync(root)).toEqual(["a.txt"]);
     expect(readFileSync(join(root, "a.txt"), "utf8")).toBe("edited meanwhile");
   });
