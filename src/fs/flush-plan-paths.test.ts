@@ -24,6 +24,7 @@ describe("flushPlan writes inside the project only", () => {
       const err = await refusal(root, [file("ok.txt", "1"), file(bad, "x")]);
       expect(err.code, bad).toBe("E_OUTSIDE_PROJECT");
       expect(err.message, bad).toBe(`${bad} is not a path inside the project; nothing was written`);
+      expect(err.hint, bad).toBe("use a relative path without . or .. parts");
     }
     expect(readdirSync(root)).toEqual([]);
     expect(readdirSync(parent)).toEqual(["project"]);
@@ -37,7 +38,18 @@ describe("flushPlan writes inside the project only", () => {
     const err = await refusal(root, [file("compose.yaml", "ours\n", "update")]);
     expect(err.code).toBe("E_SYMLINK");
     expect(err.message).toBe(`compose.yaml is a symbolic link (to ${outside}); nothing was written`);
+    expect(err.hint).toBe("create-stack writes only inside the project and does not follow links there: replace the link with a real folder or file");
     expect(readFileSync(outside, "utf8")).toBe("theirs\n");
+  });
+
+  it("a linked folder on the way is named as the link, also when it points nowhere", async () => {
+    const root = tmp();
+    mkdirSync(join(root, "services"));
+    symlinkSync(join(root, "nowhere"), join(root, "services/api"));
+    const err = await refusal(root, [file("services/api/app.py", "x")]);
+    expect(err.code).toBe("E_SYMLINK");
+    expect(err.message).toBe("services/api is a symbolic link (to a missing target); nothing was written");
+    expect(readdirSync(root)).toEqual(["services"]);
   });
 
   it("stack.yaml and .env kept as links (a dotfiles repo) are written through; the links stay", async () => {
@@ -81,6 +93,35 @@ describe("flushPlan writes inside the project only", () => {
     expect(err.message).toBe("could not write the project: compose.yaml is a folder where a file must go");
     expect(err.hint).toBe("move it away; nothing was changed");
     expect(readdirSync(root)).toEqual(["compose.yaml"]);
+  });
+
+  it("a project folder that does not exist yet is made by its first write", async () => {
+    const root = join(tmp(), "shop");
+    expect(await flushPlan({ root, notes: [], files: [file("stack.yaml", "name: shop\n")] })).toEqual(["stack.yaml"]);
+    expect(readFileSync(join(root, "stack.yaml"), "utf8")).toBe("name: shop\n");
+  });
+
+  it("a state folder that cannot be made (a file of that name) fails before anything is written, saying what to check", async () => {
+    const root = tmp();
+    writeFileSync(join(root, ".create-stack"), "not ours");
+    writeFileSync(join(root, "compose.yaml"), "old\n");
+    const err = await refusal(root, [file("compose.yaml", "new\n", "update"), file("a.txt", "a")]);
+    expect(err.code).toBe("E_WRITE");
+    expect(err.message).toMatch(/^could not write the project: .*\.create-stack/);
+    expect(err.hint).toBe("check permissions and free disk space; nothing was changed");
+    expect(readdirSync(root).sort()).toEqual([".create-stack", "compose.yaml"]);
+    expect(readFileSync(join(root, "compose.yaml"), "utf8")).toBe("old\n");
+  });
+
+  it("a failure after the temp files were written removes them all", async () => {
+    const root = tmp();
+    // The record of created files cannot be replaced: a folder stands where it goes.
+    mkdirSync(join(root, ".create-stack/created.json"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/created.json/x"), "");
+    const err = await refusal(root, [file("a.txt", "a"), file("b.txt", "b")]);
+    expect(err.code).toBe("E_WRITE");
+    expect(readdirSync(root)).toEqual([".create-stack"]);
+    expect(readdirSync(join(root, ".create-stack")).sort()).toEqual(["created.json"]);
   });
 
   it("only created, updated and deleted files are written; the rest are left as they are", async () => {

@@ -89,6 +89,29 @@ describe("flushPlan writes what the plan changes, and only that", () => {
     expect(readdirSync(root).filter((e) => e !== "sub").sort()).toEqual(["blocked", "compose.yaml"]);
   });
 
+  it("a watcher of the project sees .env first and stack.yaml last, after every other file and delete", async () => {
+    // dev up applies stack.yaml as soon as it changes: what it refers to must be in place by then.
+    const root = project({ "stack.yaml": "v1\n", ".env": "A=1\n", "old.txt": "old\n", "b.txt": "b1\n" });
+    const seen: string[] = [];
+    const { watch } = await import("node:fs");
+    const w = watch(root, (_e, name) => name && !String(name).startsWith(".create-stack") && !seen.includes(String(name)) && seen.push(String(name)));
+    const wanted = ["stack.yaml", "a.txt", "old.txt", ".env", "b.txt"];
+    await flushPlan({
+      root,
+      notes: [],
+      files: [file("stack.yaml", "v2\n", "update"), file("a.txt", "a\n", "create"), file("old.txt", "", "delete"), file(".env", "A=2\n", "update"), file("b.txt", "b2\n", "update")],
+    });
+    for (let i = 0; i < 500 && !wanted.every((n) => seen.includes(n)); i++) await new Promise((r) => setTimeout(r, 10));
+    w.close();
+    expect(seen).toEqual([".env", "a.txt", "b.txt", "old.txt", "stack.yaml"]);
+  });
+
+  it("a plan with nothing to write touches nothing, not even the project folder", async () => {
+    const root = join(project(), "not-yet");
+    expect(await flushPlan({ root, notes: [], files: [file("app.py", "x", "skip"), file("same.txt", "same\n", "unchanged")] })).toEqual([]);
+    expect(existsSync(root)).toBe(false);
+  });
+
   it("temp files are written in the git-ignored state folder, never beside their target", async () => {
     const root = project();
     const seen: string[] = [];

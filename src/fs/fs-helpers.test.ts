@@ -41,6 +41,9 @@ describe("file readers", () => {
     expect((await readProjectEnv(root)).size).toBe(0);
     writeFileSync(join(root, ".env"), "# c\nA=1\nB='two'\n");
     expect([...(await readProjectEnv(root))]).toEqual([["A", "1"], ["B", "two"]]);
+    // Quotes are taken off only when they enclose the whole value.
+    writeFileSync(join(root, ".env"), "GREETING=say \"hi\"\nNAME='o'neil'\nNOTE=\"quoted\" tail\n");
+    expect([...(await readProjectEnv(root))]).toEqual([["GREETING", 'say "hi"'], ["NAME", "o'neil"], ["NOTE", '"quoted" tail']]);
   });
 });
 
@@ -90,5 +93,7 @@ describe("package paths", () => {
     expect(readdirSync(PRESETS_DIR)).toContain("postgres");
     expect(readdirSync(TEMPLATES_DIR)).toContain("nginx");
     expect(JSON.parse(readFileSync(SCHEMA_FILE, "utf8"))).toHaveProperty("properties.services");
+    const { packageVersion } = await import("./package-paths.js");
+    expect(packageVersion()).toBe(JSON.parse(readFileSync(join(PACKAGE_ROOT, "package.json"), "utf8")).version);
   });
 });

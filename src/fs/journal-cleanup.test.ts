@@ -45,4 +45,38 @@ describe("what a write leaves behind", () => {
     expect(Object.keys(readCreated(root)).sort()).toEqual(["a.py", "b.py"]);
     expect(readFileSync(join(root, "b.py"), "utf8")).toBe("b");
   });
+
+  it("a write that creates nothing (updates, deletes) keeps no record and leaves no state folder", async () => {
+    const root = tmp();
+    writeFileSync(join(root, "compose.yaml"), "old");
+    writeFileSync(join(root, "old.conf"), "old");
+    await flushPlan({ root, notes: [], files: [file("compose.yaml", "new", "update"), file("old.conf", "", "delete")] });
+    expect(readdirSync(root)).toEqual(["compose.yaml"]);
+  });
+
+  it("a write that keeps no record (an export's folder) leaves no state folder behind", async () => {
+    const root = tmp();
+    await flushPlan({ root, notes: [], recordCreated: false, files: [file("compose.yaml", "c", "create")] });
+    expect(readdirSync(root)).toEqual(["compose.yaml"]);
+  });
+
+  it("the record keeps the latest 500 files created, dropping the oldest", async () => {
+    const root = tmp();
+    const many = Array.from({ length: 500 }, (_, i) => file(`f/${i}.txt`, String(i), "create"));
+    await flushPlan({ root, notes: [], files: many });
+    await flushPlan({ root, notes: [], files: [file("last.txt", "last", "create")] });
+    const recorded = Object.keys(readCreated(root));
+    expect(recorded).toHaveLength(500);
+    expect(recorded[0]).toBe("f/1.txt");
+    expect(recorded.at(-1)).toBe("last.txt");
+  });
+
+  it("a record that does not parse counts as empty and is replaced by the next write", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack"));
+    writeFileSync(join(root, ".create-stack/created.json"), "{\"a.py\": ");
+    expect(readCreated(root)).toEqual({});
+    await flushPlan({ root, notes: [], files: [file("b.py", "b", "create")] });
+    expect(Object.keys(readCreated(root))).toEqual(["b.py"]);
+  });
 });

@@ -152,10 +152,16 @@ export async function recordCreated(root: string, files: { path: string; hash: s
   const all = { ...readCreated(root), ...Object.fromEntries(files.map((f) => [f.path, f.hash])) };
   const kept = Object.fromEntries(Object.entries(all).slice(-KEEP_CREATED));
   const tmp = join(tempDir(root), `${randomBytes(4).toString("hex")}-${CREATED}`);
-  const fh = await open(tmp, "w", 0o644);
-  await fh.writeFile(JSON.stringify(kept));
-  await fh.close();
-  await rename(tmp, join(stateDir(root), CREATED));
+  try {
+    const fh = await open(tmp, "w", 0o644);
+    await fh.writeFile(JSON.stringify(kept));
+    await fh.close();
+    await rename(tmp, join(stateDir(root), CREATED));
+  } catch (err) {
+    // A failed write leaves no temp file (flushPlan removes its own; this one is ours).
+    await rm(tmp, { force: true });
+    throw err;
+  }
 }
 
 export function readCreated(root: string): Record<string, string> {

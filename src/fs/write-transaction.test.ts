@@ -1,13 +1,14 @@
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, symlinkSync, writeFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { describe, expect, it } from "vitest";
+import { describe, expect, it, vi } from "vitest";
 import { diffPlan, planDeletes } from "../plan/diff-plan.js";
 import { memoryReader } from "./disk-reader.js";
 import { contentHash } from "./content-hash.js";
 import { flushPlan } from "./flush-plan.js";
 import { generatedState, withGeneratedHeader } from "./generated-header.js";
-import { recoverProject } from "./journal.js";
+import { commitJournal, recoverProject } from "./journal.js";
+import { withProjectWrite } from "./project-transaction.js";
 import { acquireProjectLock } from "./project-lock.js";
 
 const tmp = () => mkdtempSync(join(tmpdir(), "flush-"));
@@ -45,13 +46,163 @@ describe("recoverProject", () => {
   });
 });
 
+describe("recoverProject, unusual journals", () => {
+  it("a journal that does not parse was never committed: the project is left as it is, the journal goes", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack"), { recursive: true });
+    writeFileSync(join(root, "a.txt"), "kept");
+    writeFileSync(join(root, ".create-stack/journal"), "{\"ops\":[{\"op\":\"delete\",\"target\":");
+    expect(await recoverProject(root)).toEqual({ rolledForward: false, removedTemps: 0 });
+    expect(readdirSync(root)).toEqual(["a.txt"]);
+  });
+
+  it("a journal without a list of steps is not rolled forward either", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1 }));
+    expect(await recoverProject(root)).toEqual({ rolledForward: false, removedTemps: 0 });
+    expect(readdirSync(root)).toEqual([]);
+  });
+
+  it("a rename into a folder on another filesystem (a mount in the project) completes by a copy", async () => {
+    const root = mkdtempSync(join("/dev/shm", "flush-"));
+    const elsewhere = tmp();
+    expect(statSync(root).dev).not.toBe(statSync(elsewhere).dev);
+    mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/tmp/1-data.txt"), "moved\n");
+    const ops = [{ op: "rename", tmp: join(root, ".create-stack/tmp/1-data.txt"), target: join(elsewhere, "data.txt") }];
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1, ops }));
+    try {
+      expect(await recoverProject(root)).toMatchObject({ rolledForward: true });
+      expect(readFileSync(join(elsewhere, "data.txt"), "utf8")).toBe("moved\n");
+      expect(readdirSync(elsewhere)).toEqual(["data.txt"]);
+      expect(readdirSync(root)).toEqual([]);
+    } finally {
+      rmSync(root, { recursive: true, force: true });
+    }
+  });
+});
+
+describe("a write killed after its commit", () => {
+  it("the committed journal alone is enough: the next command completes the write", async () => {
+    const root = tmp();
+    writeFileSync(join(root, "old.txt"), "old");
+    mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/tmp/1-new.txt"), "new");
+    await commitJournal(root, [
+      { op: "rename", tmp: join(root, ".create-stack/tmp/1-new.txt"), target: join(root, "new.txt") },
+      { op: "delete", target: join(root, "old.txt") },
+    ]);
+    // Killed here: nothing was renamed or deleted yet.
+    expect(readdirSync(root).sort()).toEqual([".create-stack", "old.txt"]);
+    expect(await recoverProject(root)).toEqual({ rolledForward: true, removedTemps: 0 });
+    expect(readdirSync(root)).toEqual(["new.txt"]);
+    expect(readFileSync(join(root, "new.txt"), "utf8")).toBe("new");
+  });
+
+  it("deletes done before the kill, their folders gone too, are done again without failing", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack"), { recursive: true });
+    writeFileSync(join(root, "kept.txt"), "k");
+    const ops = [{ op: "delete", target: join(root, "proxy/nginx/default.conf") }, { op: "delete", target: join(root, "gone.txt") }];
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1, ops }));
+    expect(await recoverProject(root)).toEqual({ rolledForward: true, removedTemps: 0 });
+    expect(readdirSync(root)).toEqual(["kept.txt"]);
+  });
+
+  it("a roll-forward that cannot complete (a folder now where the file goes) fails and keeps the journal for the next try", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/tmp/1-compose.yaml"), "new");
+    mkdirSync(join(root, "compose.yaml"));
+    writeFileSync(join(root, "compose.yaml/x"), "in the way");
+    const ops = [{ op: "rename", tmp: join(root, ".create-stack/tmp/1-compose.yaml"), target: join(root, "compose.yaml") }];
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1, ops }));
+    await expect(recoverProject(root)).rejects.toThrow(/compose\.yaml/);
+    expect(existsSync(join(root, ".create-stack/journal"))).toBe(true);
+    expect(readFileSync(join(root, ".create-stack/tmp/1-compose.yaml"), "utf8")).toBe("new");
+    // Once the folder is moved away, the next command completes the write.
+    rmSync(join(root, "compose.yaml"), { recursive: true });
+    expect(await recoverProject(root)).toMatchObject({ rolledForward: true });
+    expect(readFileSync(join(root, "compose.yaml"), "utf8")).toBe("new");
+  });
+
+  it("a killed write's temp file beside a linked .env's target is removed; a look-alike of the user's stays", async () => {
+    const root = tmp();
+    const secrets = tmp();
+    writeFileSync(join(secrets, "shop.env"), "A=1\n");
+    symlinkSync(join(secrets, "shop.env"), join(root, ".env"));
+    writeFileSync(join(secrets, ".shop.env.create-stack-0a1b2c3d"), "half");
+    writeFileSync(join(root, "my.notes.create-stack-0a1b2c3d"), "mine");
+    expect(await recoverProject(root)).toEqual({ rolledForward: false, removedTemps: 1 });
+    expect(readdirSync(secrets)).toEqual(["shop.env"]);
+    expect(readdirSync(root).sort()).toEqual([".env", "my.notes.create-stack-0a1b2c3d"]);
+  });
+
+  it("a project folder that does not exist yet has nothing to recover", async () => {
+    expect(await recoverProject(join(tmp(), "new-project"))).toEqual({ rolledForward: false, removedTemps: 0 });
+  });
+});
+
+describe("withProjectWrite", () => {
+  it("recovers what a killed command left, under the lock, before the work; then releases", async () => {
+    const root = tmp();
+    mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
+    writeFileSync(join(root, ".create-stack/tmp/1-stack.yaml"), "name: shop\n");
+    const ops = [{ op: "rename", tmp: join(root, ".create-stack/tmp/1-stack.yaml"), target: join(root, "stack.yaml") }];
+    writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1, ops }));
+    const seen = await withProjectWrite(root, "dev sync", async (recovery) => ({
+      recovery,
+      stack: readFileSync(join(root, "stack.yaml"), "utf8"),
+      lock: JSON.parse(readFileSync(join(root, ".create-stack/lock"), "utf8")).what,
+    }));
+    expect(seen).toEqual({ recovery: { rolledForward: true, removedTemps: 0 }, stack: "name: shop\n", lock: "dev sync" });
+    expect(existsSync(join(root, ".create-stack"))).toBe(false);
+  });
+
+  it("releases the lock when the work fails", async () => {
+    const root = tmp();
+    await expect(withProjectWrite(root, "dev add service x", async () => Promise.reject(new Error("plan failed")))).rejects.toThrow("plan failed");
+    expect(existsSync(join(root, ".create-stack"))).toBe(false);
+  });
+
+  it("tells on stderr who it waits for, unless told otherwise", async () => {
+    const root = tmp();
+    const release = await acquireProjectLock(root, "dev add service billing");
+    const told: string[] = [];
+    const write = vi.spyOn(process.stderr, "write").mockImplementation((chunk) => {
+      told.push(String(chunk));
+      return true;
+    });
+    const stop = new AbortController();
+    const waiting = withProjectWrite(root, "dev sync", async () => undefined, { signal: stop.signal });
+    try {
+      for (let i = 0; i < 500 && told.length === 0; i++) await new Promise((r) => setTimeout(r, 10));
+    } finally {
+      write.mockRestore();
+      stop.abort();
+    }
+    await expect(waiting).rejects.toMatchObject({ code: "E_ABORTED" });
+    expect(told).toEqual([`waiting for another command writing this project: dev add service billing (pid ${process.pid})\n`]);
+    const quiet: string[] = [];
+    const stop2 = new AbortController();
+    await expect(withProjectWrite(root, "dev sync", async () => undefined, { signal: stop2.signal, onWait: (h) => (quiet.push(h), stop2.abort()) })).rejects.toMatchObject({ code: "E_ABORTED" });
+    expect(quiet).toEqual([`dev add service billing (pid ${process.pid})`]);
+    await release();
+  });
+});
+
 describe("flushPlan guards", () => {
   it("refuses a file changed since it was planned, writing nothing", async () => {
     const root = tmp();
     writeFileSync(join(root, "a.txt"), "v1");
     const files = diffPlan([{ path: "a.txt", content: "v2", owner: "merge" }, { path: "b.txt", content: "b", owner: "generated" }], memoryReader({ "a.txt": "v1" }));
     writeFileSync(join(root, "a.txt"), "edited meanwhile");
-    await expect(flushPlan({ root, notes: [], files })).rejects.toMatchObject({ code: "E_CHANGED" });
+    await expect(flushPlan({ root, notes: [], files })).rejects.toMatchObject({
+      code: "E_CHANGED",
+      message: "a.txt changed while this command ran; nothing was written",
+      hint: "run the command again: it re-reads the project",
+    });
     expect(readdirSync(root)).toEqual(["a.txt"]);
     expect(readFileSync(join(root, "a.txt"), "utf8")).toBe("edited meanwhile");
   });

@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import { resolveServices } from "../stack/resolve-services.js";
-import { loadPresets } from "../presets/load-presets.js";
+import { loadPresets, type PresetRegistry } from "../presets/load-presets.js";
+import type { Preset } from "../presets/preset.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import { buildLayers } from "./compose-layers.js";
 
@@ -79,5 +80,115 @@ describe("compose layers", () => {
     const l = layers(["postgres", "redis"], {});
     expect(Object.keys(l.base!.volumes ?? {}).sort()).toEqual(expect.arrayContaining(["postgres-data"]));
     expect(l.dev!.volumes).toBeUndefined();
+  });
+});
+
+/**
+ * Presets are data: a preset folder may extend another preset's service, bring services named
+ * otherwise than itself, or add to the proxy layer. These are such presets, beside the shipped ones.
+ */
+describe("compose layers from other presets", () => {
+  const shipped = loadPresets();
+  const preset = (name: string, kind: Preset["kind"], layers: Preset["layers"], extra: Partial<Preset> = {}): Preset => ({
+    name, kind, description: "", requires: [], conflicts: [], env: {}, connection: {}, layers, files: [], shares_code: false,
+    connect_all: false, rebuild_on: ["Dockerfile"], reload: "restart", dir: `/presets/${name}`, ...extra,
+  });
+  const custom: Record<string, Preset> = {
+    // Tunes the postgres preset's service.
+    "pg-tuning": preset("pg-tuning", "addon", {
+      base: {
+        services: {
+          postgres: {
+            environment: { POSTGRES_INITDB_ARGS: "--data-checksums" },
+            volumes: ["postgres-data:/var/lib/postgresql/data", "./db/init:/docker-entrypoint-initdb.d:ro"],
+            shm_size: "256m",
+          },
+        },
+      },
+    }),
+    "pg-env-list": preset("pg-env-list", "addon", { base: { services: { postgres: { environment: ["POSTGRES_HOST_AUTH_METHOD=trust"] } } } }),
+    // An add-on whose service is not named after it, with a dashboard routed when the stack has a proxy.
+    search: preset("search", "addon", {
+      base: { services: { "search-node": { image: "search:1", environment: { WHERE: "{{project}}/{{name}}:[{{path}}|{{port}}|{{route}}|{{envName}}]" } } } },
+      proxy: { services: { "search-node": { labels: { "search.dashboard": "true" } } } },
+    }, { connection: { SEARCH_URL: "http://search-node:9200" } }),
+    // A tool that others may depend on; its connection is not an add-on's.
+    mailbox: preset("mailbox", "tool", { tools: { services: { mailbox: { image: "mailbox:1", profiles: ["tools"] } } } }, { connection: { SMTP_URL: "smtp://mailbox:25" } }),
+    // A dashboard for every add-on: it connects to all of them, and is routed when there is a proxy.
+    board: preset("board", "addon", {
+      base: { services: { board: { image: "board:1" } } },
+      proxy: { services: { board: { labels: { "board.routed": "true" } } } },
+    }, { connect_all: true }),
+    broken: preset("broken", "service", { base: { services: { "{{name}}": { image: "x", environment: { A: "{{nope}}" } } } } }),
+  };
+  const registry: PresetRegistry = {
+    get: (name) => custom[name] ?? shipped.get(name),
+    names: (kind) => [...shipped.names(kind), ...Object.values(custom).filter((p) => !kind || p.kind === kind).map((p) => p.name)],
+  };
+  function layersWith(presetsList: string[], services: StackConfig["services"] = {}) {
+    const stack: StackConfig = { version: 1, name: "shop", presets: presetsList, services, images: {}, health: { ...DEFAULT_HEALTH }, ignore: [] };
+    return Object.fromEntries(buildLayers(stack, registry, resolveServices(stack, registry))) as Record<string, { services: Record<string, any> }>;
+  }
+
+  it("a preset extending another's service: maps merge key by key, a list replaces the earlier list", () => {
+    const postgres = layersWith(["postgres", "pg-tuning"]).base!.services.postgres;
+    expect(postgres.image).toBe("postgres:16");
+    expect(postgres.healthcheck.test[1]).toMatch(/^pg_isready/);
+    expect(postgres.environment).toEqual({
+      POSTGRES_USER: "${POSTGRES_USER:-app}",
+      POSTGRES_DB: "${POSTGRES_DB:-app}",
+      POSTGRES_PASSWORD: "${POSTGRES_PASSWORD:?POSTGRES_PASSWORD must be set in .env}",
+      POSTGRES_INITDB_ARGS: "--data-checksums",
+    });
+    expect(postgres.volumes).toEqual(["postgres-data:/var/lib/postgresql/data", "./db/init:/docker-entrypoint-initdb.d:ro"]);
+    expect(postgres.shm_size).toBe("256m");
+    // The other layers of the extended preset are untouched.
+    expect(layersWith(["postgres", "pg-tuning"]).dev!.services.postgres).toEqual({ ports: ["127.0.0.1:${POSTGRES_PORT:-5432}:5432"] });
+  });
+
+  it("when the shapes differ (a KEY=VALUE list after a map), the later preset's value wins whole", () => {
+    expect(layersWith(["postgres", "pg-env-list"]).base!.services.postgres.environment).toEqual(["POSTGRES_HOST_AUTH_METHOD=trust"]);
+  });
+
+  it("an add-on's proxy-layer part applies only in a stack with a proxy", () => {
+    const plain = layersWith(["search"]);
+    expect(Object.keys(plain)).toEqual(["base", "dev"]);
+    expect(plain.base!.services["search-node"].labels).toBeUndefined();
+    expect(layersWith(["search", "nginx"]).proxy!.services["search-node"]).toEqual({ labels: { "search.dashboard": "true" } });
+  });
+
+  it("an add-on connecting to everything gets the connections in a stack without a proxy too", () => {
+    const plain = layersWith(["postgres", "board"]);
+    expect(plain.base!.services.board.environment).toEqual({ DATABASE_URL: expect.stringContaining("@postgres:5432/") });
+    expect(plain.proxy).toBeUndefined();
+    expect(layersWith(["postgres", "board", "nginx"]).proxy!.services.board.labels).toEqual({ "board.routed": "true" });
+  });
+
+  it("a stack-wide preset knows the project and its own name; path, port, route and envName are empty", () => {
+    expect(layersWith(["search"]).base!.services["search-node"].environment.WHERE).toBe("shop/search:[|||]");
+  });
+
+  it("depending on a preset's service by its own name waits for it; depending on the preset brings its connection", () => {
+    const byService = layersWith(["search"], { api: { image: "api", depends_on: ["search-node"] } }).base!.services.api;
+    expect(byService.depends_on).toEqual({ "search-node": { condition: "service_started" } });
+    expect(byService.environment).toBeUndefined();
+    const byPreset = layersWith(["search"], { api: { image: "api", depends_on: ["search"] } }).base!.services.api;
+    expect(byPreset.depends_on).toEqual({ "search-node": { condition: "service_started" } });
+    expect(byPreset.environment).toEqual({ SEARCH_URL: "http://search-node:9200" });
+  });
+
+  it("compose.yaml stays valid alone: depending on the proxy, its socket proxy or a tool adds no depends_on there", () => {
+    const l = layersWith(["traefik", "mailbox"], { api: { image: "api", depends_on: ["traefik", "socket-proxy", "mailbox"] } });
+    expect(l.base!.services.api.depends_on).toBeUndefined();
+    expect(l.base!.services.api.environment).toEqual({ SMTP_URL: "smtp://mailbox:25" });
+  });
+
+  it("a tool connecting to everything gets the add-ons' connections, not another tool's", () => {
+    const jump = layersWith(["postgres", "mailbox", "jumpbox"]).tools!.services.jumpbox;
+    expect(Object.keys(jump.environment)).toEqual(["DATABASE_URL"]);
+  });
+
+  it("an unknown placeholder in a service's template preset names the preset", () => {
+    expect(() => layersWith([], { api: { template: "broken" } })).toThrow("preset broken: unknown placeholder {{nope}}");
   });
 });

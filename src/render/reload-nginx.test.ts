@@ -1,3 +1,7 @@
+import { spawnSync } from "node:child_process";
+import { mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isStackError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
@@ -23,6 +27,7 @@ function fakeNginx(steps: { workers: string[]; version: string }[], reloadExit =
     gets: 0,
     async exec(cmd) {
       if (cmd[0] === "nginx") {
+        if (cmd.join(" ") !== "nginx -s reload") return { exitCode: 1, output: `nginx: invalid option: "${cmd.slice(1).join(" ")}"` };
         reloaded = reloadExit === 0;
         return { exitCode: reloadExit, output: reloadExit ? "nginx: [emerg] unknown directive \"bogus\"" : "" };
       }
@@ -82,6 +87,89 @@ describe("nginx reload waits for the new worker generation", () => {
     const err = await reloadNginx(io, [api], 5000).catch((e: unknown) => e);
     expect(isStackError(err) && err.code).toBe("E_NGINX_RELOAD");
     expect(isStackError(err) && err.details?.join("\n")).toContain("unknown directive");
+    expect((err as Error).message).toBe("nginx rejected the new configuration");
+    expect(isStackError(err) && err.hint).toMatch(/previous configuration stays in use/);
     expect(io.looks).toBe(1);
+  });
+
+  it("a timeout says where to look", async () => {
+    const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: "stale" }]);
+    const err = await reloadNginx(io, [api], 50).catch((e: unknown) => e);
+    expect(isStackError(err) && err.hint).toBe("see dev logs nginx");
+  });
+
+  it("new workers whose routes version nothing answers are reported as no answer", async () => {
+    const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: undefined as unknown as string }]);
+    const err = await reloadNginx(io, [api], 50).catch((e: unknown) => e);
+    expect((err as Error).message).toContain(`it serves routes version (no answer), not ${want}`);
+  });
+
+  it("a reload that changes no route still waits for a new worker: the old version answering is not the switch", async () => {
+    // The routes are the same before and after, so the version alone cannot tell the generations apart.
+    const io = fakeNginx([
+      { workers: ["10 nginx: worker process is shutting down", "11 nginx: worker process is shutting down"], version: want },
+      { workers: ["20 nginx: worker process"], version: want },
+    ]);
+    await reloadNginx(io, [api], 5000);
+    expect(io.looks).toBe(3);
+  });
+
+  it("nginx gone right after the reload (the exec fails) is reported as no worker on the new configuration", async () => {
+    const io = fakeNginx([]);
+    const exec = io.exec.bind(io);
+    let reloaded = false;
+    io.exec = async (cmd) => {
+      if (reloaded) throw new Error("container is not running");
+      if (cmd[0] === "nginx") reloaded = true;
+      return exec(cmd);
+    };
+    const err = await reloadNginx(io, [api], 5000).catch((e: unknown) => e);
+    expect(isStackError(err) && err.code).toBe("E_NGINX_RELOAD");
+    expect((err as Error).message).toMatch(/no worker started on the new configuration$/);
+  });
+});
+
+/**
+ * The process table as nginx leaves it in /proc: it overwrites its argv with its title and pads the
+ * rest with NULs. The listing command runs for real (sh, tr), on a copy of /proc in a folder.
+ */
+describe("nginx reload reads the proxy's real process table", () => {
+  const want = nginxRoutesVersion([api]);
+  const title = (t: string) => t + "\0".repeat(24);
+
+  function procTable(dir: string, procs: Record<string, string>) {
+    rmSync(dir, { recursive: true, force: true });
+    for (const [pid, cmdline] of Object.entries(procs)) {
+      mkdirSync(join(dir, pid), { recursive: true });
+      writeFileSync(join(dir, pid, "cmdline"), cmdline);
+    }
+    mkdirSync(join(dir, "self"), { recursive: true });
+  }
+
+  it("finds the workers by their padded titles, ignores shutting-down ones and other processes", async () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "proc-")), "proc");
+    const others = { "1": title("nginx: master process nginx -g daemon off;"), "7": title("nginx: cache manager process"), "30": "sh\0-c\0echo nginx: worker process\0" };
+    procTable(dir, { ...others, "10": title("nginx: worker process"), "11": title("nginx: worker process") });
+    let listings = 0;
+    const io: ProxyIo = {
+      async exec(cmd) {
+        if (cmd.join(" ") === "nginx -s reload") {
+          procTable(dir, { ...others, "10": title("nginx: worker process is shutting down"), "20": title("nginx: worker process") });
+          return { exitCode: 0, output: "" };
+        }
+        listings++;
+        const run = spawnSync(cmd[0]!, cmd.slice(1).map((a) => a.replaceAll("/proc/", `${dir}/`)), { encoding: "utf8" });
+        return { exitCode: run.status ?? 1, output: run.stdout };
+      },
+      async get() {
+        return want;
+      },
+    };
+    try {
+      await reloadNginx(io, [api], 3000);
+      expect(listings).toBe(2);
+    } finally {
+      rmSync(dirname(dir), { recursive: true, force: true });
+    }
   });
 });

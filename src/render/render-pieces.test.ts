@@ -5,6 +5,7 @@ import { parseEnvFile } from "../fs/parse-env-file.js";
 import { mergeLines, requirementName } from "./merge-lines.js";
 import { nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
 import { traefikLabels } from "./traefik-labels.js";
+import { stringifyCompose } from "./compose-yaml.js";
 
 const svc = (name: string, route: string | undefined, port: number | undefined, strip = true): ResolvedService => ({
   name, route, port, strip, dependsOn: [], env: {}, watch: [], rebuildOn: [], reload: false, envName: name.toUpperCase().replace(/-/g, "_"),
@@ -138,5 +139,14 @@ describe("Traefik labels", () => {
     expect(unstripped["traefik.http.routers.shop-api.middlewares"]).toBe("shop-api-restarting");
     expect(traefikLabels("shop", svc("db", undefined, 5432))).toEqual({});
     expect(traefikLabels("shop", svc("x", "/x", undefined))).toEqual({});
+  });
+});
+
+describe("compose YAML text", () => {
+  it("an object used by two services is written out twice, never as an anchor and an alias", () => {
+    const healthcheck = { test: ["CMD", "true"], interval: "3s" };
+    const text = stringifyCompose({ services: { a: { image: "x", healthcheck }, b: { image: "y", healthcheck } } });
+    expect(text).not.toMatch(/[&*]a\d/);
+    expect(text.match(/interval: 3s/g)).toHaveLength(2);
   });
 });

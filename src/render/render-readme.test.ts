@@ -3,7 +3,8 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { resolveServices } from "../stack/resolve-services.js";
-import { loadPresets } from "../presets/load-presets.js";
+import { loadPresets, type PresetRegistry } from "../presets/load-presets.js";
+import type { Preset } from "../presets/preset.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import { renderReadme } from "./render-readme.js";
 import { renderTemplate, templatePath } from "./render-template.js";
@@ -27,6 +28,8 @@ describe("the project's README", () => {
     expect(text).toContain("| cache | image `memcached:1.6` | 127.0.0.1:11300 |");
     expect(text).toContain("| postgres | preset `postgres` | 127.0.0.1:5433 |");
     expect(text).toContain("`compose.proxy.yaml` (routing)");
+    // Only routed services have a URL: cache is reached on its own port.
+    expect(text).not.toMatch(/\| cache \| http/);
     expect(text).not.toContain("compose.tools.yaml");
     expect(text).not.toContain("proxy/nginx/default.conf");
   });
@@ -44,6 +47,18 @@ describe("the project's README", () => {
     expect(nginx).toContain("docker compose run --rm jumpbox bash");
     expect(nginx).toContain("| worker | image `busybox` | - |");
     expect(nginx).toContain("| api | `services/api/` | - |");
+  });
+
+  it("an add-on without a host port of its own is listed without one", () => {
+    const portless: Preset = { ...presets.get("redis")!, name: "queue", env: { QUEUE_TOKEN: { secret: true } } };
+    const registry: PresetRegistry = { get: (n) => (n === "queue" ? portless : presets.get(n)), names: (k) => presets.names(k) };
+    const stack: StackConfig = { version: 1, name: "shop", presets: ["queue"], services: {}, images: {}, health: { ...DEFAULT_HEALTH }, ignore: [] };
+    expect(renderReadme(stack, registry, [], { QUEUE_TOKEN: "s3cret" })).toContain("| queue | preset `queue` | - |");
+  });
+
+  it("a service without a port shows none, even if .env still has one from before", () => {
+    const text = readme([], { worker: { image: "busybox" } }, { WORKER_PORT: "8005" });
+    expect(text).toContain("| worker | image `busybox` | - |");
   });
 
   it("a proxy without a known port has no URL table", () => {

@@ -20,7 +20,10 @@ describe("the start_interval layer", () => {
     const out = buildStartIntervalLayer(
       layers({
         none: { healthcheck: hc({ test: ["NONE"] }) },
+        noneString: { healthcheck: hc({ test: "NONE" }) },
         off: { healthcheck: hc({ disable: true }) },
+        // As a YAML 1.1 reader may hand it over.
+        offString: { healthcheck: hc({ disable: "true" }) },
         untested: { healthcheck: { interval: "3s", start_period: "30s" } },
         nostart: { healthcheck: hc({ start_period: "0s" }) },
         unset: { healthcheck: { test: ["CMD", "true"], interval: "3s" } },

@@ -5,7 +5,8 @@ import type { ResolvedService } from "../stack/resolve-services.js";
 import { loadPresets } from "../presets/load-presets.js";
 import { resolveServices } from "../stack/resolve-services.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
-import { RELOADED_LINE, SUPERVISOR_SCRIPT, knownCommand, reloadModeOf, supervisedCommand } from "./supervisor.js";
+import type { Preset } from "../presets/preset.js";
+import { RELOADED_LINE, SUPERVISOR_SCRIPT, knownCommand, reloadModeOf, stopTimeoutOf, supervisedCommand } from "./supervisor.js";
 
 /** The supervisor under a local POSIX sh, with an app that says when it starts and stops. */
 function supervise(app: string, grace = 2) {
@@ -131,5 +132,28 @@ describe("reload modes", () => {
     expect(knownCommand(fast!)).toEqual(["python", "-m", "uvicorn", "main:app", "--host", "0.0.0.0", "--port", "9000"]);
     expect(knownCommand(worker!)?.slice(0, 4)).toEqual(["python", "-m", "celery", "-A"]);
     expect(knownCommand(own!)).toEqual(["sh", "-c", "echo $$HOME && python app.py"]);
+  });
+
+  it("a template whose command nobody knows (no command in its preset) is restarted as a container", () => {
+    const [api] = stack({ api: { template: "python-http" } });
+    const bare: Preset = { ...api!.preset!, name: "bare", defaults: undefined, layers: { base: { services: { "{{name}}": { image: "bare:1" } } } } };
+    expect(knownCommand({ ...api!, preset: bare })).toBeUndefined();
+    expect(reloadModeOf({ ...api!, preset: bare })).toBe("container");
+  });
+
+  it("an unknown placeholder in a template's command names the preset", () => {
+    const [api] = stack({ api: { template: "python-http" } });
+    const broken: Preset = { ...api!.preset!, name: "broken", defaults: { name: "api", command: ["run", "{{nope}}"] }, layers: {} };
+    expect(() => knownCommand({ ...api!, preset: broken })).toThrow("preset broken: unknown placeholder {{nope}}");
+  });
+
+  it("stop timeouts: stack.yaml's, else the template's, else Docker's 10 s, image services included", () => {
+    const services = stack({
+      cache: { image: "memcached:1.6" },
+      slow: { image: "memcached:1.6", stop_grace_period: "45s" },
+      worker: { template: "worker", path: "services/api" },
+      api: { template: "python-http" },
+    });
+    expect(services.map(stopTimeoutOf)).toEqual([10, 45, 30, 10]);
   });
 });
