@@ -8,16 +8,14 @@ describe("an export's files", () => {
   it("land in the chosen folder with nothing of ours beside them, on the first export and the next", async () => {
     const project = mkdtempSync(join(tmpdir(), "cs-export-project-"));
     const out = join(mkdtempSync(join(tmpdir(), "cs-export-out-")), "k8s");
-    const files = [
-      { path: join(out, "base", "kustomization.yaml"), content: withHeader(["Generated."], "resources: []\n") },
-      { path: join(out, "overlays", "staging", "secrets.env"), content: "KEY=1\n", mode: 0o600, userOwned: true },
-    ];
+    const manifest = { path: join(out, "base", "kustomization.yaml"), content: withHeader(["Generated."], "resources: []\n") };
+    const files = [manifest, { path: join(out, "overlays", "staging", "secrets.env"), content: "KEY=1\n", mode: 0o600, userOwned: true }];
     expect((await writeOutputs(project, files)).sort()).toEqual(files.map((f) => f.path).sort());
-    files[0].content = withHeader(["Generated."], "resources: [a.yaml]\n");
-    expect(await writeOutputs(project, files)).toEqual([files[0].path]);
+    manifest.content = withHeader(["Generated."], "resources: [a.yaml]\n");
+    expect(await writeOutputs(project, files)).toEqual([manifest.path]);
     expect(readdirSync(out).sort()).toEqual(["base", "overlays"]);
     expect(readdirSync(join(out, "base"))).toEqual(["kustomization.yaml"]);
-    expect(readFileSync(files[0].path, "utf8")).toBe(files[0].content);
+    expect(readFileSync(manifest.path, "utf8")).toBe(manifest.content);
     expect(readdirSync(project)).toEqual([]);
   });
 });

@@ -77,7 +77,7 @@ describe("a stack.yaml service with its defaults filled in", () => {
       names: (kind) => presets.names(kind),
       get: (name) => {
         const preset = presets.get(name);
-        return name === "node-http" && preset ? { ...preset, defaults: { ...preset.defaults, path: "apps/{{name}}" }, reload: "self" } : preset;
+        return name === "node-http" && preset?.defaults ? { ...preset, defaults: { ...preset.defaults, path: "apps/{{name}}" }, reload: "self" } : preset;
       },
     };
     const { web, site } = resolvedWith(own, "web: { template: node-http }", "site: { template: node-http, path: www, reload: process }");
