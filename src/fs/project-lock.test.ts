@@ -125,6 +125,16 @@ describe("errors other than a held lock", () => {
     await expect(acquireProjectLock(file, "dev sync", { timeoutMs: 60_000 })).rejects.toMatchObject({ code: "ENOTDIR" });
   });
 
+  it("a file where the state folder goes fails at once, saying what to move (not ten minutes of waiting)", async () => {
+    const root = tmp();
+    writeFileSync(join(root, ".create-stack"), "");
+    await expect(acquireProjectLock(root, "dev sync", { timeoutMs: 60_000 })).rejects.toMatchObject({
+      code: "E_WRITE",
+      message: "could not write the project: .create-stack is a file where create-stack keeps its state folder",
+      hint: expect.stringMatching(/^move \.create-stack away/),
+    });
+  });
+
   it("a lock file removed by hand (as the hint says) does not make its holder's release fail", async () => {
     const root = tmp();
     const release = await acquireProjectLock(root, "dev up");

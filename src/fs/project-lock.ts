@@ -42,6 +42,12 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     try {
       await mkdir(dir, { recursive: true });
+    } catch (err) {
+      // A file (not a folder) where the state folder goes: no lock can ever be taken there.
+      if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
+      throw runtimeError("E_WRITE", `could not write the project: ${STATE_DIR} is a file where create-stack keeps its state folder`, `move ${STATE_DIR} away (create-stack makes the folder again); nothing was changed`);
+    }
+    try {
       const fh = await open(file, "wx", 0o644);
       await fh.writeFile(JSON.stringify(info));
       await fh.close();
