@@ -43,6 +43,8 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
     try {
       await mkdir(dir, { recursive: true });
     } catch (err) {
+      // ENOENT: as below, a releasing holder removed the folder while it was being made.
+      if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
       // A file (not a folder) where the state folder goes: no lock can ever be taken there.
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
       throw runtimeError("E_WRITE", `could not write the project: ${STATE_DIR} is a file where create-stack keeps its state folder`, `move ${STATE_DIR} away (create-stack makes the folder again); nothing was changed`);
