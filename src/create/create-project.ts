@@ -4,8 +4,7 @@ import { StackError } from "../errors/stack-error.js";
 import { composeSpelling, detectCompose } from "../engine/compose-cli.js";
 import { createDockerEngine } from "../engine/docker-engine.js";
 import { detectStartIntervalSupport } from "../engine/start-interval-support.js";
-import { parseEnvFile } from "../fs/parse-env-file.js";
-import { decideStartIntervalListing, readStartIntervalRecord, writeStartIntervalRecord, type Listing } from "../plan/start-interval-listing.js";
+import { startIntervalListingOf } from "../plan/start-interval-listing.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { STATE_DIR } from "../fs/project-lock.js";
@@ -60,12 +59,12 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   const composeCommand = composeSpelling();
   // Only where the compose v2 plugin is installed is there anything to ask (its version, the engine's).
   const startIntervalSupport = composeCommand === "docker compose" ? await detectStartIntervalSupport(detectCompose, createDockerEngine()) : false;
-  let listing: Listing | undefined;
+  let saveListing: () => Promise<void> = async () => {};
   const planHere = async () => {
     const reader = diskReader(root);
-    const composeFile = parseEnvFile(reader.read(".env") ?? "").get("COMPOSE_FILE");
-    listing = decideStartIntervalListing({ supported: startIntervalSupport, composeFile, recorded: await readStartIntervalRecord(root) });
-    const plan = await planProject({ root, stack, presets, reader, stackText, readme: true, composeCommand, startInterval: listing.list });
+    const startInterval = await startIntervalListingOf(root, reader, startIntervalSupport);
+    saveListing = startInterval.save;
+    const plan = await planProject({ root, stack, presets, reader, stackText, readme: true, composeCommand, startInterval: startInterval.listing.list });
     assertNoConflicts(plan);
     return plan;
   };
@@ -83,7 +82,7 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
       // The editor's schema copy is state, written first: the project's files land last, together.
       await writeSchemaCopy(root);
       const written = await flushPlan(plan);
-      if (listing?.record !== undefined) await writeStartIntervalRecord(root, listing.record);
+      await saveListing();
       return { plan, written, name, composeCommand };
     });
   } catch (err) {

@@ -1,5 +1,7 @@
 import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
+import { parseEnvFile } from "../fs/parse-env-file.js";
+import type { FileReader } from "../fs/plan.js";
 import { readStateJson, statePath } from "../fs/state-dir.js";
 import { START_INTERVAL, START_INTERVAL_FILE } from "../render/start-interval-layer.js";
 
@@ -41,6 +43,29 @@ export function decideStartIntervalListing({ supported, composeFile, recorded }:
   if (recorded === undefined && listed) return { list: true, reason: "hand-edited" };
   if (recorded !== undefined && recorded !== listed) return { list: listed, reason: "hand-edited" };
   return { list: supported, record: supported, reason: "checked" };
+}
+
+/**
+ * The listing for a project as it is on disk: its .env's COMPOSE_FILE, our last decision on record
+ * (read only when there is something to decide) and what this machine supports. `save` keeps a
+ * new decision of ours, to be called once the project's files have landed.
+ */
+export async function startIntervalListingOf(
+  root: string,
+  reader: FileReader,
+  supported: boolean | undefined,
+): Promise<{ listing: Listing; note: string | undefined; save: () => Promise<void> }> {
+  const composeFile = parseEnvFile(reader.read(".env") ?? "").get("COMPOSE_FILE");
+  const recorded = supported === undefined ? undefined : await readStartIntervalRecord(root);
+  const listing = decideStartIntervalListing({ supported, composeFile, recorded });
+  const { record } = listing;
+  return {
+    listing,
+    note: startIntervalNote(composeFile === undefined ? undefined : listsStartInterval(composeFile), listing),
+    save: async () => {
+      if (record !== undefined && record !== recorded) await writeStartIntervalRecord(root, record);
+    },
+  };
 }
 
 const STATE_FILE = "start-interval.json";

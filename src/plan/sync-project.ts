@@ -8,8 +8,7 @@ import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "./diff-plan.js";
 import type { Plan } from "../fs/plan.js";
 import { planProject } from "./plan-project.js";
-import { parseEnvFile } from "../fs/parse-env-file.js";
-import { decideStartIntervalListing, listsStartInterval, readStartIntervalRecord, startIntervalNote, writeStartIntervalRecord } from "./start-interval-listing.js";
+import { startIntervalListingOf } from "./start-interval-listing.js";
 
 export interface SyncResult {
   plan: Plan;
@@ -34,19 +33,16 @@ export async function syncProject(
   } = {},
 ): Promise<SyncResult> {
   const reader = diskReader(project.root);
-  const composeFile = parseEnvFile(reader.read(".env") ?? "").get("COMPOSE_FILE");
-  const recorded = opts.startIntervalSupport === undefined ? undefined : await readStartIntervalRecord(project.root);
-  const listing = decideStartIntervalListing({ supported: opts.startIntervalSupport, composeFile, recorded });
+  const startInterval = await startIntervalListingOf(project.root, reader, opts.startIntervalSupport);
   const plan = await planProject({
     root: project.root,
     stack: project.parsed.config,
     presets: project.presets,
     reader,
     stackText: opts.stackText,
-    startInterval: listing.list,
+    startInterval: startInterval.listing.list,
   });
-  const note = startIntervalNote(composeFile === undefined ? undefined : listsStartInterval(composeFile), listing);
-  if (note) plan.notes.push(note);
+  if (startInterval.note) plan.notes.push(startInterval.note);
   if (opts.dropEnvKeys?.length) dropEnvKeys(plan, opts.dropEnvKeys, reader.read(".env"));
   if (opts.extra) plan.files.push(...opts.extra);
   // The edit was made to the stack.yaml read at the start: if an editor saved another version
@@ -57,7 +53,7 @@ export async function syncProject(
   // The editor's schema copy is state, written first: the project's files land last, together.
   if (!opts.dryRun) await writeSchemaCopy(project.root);
   const written = opts.dryRun ? [] : await flushPlan(plan);
-  if (!opts.dryRun && listing.record !== undefined && listing.record !== recorded) await writeStartIntervalRecord(project.root, listing.record);
+  if (!opts.dryRun) await startInterval.save();
   return { plan, written };
 }
 
