@@ -5,6 +5,7 @@ import { basename, dirname, join, sep } from "node:path";
 import { runtimeError, StackError } from "../errors/stack-error.js";
 import type { Plan, PlannedFile } from "./plan.js";
 import { contentHash } from "./content-hash.js";
+import { checkStateDir } from "./state-dir.js";
 import { applyOps, cleanStateDir, commitJournal, finishJournal, recordCreated, tempDir, type JournalOp } from "./journal.js";
 
 /** Top-level files that may be symbolic links the user made: written through, the link stays. */
@@ -37,6 +38,7 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
   for (const s of staged) checkBase(s);
 
   const tmpDir = tempDir(root);
+  checkStateDir(root);
   try {
     await mkdir(tmpDir, { recursive: true });
     for (const s of staged) {
