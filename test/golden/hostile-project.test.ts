@@ -1,4 +1,4 @@
-import { spawnSync } from "node:child_process";
+import { spawn, spawnSync } from "node:child_process";
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
@@ -119,5 +119,62 @@ describe("a hostile clone, the built CLI: nothing outside the project is written
     expect(res.status, res.stderr).toBe(0);
     expect(stackOf(p.dir)).toMatch(/^ {2}billing:$/m);
     p.untouched();
+  }, 120_000);
+});
+
+const hasStrace = spawnSync("strace", ["-V"]).status === 0;
+// One libuv worker thread: strace's count of renames then names the same rename in every run.
+const TRACE_ENV = { ...ENV, UV_THREADPOOL_SIZE: "1" };
+
+/** Every file under `dir` with its content, without the state folder. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (relative(dir, p) !== ".create-stack") walk(p);
+      } else out[relative(dir, p)] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("a race, the built CLI: a hand save during dev add is kept", () => {
+  it("stack.yaml saved (temp file + rename, as editors do) while dev add's renames are held up: E_CHANGED, the save kept, nothing else written", async () => {
+    if (!hasStrace) throw new Error("strace is missing: apt-get install strace (npm run test:all installs it)");
+    const add = [DEV_CLI, "add", "service", "svc", "--route", "/svc"];
+    // Which rename commits the journal: the window opens there and closes with stack.yaml's rename.
+    const probe = project();
+    const trace = join(tmp(), "trace");
+    spawnSync("strace", ["-f", "-qq", "-o", trace, "-e", "trace=rename", "node", ...add], { cwd: probe.dir, env: TRACE_ENV });
+    const renames = readFileSync(trace, "utf8").split("\n").filter((l) => l.includes("rename("));
+    const commit = renames.findIndex((l) => l.includes("journal.next-")) + 1;
+    expect(commit).toBeGreaterThan(0);
+    expect(renames.length).toBeGreaterThan(commit + 3);
+
+    const p = project();
+    const before = snapshot(p.dir);
+    const child = spawn("strace", ["-f", "-qq", "-o", "/dev/null", "-e", "trace=rename", "-e", `inject=rename:delay_enter=2000000:when=${commit}`, "node", ...add], { cwd: p.dir, env: TRACE_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const stateDir = join(p.dir, ".create-stack");
+    for (let i = 0; i < 600 && !(existsSync(stateDir) && readdirSync(stateDir).some((n) => n.startsWith("journal.next-"))); i++) await new Promise((r) => setTimeout(r, 20));
+    // The user's save, landing while the journal's commit is held up.
+    const edited = before["stack.yaml"]!.replace(/^name: shop$/m, "name: shop # saved by hand");
+    expect(edited).not.toBe(before["stack.yaml"]);
+    writeFileSync(join(p.dir, ".stack.yaml.swp"), edited);
+    spawnSync("mv", [join(p.dir, ".stack.yaml.swp"), join(p.dir, "stack.yaml")]);
+    const code = await exited;
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain("error: stack.yaml changed while this command ran; nothing was written");
+    expect(snapshot(p.dir)).toEqual({ ...before, "stack.yaml": edited });
+    // The next command finds nothing to finish and the save in place.
+    const next = run([DEV_CLI, "add", "service", "svc", "--route", "/svc"], p.dir);
+    expect(next.status, next.stderr).toBe(0);
+    expect(readFileSync(join(p.dir, "stack.yaml"), "utf8")).toMatch(/name: shop # saved by hand/);
+    expect(readFileSync(join(p.dir, "stack.yaml"), "utf8")).toMatch(/^ {2}svc:$/m);
   }, 120_000);
 });
