@@ -22,7 +22,8 @@ async function traefikCases() {
   return out;
 }
 
-describe("Traefik: HTTPS", () => {
+// Planning every fixture: seconds on a loaded machine, not the default 5.
+describe("Traefik: HTTPS", { timeout: 60_000 }, () => {
   it("a websecure entry point on :443, published on loopback; the file provider reads the generated folder; the certificate is mounted read-only", async () => {
     const cases = await traefikCases();
     expect(cases.length).toBeGreaterThanOrEqual(3);
