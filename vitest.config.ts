@@ -1,4 +1,11 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// Tests never touch the user's own local CA (XDG data folder): each run gets a data folder of its
+// own, inherited by the test workers and the CLIs they spawn.
+process.env.XDG_DATA_HOME = mkdtempSync(join(tmpdir(), "create-stack-test-data-"));
 
 export default defineConfig({
   test: {
