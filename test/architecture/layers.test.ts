@@ -16,6 +16,7 @@ export const LAYERS: string[][] = [
   ["plan"],
   ["render"],
   ["stack"],
+  ["compose"],
   ["presets"],
   ["wait"],
   ["fs", "engine", "watch", "errors"],
