@@ -11,12 +11,13 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: string[][] = [
   ["cli"],
   ["commands"],
-  ["dev", "edit", "create", "deploy"],
+  ["dev", "edit", "create", "deploy", "lint"],
   ["export"],
   ["plan"],
   ["render"],
   ["stack"],
   ["presets"],
+  ["compose"],
   ["wait"],
   ["fs", "engine", "watch", "errors"],
 ];
