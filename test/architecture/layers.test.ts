@@ -11,13 +11,14 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: string[][] = [
   ["cli"],
   ["commands"],
-  ["dev", "edit", "create", "deploy"],
+  ["dev", "edit", "create", "deploy", "lint"],
   ["export"],
   ["plan"],
   ["render"],
   ["stack"],
   ["compose"],
   ["presets"],
+  ["compose"],
   ["wait"],
   ["fs", "engine", "watch", "errors"],
 ];
