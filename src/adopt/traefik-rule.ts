@@ -110,7 +110,7 @@ const empty = (): RuleMatch => ({ hosts: [], hostRegexps: [], pathPrefixes: [], 
 function toMatches(e: Expr): RuleMatch[] {
   if (e.kind === "not") throw new RuleError("it uses ! (a negation), which matches everything but something");
   if (e.kind === "or") return [...toMatches(e.left), ...toMatches(e.right)];
-  if (e.kind === "and") {
+  if (e.kind !== "matcher") {
     const out: RuleMatch[] = [];
     for (const l of toMatches(e.left)) for (const r of toMatches(e.right)) out.push(combine(l, r));
     return out;

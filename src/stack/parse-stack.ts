@@ -89,6 +89,8 @@ function withDefaults(raw: Partial<StackConfig>): StackConfig {
   return {
     version: 1,
     name: raw.name!,
+    ...(raw.compose ? { compose: raw.compose } : {}),
+    ...(raw.proxy ? { proxy: raw.proxy } : {}),
     presets: raw.presets ?? [],
     services: raw.services ?? {},
     images: raw.images ?? {},

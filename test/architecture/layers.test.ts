@@ -11,14 +11,13 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: string[][] = [
   ["cli"],
   ["commands"],
-  ["dev", "edit", "create", "deploy", "lint"],
+  ["dev", "edit", "create", "deploy", "lint", "adopt"],
   ["export"],
   ["plan"],
   ["render"],
   ["stack"],
   ["compose"],
   ["presets"],
-  ["compose"],
   ["wait"],
   ["fs", "engine", "watch", "errors"],
 ];
