@@ -1,5 +1,6 @@
 import { isAbsolute, posix, relative, sep } from "node:path";
 import type { Adoption, AdoptedService, ComposeServiceView, ProjectFiles, Unmapped } from "./adopt-model.js";
+import { ignoreMatcher } from "../watch/glob.js";
 import { nginxOfProject } from "./nginx-routes.js";
 import { traefikRoutes, type LabelRoute } from "./traefik-routes.js";
 
@@ -133,8 +134,15 @@ export function adoptProject(input: AdoptInput): Adoption {
   if (traefik) proxy = { kind: "traefik", service: traefik.name };
   else if (nginx && nginxRead?.config) proxy = { kind: "nginx", service: nginx.name, config: nginxRead.config };
 
+  // A .dockerignore speaks for its build context only: a pattern that would hide what another
+  // service mounts (purldb's **/etc and nginx's etc/nginx/conf.d) is not a project-wide ignore.
+  const mounted = Object.values(services).flatMap((s) => [...(s.path !== undefined && s.path !== "." ? [s.path] : []), ...(s.watch ?? [])]);
+  const kept = ignore.filter((glob) => {
+    const hides = ignoreMatcher([glob, `${glob}/**`]);
+    return !mounted.some((m) => m.split("/").some((_, i, parts) => hides(parts.slice(0, i + 1).join("/"))));
+  });
   const compose = input.compose.map((f) => rel(f) ?? f);
-  return { name: input.name, compose, ...(proxy ? { proxy } : {}), services, ignore, disabled: input.disabled, unmapped };
+  return { name: input.name, compose, ...(proxy ? { proxy } : {}), services, ignore: kept, disabled: input.disabled, unmapped };
 }
 
 /** The route stack.yaml keeps: a path one first, then a host one; the rest are listed. */
