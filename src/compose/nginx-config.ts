@@ -41,7 +41,7 @@ export function loadNginxConfig(entry: NginxSource, resolve: NginxIncludeResolve
           if (chain.includes(src.file) || chain.length >= MAX_INCLUDE_DEPTH) {
             throw new StackError({
               code: "E_NGINX_SYNTAX",
-              message: `${d.file}:${d.line}:${d.col}: include "${pattern}" includes ${src.file} again (${[...chain, src.file].join(" -> ")})`,
+              message: `include "${pattern}" includes ${src.file} again (${[...chain, src.file].join(" -> ")})`,
               hint: "Break the include loop.",
               location: { file: d.file, line: d.line, col: d.col },
             });

@@ -69,7 +69,7 @@ export function tokenizeNginx(text: string, file: string): NginxWord[] {
       advance();
       let value = "";
       for (;;) {
-        if (i >= text.length) throw syntaxError(file, startLine, startCol, `${file}:${startLine}:${startCol}: a quoted string is never closed`, `Close it with ${ch}.`);
+        if (i >= text.length) throw syntaxError(file, startLine, startCol, "a quoted string is never closed", `Close it with ${ch}.`);
         const c = advance();
         if (c === "\\" && i < text.length) {
           const next = advance();
@@ -115,23 +115,23 @@ export function parseNginxDirectives(text: string, file: string): NginxDirective
     for (;;) {
       const head = words[pos];
       if (head === undefined) {
-        if (opener) throw syntaxError(file, opener.line, opener.col, `${file}:${opener.line}:${opener.col}: this block is never closed`, "Add the missing }.");
+        if (opener) throw syntaxError(file, opener.line, opener.col, `this block is never closed`, "Add the missing }.");
         return list;
       }
       if (isMark(head, "}")) {
-        if (!opener) throw syntaxError(file, head.line, head.col, `${file}:${head.line}:${head.col}: a } closes no block`, "Remove it, or add the { it should close.");
+        if (!opener) throw syntaxError(file, head.line, head.col, `a } closes no block`, "Remove it, or add the { it should close.");
         pos++;
         return list;
       }
       if (isMark(head, ";") || isMark(head, "{")) {
-        throw syntaxError(file, head.line, head.col, `${file}:${head.line}:${head.col}: unexpected "${head.value}" where a directive name should be`, "Check the line before it.");
+        throw syntaxError(file, head.line, head.col, `unexpected "${head.value}" where a directive name should be`, "Check the line before it.");
       }
       pos++;
       const args: NginxWord[] = [];
       for (;;) {
         const w = words[pos];
         if (w === undefined || isMark(w, "}")) {
-          throw syntaxError(file, head.line, head.col, `${file}:${head.line}:${head.col}: directive "${head.value}" does not end with ; or {`, 'End it with ";".');
+          throw syntaxError(file, head.line, head.col, `directive "${head.value}" does not end with ; or {`, 'End it with ";".');
         }
         pos++;
         if (isMark(w, ";")) {
