@@ -96,7 +96,8 @@ export function adoptProject(input: AdoptInput): Adoption {
         out.rebuild_on = [inContext("**")];
       } else {
         const dockerfile = out.dockerfile ?? inContext("Dockerfile");
-        const found = MANIFESTS.map(inContext).filter((f) => files.read(posix.join(root, f)) !== undefined);
+        const present = new Set(files.list(posix.join(root, context)));
+        const found = MANIFESTS.filter((f) => present.has(f)).map(inContext);
         out.rebuild_on = [dockerfile, ...found];
       }
     }
