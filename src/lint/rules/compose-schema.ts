@@ -37,7 +37,12 @@ export const composeSchema: LintRule = {
     const model = ctx.project.model;
     if (validate(toPlain(model))) return;
     const seen = new Set<string>();
-    for (const err of validate.errors ?? []) {
+    const errors = validate.errors ?? [];
+    // A oneOf's other branches fail on type at the parent ("must be array") when the branch that
+    // fits fails deeper: the deeper error is the one that says what is wrong.
+    const deeper = (path: string) => errors.some((e) => e.instancePath.startsWith(path + "/"));
+    for (const err of errors) {
+      if (err.keyword === "type" && deeper(err.instancePath)) continue;
       // oneOf/anyOf report every branch; the branch errors below them say more.
       if (err.keyword === "oneOf" || err.keyword === "anyOf") continue;
       const extra = err.keyword === "additionalProperties" ? String((err.params as { additionalProperty: string }).additionalProperty) : undefined;
