@@ -66,6 +66,16 @@ const cli = global(yargs(devArgs))
     (argv) => runCommand(argv, async () => (await import("../commands/restart.js")).restart(argv)),
   )
   .command(
+    "adopt",
+    "Adopt an existing compose project: a stack.yaml that references your compose files (never written)",
+    (y) =>
+      y
+        .option("file", { alias: "f", type: "string", array: true, describe: "Compose files, in order (default: COMPOSE_FILE from .env, else compose's default names)" })
+        .option("dry-run", { type: "boolean", default: false, describe: "Print the stack.yaml and what cannot be mapped; write nothing" })
+        .option("json", { type: "boolean", default: false }),
+    (argv) => runCommand(argv, async () => (await import("../commands/adopt.js")).adopt(argv)),
+  )
+  .command(
     "sync",
     "Regenerate compose layers, proxy config and .env from stack.yaml",
     (y) => y.option("dry-run", { type: "boolean", default: false }).option("json", { type: "boolean", default: false }),

@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   E_SELF_DEPENDENCY: "a service depends on itself",
   E_UNKNOWN_SERVICE: "a command names a service the stack does not have",
   E_NO_STACK: "no stack.yaml in this folder or above",
+  // Compose projects read by dev adopt.
+  E_NGINX_SYNTAX: "an nginx config the project mounts cannot be read (unclosed block or quote, include loop)",
+  E_ADOPT_FILE_CLASH: "dev adopt: a compose file of the project has the name of a layer create-stack writes",
+  E_ADOPT_NOT_ADOPTED: "dev adopt: stack.yaml is a create-stack project of its own, not an adopted one",
   // Files on disk.
   E_USER_EDITED: "a generated file was edited by hand; nothing was written",
   E_WRITE: "the project could not be written (permissions, disk full); nothing was changed",

@@ -17,10 +17,11 @@ export interface EnvEntry {
 
 /** `startInterval`: COMPOSE_FILE also lists compose.start-interval.yaml (see plan/start-interval-listing.ts). */
 export function collectEnvEntries(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], opts: { startInterval?: boolean } = {}): EnvEntry[] {
-  const files = [...layersOf(stack, presets).map((l) => LAYER_FILES[l]), ...(opts.startInterval ? [START_INTERVAL_FILE] : [])];
+  // An adopted project's own files come first; ours after them, so theirs stay the base.
+  const files = [...(stack.compose ?? []), ...layersOf(stack, presets).map((l) => LAYER_FILES[l]), ...(opts.startInterval ? [START_INTERVAL_FILE] : [])];
   const entries: EnvEntry[] = [
     { key: "COMPOSE_PROJECT_NAME", spec: { value: stack.name }, group: "compose (plain `docker compose` reads these)" },
-    { key: "COMPOSE_FILE", spec: { value: files.join(":") }, group: "compose (plain `docker compose` reads these)", managed: true },
+    { key: "COMPOSE_FILE", spec: { value: files.join(":") }, group: "compose (plain `docker compose` reads these)", managed: !stack.compose },
     { key: "COMPOSE_PATH_SEPARATOR", spec: { value: ":" }, group: "compose (plain `docker compose` reads these)" },
   ];
   for (const name of stack.presets) {
@@ -28,7 +29,7 @@ export function collectEnvEntries(stack: StackConfig, presets: PresetRegistry, s
     for (const [key, spec] of Object.entries(preset?.env ?? {})) entries.push({ key, spec, group: name });
   }
   for (const svc of services) {
-    if (svc.port !== undefined) {
+    if (svc.port !== undefined && !svc.adopted) {
       entries.push({ key: `${svc.envName}_PORT`, spec: { port: svc.port, description: `host port of ${svc.name}` }, group: "service host ports" });
     }
   }

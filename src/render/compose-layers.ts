@@ -37,6 +37,8 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
   const dev = layers.get("dev")!;
 
   for (const svc of services) {
+    // Defined in the project's own files, which come first in COMPOSE_FILE: nothing to render.
+    if (svc.adopted) continue;
     if (svc.preset) add(interpolate(svc.preset.layers, svc.vars, `preset ${svc.preset.name}`));
     else if (svc.build) base.services[svc.name] = ownBuild(svc.build);
     else base.services[svc.name] = { image: svc.image };
@@ -70,12 +72,13 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
     }
   }
 
-  for (const svc of services) wireDependencies(svc, stack, presets, services, base);
+  for (const svc of services) if (!svc.adopted) wireDependencies(svc, stack, presets, services, base);
   const proxyPreset = proxyPresetOf(stack.presets, presets);
   const labelsOf = proxyPreset && proxyRenderer(proxyPreset).labels;
   if (labelsOf) {
     const proxy = layers.get("proxy")!;
     for (const svc of services) {
+      if (svc.adopted) continue;
       const labels = labelsOf(stack.name, svc);
       if (Object.keys(labels).length) (proxy.services[svc.name] ??= {}).labels = labels;
     }

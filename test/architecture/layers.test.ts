@@ -11,13 +11,13 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: string[][] = [
   ["cli"],
   ["commands"],
-  ["dev", "edit", "create", "deploy", "lint"],
+  ["dev", "edit", "create", "deploy", "lint", "adopt"],
   ["export"],
   ["plan"],
   ["render"],
   ["stack"],
-  ["presets"],
   ["compose"],
+  ["presets"],
   ["wait"],
   ["fs", "engine", "watch", "errors"],
 ];
