@@ -236,3 +236,10 @@ describe("every rule has a test table", () => {
     expect(ids.every((id) => /^[a-z][a-z0-9-]*$/.test(id))).toBe(true);
   });
 });
+
+describe("literal-secret after substitution", () => {
+  it("a list entry KEY=${VAR} is not literal, whatever the variable holds", () => {
+    const { findings } = run(RULES.find((r) => r.meta.id === "literal-secret")!, { "compose.yaml": svc("  db:\n    image: postgres:16\n    environment:\n      - POSTGRES_PASSWORD=${PW?set it}\n"), ".env": "PW=from-dotenv\n" });
+    expect(findings).toEqual([]);
+  });
+});
