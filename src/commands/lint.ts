@@ -1,4 +1,4 @@
-import { existsSync, readFileSync, statSync } from "node:fs";
+import { existsSync, readdirSync, readFileSync, statSync } from "node:fs";
 import { join, relative, resolve, sep } from "node:path";
 import { loadComposeProject, type ComposeProject } from "../compose/index.js";
 import { StackError } from "../errors/stack-error.js";
@@ -20,6 +20,14 @@ export interface LintArgs {
   disable: string[];
   profile: string[];
 }
+
+const listOrUndefined = (path: string) => {
+  try {
+    return readdirSync(path);
+  } catch {
+    return undefined;
+  }
+};
 
 const readOrUndefined = (path: string) => {
   try {
@@ -56,7 +64,7 @@ export async function lintCommand(args: LintArgs): Promise<void> {
   const project: ComposeProject = loadComposeProject({ cwd, files: args.files, profiles: args.profile });
   const fromStack = stackDisabled(project.workingDir);
   checkRuleIds(fromStack.ids, `${relative(cwd, fromStack.file ?? "") || "stack.yaml"} lint.disable`);
-  const lint = () => lintProject(project, { disable: [...disableFlag, ...fromStack.ids], extra: { readFile: readOrUndefined } });
+  const lint = () => lintProject(project, { disable: [...disableFlag, ...fromStack.ids], extra: { readFile: readOrUndefined, listDir: listOrUndefined } });
   let findings = lint();
 
   if (args.fix) {
@@ -83,7 +91,7 @@ export async function lintCommand(args: LintArgs): Promise<void> {
         });
       });
       process.stderr.write(`fixed ${inside.length} file${inside.length === 1 ? "" : "s"}\n`);
-      findings = lintProject(loadComposeProject({ cwd, files: args.files, profiles: args.profile }), { disable: [...disableFlag, ...fromStack.ids], extra: { readFile: readOrUndefined } });
+      findings = lintProject(loadComposeProject({ cwd, files: args.files, profiles: args.profile }), { disable: [...disableFlag, ...fromStack.ids], extra: { readFile: readOrUndefined, listDir: listOrUndefined } });
     }
   }
 

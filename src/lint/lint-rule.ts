@@ -31,6 +31,8 @@ export interface LintContext {
 export interface LintExtras {
   /** Reads a file next to the project (nginx configs); undefined when it cannot be read. */
   readFile?: (path: string) => string | undefined;
+  /** Lists a folder's entries; undefined when it is no folder. */
+  listDir?: (path: string) => string[] | undefined;
 }
 
 export interface RuleMeta {

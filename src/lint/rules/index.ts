@@ -7,6 +7,7 @@ import { dockerSocket } from "./docker-socket.js";
 import { duplicateHostPort } from "./duplicate-host-port.js";
 import { imageTag } from "./image-tag.js";
 import { literalSecret } from "./literal-secret.js";
+import { nginxProxyPass } from "./nginx-proxy-pass.js";
 import { traefikApiInsecure } from "./traefik-api-insecure.js";
 import { traefikNetwork } from "./traefik-network.js";
 import { traefikRouterCollision } from "./traefik-router-collision.js";
@@ -31,4 +32,5 @@ export const RULES: readonly LintRule[] = [
   dependsOnUnknown,
   imageTag,
   literalSecret,
+  nginxProxyPass,
 ];

@@ -1,4 +1,4 @@
-import { mkdtempSync, mkdirSync, readFileSync, writeFileSync } from "node:fs";
+import { mkdtempSync, mkdirSync, readdirSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -26,10 +26,18 @@ function write(files: Files): string {
   return dir;
 }
 
+function attempt<T>(fn: () => T): T | undefined {
+  try {
+    return fn();
+  } catch {
+    return undefined;
+  }
+}
+
 function run(rule: LintRule, files: Files) {
   const dir = write(files);
   const project = loadComposeProject({ cwd: dir, env: {} });
-  const findings = lintProject(project, { rules: [rule], extra: { readFile: (p) => { try { return readFileSync(p, "utf8"); } catch { return undefined; } } } });
+  const findings = lintProject(project, { rules: [rule], extra: { readFile: (p) => attempt(() => readFileSync(p, "utf8")), listDir: (p) => attempt(() => readdirSync(p)) } });
   return { dir, project, findings };
 }
 
@@ -242,4 +250,22 @@ describe("literal-secret after substitution", () => {
     const { findings } = run(RULES.find((r) => r.meta.id === "literal-secret")!, { "compose.yaml": svc("  db:\n    image: postgres:16\n    environment:\n      - POSTGRES_PASSWORD=${PW?set it}\n"), ".env": "PW=from-dotenv\n" });
     expect(findings).toEqual([]);
   });
+});
+
+ruleTable("nginx-proxy-pass", {
+  valid: [
+    {
+      "compose.yaml": svc("  web:\n    image: nginx:1.27\n    volumes: ['./nginx:/etc/nginx/conf.d:ro']\n  api:\n    image: x:1\n    networks: {default: {aliases: [backend]}}\n"),
+      "nginx/default.conf": "upstream app { server api:8000; }\nserver {\n  listen 80;\n  location /api/ { proxy_pass http://app/; }\n  location /b/ { proxy_pass http://backend:9000; }\n  location /ext/ { proxy_pass https://example.com; }\n}\n",
+    },
+  ],
+  invalid: [
+    {
+      files: {
+        "compose.yaml": svc("  web:\n    image: nginx:1.27\n    volumes: ['./nginx.conf:/etc/nginx/nginx.conf:ro']\n  api: {image: x:1}\n"),
+        "nginx.conf": "events {}\nhttp {\n  server {\n    location / { proxy_pass http://frontend:3000; }\n    location /api { proxy_pass http://api:8000; }\n  }\n}\n",
+      },
+      errors: [{ line: 4, file: "nginx.conf", message: /location \/ passes to "frontend", which is no service of this project/ }],
+    },
+  ],
 });
