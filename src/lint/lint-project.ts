@@ -33,7 +33,8 @@ export function lintProject(project: ComposeProject, opts: LintOptions = {}): Fi
       project,
       extra: opts.extra ?? {},
       report(at: Origin, message: string, fix?: TextEdit[]) {
-        const key = `${at.file}:${at.line}:${at.col}:${message}`;
+        // One value shared by several services (an extends base, a YAML anchor) is one finding, at its place.
+        const key = `${at.file}:${at.line}:${at.col}`;
         if (seen.has(key) || isDisabled(commentsOf(at.file), at.line, rule.meta.id)) return;
         seen.add(key);
         findings.push({ ruleId: rule.meta.id, severity: rule.meta.severity, message, file: at.file, line: at.line, col: at.col, ...(fix ? { fix } : {}) });
