@@ -143,8 +143,8 @@ const cli = global(yargs(devArgs))
         .positional("files", { type: "string", array: true, default: [] as string[], describe: "Compose files in merge order (default: as docker compose chooses them)" })
         .option("format", { choices: ["text", "json", "sarif"] as const, default: "text" as const, describe: "Output: text, JSON for scripts, SARIF 2.1.0 for code scanning" })
         .option("fix", { type: "boolean", default: false, describe: "Apply the safe fixes (bind databases to 127.0.0.1, add traefik.docker.network), showing the diff first" })
-        .option("disable", { type: "string", array: true, default: [] as string[], describe: "Turn a rule off (repeatable or comma-separated)" })
-        .option("profile", { type: "string", array: true, default: [] as string[], describe: "Enable a compose profile (default: COMPOSE_PROFILES)" }),
+        .option("disable", { type: "string", default: [] as string[], coerce: (v: string | string[]) => [v].flat(), describe: "Turn a rule off (repeatable or comma-separated)" })
+        .option("profile", { type: "string", default: [] as string[], coerce: (v: string | string[]) => [v].flat(), describe: "Enable a compose profile, repeatable (default: COMPOSE_PROFILES)" }),
     (argv) => runCommand(argv, async () => (await import("../commands/lint.js")).lintCommand(argv)),
   )
   .command(
