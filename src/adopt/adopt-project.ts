@@ -42,7 +42,10 @@ export function adoptProject(input: AdoptInput): Adoption {
   const names = new Set(input.services.map((s) => s.name));
 
   const traefik = input.services.find((s) => imageName(s.image) === "traefik");
-  const nginx = traefik ? undefined : input.services.find((s) => /^nginx(-unprivileged)?$/.test(imageName(s.image)));
+  // nginx as the project's proxy: an nginx service with a config of the project mounted (or built in).
+  const nginx = traefik
+    ? undefined
+    : input.services.find((s) => /^nginx(-unprivileged)?$/.test(imageName(s.image)) && (s.build || s.volumes.some((v) => v.type === "bind" && v.target.startsWith("/etc/nginx"))));
   const labelRoutes = traefikRoutes(input.services);
   if (traefik) unmapped.push(...labelRoutes.unmapped);
   const nginxRead = nginx ? nginxOfProject(nginx, input.services, files, rel) : undefined;
@@ -96,7 +99,8 @@ export function adoptProject(input: AdoptInput): Adoption {
         out.rebuild_on = [inContext("**")];
       } else {
         const dockerfile = out.dockerfile ?? inContext("Dockerfile");
-        const found = MANIFESTS.map(inContext).filter((f) => files.read(posix.join(root, f)) !== undefined);
+        const present = new Set(files.list(posix.join(root, context)));
+        const found = MANIFESTS.filter((f) => present.has(f)).map(inContext);
         out.rebuild_on = [dockerfile, ...found];
       }
     }

@@ -65,10 +65,8 @@ export async function adopt(args: AdoptArgs): Promise<void> {
   const theirs = parseEnvFile(diskReader(root).read(".env") ?? "").get("COMPOSE_FILE");
   const ours = collectEnvEntries(parsed.config, presets, resolveServices(parsed.config, presets)).find((e) => e.key === "COMPOSE_FILE")?.spec.value;
   const notes: string[] = [];
-  // COMPOSE_FILE in their .env is theirs: left as it is, with the exact line to set instead.
-  if (theirs !== undefined && ours !== undefined && theirs !== ours) {
-    notes.push(`.env sets COMPOSE_FILE=${theirs}, which is yours, so it was left as it is; for plain compose to read create-stack's layers after your files, set COMPOSE_FILE=${ours}`);
-  }
+  // COMPOSE_FILE keeps the user's files first, in their order; create-stack's layers come after.
+  if (theirs !== undefined && ours !== undefined && theirs !== ours) notes.push(`.env: COMPOSE_FILE=${theirs} becomes COMPOSE_FILE=${ours} (your files first, in your order; create-stack's layers after them)`);
   const plan = async () => {
     const p = await planProject({ root, stack: parsed.config, presets, reader: diskReader(root), stackText: text });
     assertNoConflicts(p);
