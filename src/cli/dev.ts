@@ -136,6 +136,18 @@ const cli = global(yargs(devArgs))
     (argv) => runCommand(argv, async () => (await import("../commands/routes.js")).routesCommand(argv)),
   )
   .command(
+    "lint [files..]",
+    "Lint a compose project (ours or any): merged as compose merges it, findings at file:line:col",
+    (y) =>
+      y
+        .positional("files", { type: "string", array: true, default: [] as string[], describe: "Compose files in merge order (default: as docker compose chooses them)" })
+        .option("format", { choices: ["text", "json", "sarif"] as const, default: "text" as const, describe: "Output: text, JSON for scripts, SARIF 2.1.0 for code scanning" })
+        .option("fix", { type: "boolean", default: false, describe: "Apply the safe fixes (bind databases to 127.0.0.1, add traefik.docker.network), showing the diff first" })
+        .option("disable", { type: "string", default: [] as string[], coerce: (v: string | string[]) => [v].flat(), describe: "Turn a rule off (repeatable or comma-separated)" })
+        .option("profile", { type: "string", default: [] as string[], coerce: (v: string | string[]) => [v].flat(), describe: "Enable a compose profile, repeatable (default: COMPOSE_PROFILES)" }),
+    (argv) => runCommand(argv, async () => (await import("../commands/lint.js")).lintCommand(argv)),
+  )
+  .command(
     "exec <service> [cmd..]",
     "Run a command (default: a shell) in a running service; its flags are its own",
     (y) => service(y).positional("cmd", { type: "string", array: true, default: [] as string[], describe: "Command and its arguments" }),

@@ -9,6 +9,15 @@ export interface Origin {
   range?: [number, number];
 }
 
+/** A key written twice in one mapping: compose refuses the file. */
+export class DuplicateKeyError extends Error {
+  readonly origin: Origin;
+  constructor(key: string, origin: Origin) {
+    super(`the key "${key}" is written twice in one mapping`);
+    this.origin = origin;
+  }
+}
+
 /** `!reset` drops the value merged so far, `!override` replaces it whole instead of merging. */
 export type MergeTag = "reset" | "override";
 
@@ -94,7 +103,9 @@ export function nodeFromDocument(doc: Document, lineCounter: LineCounter, file: 
         if (!isPair(pair)) continue;
         const keyNode = pair.key as Node | null;
         const keyValue = isScalar(keyNode) ? keyNode.value : keyNode;
-        if (keyValue === "<<" && !(isScalar(keyNode) && keyNode.type !== "PLAIN")) {
+        // With merge keys on, the yaml package reads a plain << as a symbol; a quoted "<<" is a key.
+        const isMerge = typeof keyValue === "symbol" ? keyValue.description === "<<" : keyValue === "<<" && isScalar(keyNode) && keyNode.type === "PLAIN";
+        if (isMerge) {
           const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
           for (const s of sources) {
             const m = convert(s);
@@ -102,10 +113,12 @@ export function nodeFromDocument(doc: Document, lineCounter: LineCounter, file: 
           }
           continue;
         }
-        const key = keyValue === null || keyValue === undefined ? "" : String(keyValue);
+        const key = keyValue === null || keyValue === undefined ? "" : typeof keyValue === "symbol" ? (keyValue.description ?? "") : String(keyValue);
         const keyOrigin = originAt((keyNode as Node | null)?.range);
         const value = pair.value === null || pair.value === undefined ? scalarNode(keyOrigin, null) : convert(pair.value);
         if (pair.value === null || pair.value === undefined) value.origin = { ...keyOrigin, range: [keyOrigin.range![1], keyOrigin.range![1]] };
+        // yaml's own duplicate check compares every key with every other; a set per mapping is linear.
+        if (out.entries.has(key)) throw new DuplicateKeyError(key, keyOrigin);
         out.entries.set(key, { key, keyOrigin, value });
       }
       // Keys written in the mapping win over keys merged in with `<<`; earlier merge sources win.

@@ -6,3 +6,4 @@ export { loadComposeProject, parseDotEnv, baseDirOf, type ComposeProject, type L
 export { selectComposeFiles, DEFAULT_COMPOSE_FILES, DEFAULT_OVERRIDE_FILES } from "./select-compose-files.js";
 export { parseComposeSource, type ComposeSource, type LoadWarning } from "./read-compose-file.js";
 export * from "./short-syntax.js";
+export * from "./traefik-labels.js";

@@ -233,3 +233,18 @@ describe("loadComposeProject: profiles and env_file", () => {
     expect(errorOf(() => load(missing)).code).toBe("E_COMPOSE_FILE_MISSING");
   });
 });
+
+describe("loadComposeProject: YAML merge keys", () => {
+  it("<<: *anchor merges the anchor's keys below the ones written", () => {
+    const dir = project({ "compose.yaml": "x-env: &env\n  A: '1'\n  B: '2'\nservices:\n  a:\n    image: x\n    environment:\n      <<: *env\n      B: own\n" });
+    expect(service(load(dir), "a").environment).toEqual({ A: "1", B: "own" });
+  });
+});
+
+describe("loadComposeProject: duplicate keys", () => {
+  it("a key written twice in one mapping is E_COMPOSE_YAML at the second", () => {
+    const e = errorOf(() => load(project({ "compose.yaml": "services:\n  a:\n    image: x\n    image: y\n" })));
+    expect(e.code).toBe("E_COMPOSE_YAML");
+    expect(e.location).toMatchObject({ line: 4, col: 5 });
+  });
+});

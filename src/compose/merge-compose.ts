@@ -57,7 +57,7 @@ function listAsMap(node: ComposeNode, separator: string): ComposeNode {
   if (node.kind !== "seq") return node;
   const out = mapNode(node.origin, [], node.tag);
   for (const kv of keyValues(node, separator)) {
-    const value: ScalarNode = { kind: "scalar", origin: kv.valueOrigin, value: kv.value };
+    const value: ScalarNode = { kind: "scalar", origin: kv.valueOrigin, value: kv.value, ...(kv.raw !== undefined ? { raw: kv.raw } : {}) };
     out.entries.set(kv.key, { key: kv.key, keyOrigin: kv.keyOrigin, value });
   }
   return out;

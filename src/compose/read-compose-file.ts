@@ -1,6 +1,6 @@
 import { LineCounter, parseDocument, type Document } from "yaml";
 import { StackError } from "../errors/stack-error.js";
-import { nodeFromDocument, type ComposeNode, type MapNode, type Origin } from "./compose-node.js";
+import { DuplicateKeyError, nodeFromDocument, type ComposeNode, type MapNode, type Origin } from "./compose-node.js";
 import { interpolate, InterpolationError } from "./interpolate.js";
 import { normalizeForMerge } from "./merge-compose.js";
 
@@ -22,7 +22,7 @@ const TOP_LEVEL = new Set(["version", "name", "include", "services", "networks",
 /** Parses one compose file; a YAML error or a file that is not compose is a located StackError. */
 export function parseComposeSource(path: string, text: string): ComposeSource {
   const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: true });
+  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
   const err = doc.errors[0];
   if (err) {
     const { line, col } = lineCounter.linePos(err.pos[0]);
@@ -38,7 +38,13 @@ export function parseComposeSource(path: string, text: string): ComposeSource {
 
 /** The located model of a parsed file, not yet interpolated. */
 export function modelOf(source: ComposeSource): MapNode {
-  const node = nodeFromDocument(source.doc, source.lineCounter, source.path);
+  let node: ComposeNode | undefined;
+  try {
+    node = nodeFromDocument(source.doc, source.lineCounter, source.path);
+  } catch (err) {
+    if (!(err instanceof DuplicateKeyError)) throw err;
+    throw new StackError({ code: "E_COMPOSE_YAML", message: `not valid YAML: ${err.message}`, location: { file: err.origin.file, line: err.origin.line, col: err.origin.col }, hint: "remove one of them (or merge what they hold)" });
+  }
   const notCompose = (why: string, origin?: Origin) =>
     new StackError({
       code: "E_COMPOSE_NOT_COMPOSE",

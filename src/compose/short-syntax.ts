@@ -112,6 +112,8 @@ export interface KeyValue {
   value: string | null;
   keyOrigin: Origin;
   valueOrigin: Origin;
+  /** The value as written before variable substitution, when substitution changed it. */
+  raw?: string;
 }
 
 /** environment, labels, args, sysctls, extra_hosts: a mapping or a list of KEY=VALUE. */
@@ -123,6 +125,7 @@ export function keyValues(node: ComposeNode | undefined, separator = "="): KeyVa
       value: e.value.kind === "scalar" && e.value.value !== null ? String(e.value.value) : e.value.kind === "scalar" ? null : null,
       keyOrigin: e.keyOrigin,
       valueOrigin: e.value.origin,
+      ...(e.value.kind === "scalar" && e.value.raw !== undefined ? { raw: e.value.raw } : {}),
     }));
   }
   if (node.kind === "seq") {
@@ -130,7 +133,8 @@ export function keyValues(node: ComposeNode | undefined, separator = "="): KeyVa
       const text = textOf(item);
       if (text === undefined) return [];
       const at = text.indexOf(separator);
-      return [{ key: at < 0 ? text : text.slice(0, at), value: at < 0 ? null : text.slice(at + 1), keyOrigin: item.origin, valueOrigin: item.origin }];
+      const raw = item.kind === "scalar" && item.raw !== undefined && item.raw.includes(separator) ? item.raw.slice(item.raw.indexOf(separator) + 1) : undefined;
+      return [{ key: at < 0 ? text : text.slice(0, at), value: at < 0 ? null : text.slice(at + 1), keyOrigin: item.origin, valueOrigin: item.origin, ...(raw !== undefined ? { raw } : {}) }];
     });
   }
   return [];

@@ -107,6 +107,7 @@ function withDefaults(raw: Partial<StackConfig>): StackConfig {
     images: raw.images ?? {},
     health: { ...DEFAULT_HEALTH, ...raw.health },
     ignore: raw.ignore ?? [],
+    ...(raw.lint ? { lint: raw.lint } : {}),
   };
 }
 

@@ -21,6 +21,8 @@ export interface StackConfig {
   health: HealthTiming;
   /** Extra ignore globs for the watcher, relative to the project root. */
   ignore: string[];
+  /** dev lint settings: rules turned off for this project. */
+  lint?: { disable?: string[] };
 }
 
 export interface AdoptedProxyConfig {
