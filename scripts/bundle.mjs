@@ -5,7 +5,7 @@ import { rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { precheckedPresetsModule, schemaValidatorsModule } from "./precompile.mjs";
+import { composeSchemaValidatorModule, precheckedPresetsModule, schemaValidatorsModule } from "./precompile.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
@@ -13,11 +13,11 @@ const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 // validators (src/fs/schema-validators.ts compiles them on first use; ajv's compiler is then
 // neither loaded nor run by a command) and the shipped presets' checked data
 // (src/presets/prechecked-presets.ts knows none, so tests parse and check every preset).
-const MODULES = { "schema-validators": schemaValidatorsModule, "prechecked-presets": precheckedPresetsModule };
+const MODULES = { "schema-validators": schemaValidatorsModule, "compose-schema-validator": composeSchemaValidatorModule, "prechecked-presets": precheckedPresetsModule };
 const precompiled = {
   name: "precompiled",
   setup(b) {
-    b.onResolve({ filter: /(^|\/)(schema-validators|prechecked-presets)\.js$/ }, (args) => ({ path: /([a-z-]+)\.js$/.exec(args.path)[1], namespace: "precompiled" }));
+    b.onResolve({ filter: /(^|\/)(schema-validators|compose-schema-validator|prechecked-presets)\.js$/ }, (args) => ({ path: /([a-z-]+)\.js$/.exec(args.path)[1], namespace: "precompiled" }));
     b.onLoad({ filter: /.*/, namespace: "precompiled" }, (args) => ({ contents: MODULES[args.path](), loader: "js", resolveDir: ROOT }));
   },
 };

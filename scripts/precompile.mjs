@@ -6,8 +6,9 @@ import { join } from "node:path";
 import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { contentHash } from "../dist/fs/content-hash.js";
-import { PRESET_SCHEMA_FILE, PRESETS_DIR, SCHEMA_FILE } from "../dist/fs/package-paths.js";
+import { COMPOSE_SCHEMA_FILE, PRESET_SCHEMA_FILE, PRESETS_DIR, SCHEMA_FILE } from "../dist/fs/package-paths.js";
 import { AJV_OPTIONS } from "../dist/fs/schema-validators.js";
+import { COMPOSE_AJV_OPTIONS } from "../dist/fs/compose-schema-validator.js";
 import { loadPresets } from "../dist/presets/load-presets.js";
 import { checkPreset } from "../dist/presets/check-preset.js";
 
@@ -26,6 +27,28 @@ export function schemaValidatorsModule() {
     `export const AJV_OPTIONS = ${JSON.stringify(AJV_OPTIONS)};`,
     "export const stackSchemaValidator = () => stackValidator;",
     "export const presetSchemaValidator = () => presetValidator;",
+    "",
+  ].join("\n");
+}
+
+/**
+ * An ES module with the exports of src/fs/compose-schema-validator.ts: the Compose
+ * Specification's validator as code. Built inside a function on first use, so loading the module
+ * costs only its parse.
+ */
+export function composeSchemaValidatorModule() {
+  const composeAjv = new Ajv({ ...COMPOSE_AJV_OPTIONS, code: { source: true, esm: true } });
+  composeAjv.addSchema(JSON.parse(readFileSync(COMPOSE_SCHEMA_FILE, "utf8")), "compose");
+  // The generated code goes in a function body: its top-level consts are made on first use.
+  let composeCode = standaloneCode(composeAjv, { composeValidator: "compose" }).replace(/^"use strict";/, "");
+  const exported = /export const composeValidator = (\w+);/.exec(composeCode);
+  if (!exported) throw new Error("ajv's standalone output changed: no composeValidator export");
+  composeCode = composeCode.replace(exported[0], "") + `\nreturn ${exported[1]};`;
+  return [
+    `export const COMPOSE_AJV_OPTIONS = ${JSON.stringify(COMPOSE_AJV_OPTIONS)};`,
+    "let composeCompiled;",
+    `function buildCompose() {\n${composeCode}\n}`,
+    "export const composeSchemaValidator = () => (composeCompiled ??= buildCompose());",
     "",
   ].join("\n");
 }

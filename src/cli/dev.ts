@@ -66,6 +66,16 @@ const cli = global(yargs(devArgs))
     (argv) => runCommand(argv, async () => (await import("../commands/restart.js")).restart(argv)),
   )
   .command(
+    "adopt",
+    "Adopt an existing compose project: a stack.yaml that references your compose files (never written)",
+    (y) =>
+      y
+        .option("file", { alias: "f", type: "string", array: true, describe: "Compose files, in order (default: COMPOSE_FILE from .env, else compose's default names)" })
+        .option("dry-run", { type: "boolean", default: false, describe: "Print the stack.yaml and what cannot be mapped; write nothing" })
+        .option("json", { type: "boolean", default: false }),
+    (argv) => runCommand(argv, async () => (await import("../commands/adopt.js")).adopt(argv)),
+  )
+  .command(
     "sync",
     "Regenerate compose layers, proxy config and .env from stack.yaml",
     (y) => y.option("dry-run", { type: "boolean", default: false }).option("json", { type: "boolean", default: false }),
@@ -130,6 +140,18 @@ const cli = global(yargs(devArgs))
     "Install the machine's local CA (made on first use) into the system and browser stores where it can; prints the rest",
     (y) => y.option("dry-run", { type: "boolean", default: false, describe: "Say what would be installed, install nothing" }),
     (argv) => runCommand(argv, async () => (await import("../commands/trust.js")).trust(argv)),
+  )
+  .command(
+    "lint [files..]",
+    "Lint a compose project (ours or any): merged as compose merges it, findings at file:line:col",
+    (y) =>
+      y
+        .positional("files", { type: "string", array: true, default: [] as string[], describe: "Compose files in merge order (default: as docker compose chooses them)" })
+        .option("format", { choices: ["text", "json", "sarif"] as const, default: "text" as const, describe: "Output: text, JSON for scripts, SARIF 2.1.0 for code scanning" })
+        .option("fix", { type: "boolean", default: false, describe: "Apply the safe fixes (bind databases to 127.0.0.1, add traefik.docker.network), showing the diff first" })
+        .option("disable", { type: "string", default: [] as string[], coerce: (v: string | string[]) => [v].flat(), describe: "Turn a rule off (repeatable or comma-separated)" })
+        .option("profile", { type: "string", default: [] as string[], coerce: (v: string | string[]) => [v].flat(), describe: "Enable a compose profile, repeatable (default: COMPOSE_PROFILES)" }),
+    (argv) => runCommand(argv, async () => (await import("../commands/lint.js")).lintCommand(argv)),
   )
   .command(
     "exec <service> [cmd..]",

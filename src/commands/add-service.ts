@@ -42,6 +42,12 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     });
     const { plan, written } = await syncProject(next, { stackText: next.stackText, stackBase: project.parsed.text, dryRun: args.dryRun });
     out(formatPlan(plan));
+    const ownNginx = next.parsed.config.proxy?.kind === "nginx" ? next.parsed.config.proxy : undefined;
+    const added = next.services.find((s) => s.name === args.name);
+    if (ownNginx && added?.route && added.port !== undefined) {
+      // Their nginx config is theirs: we say what to add rather than write it.
+      out(nginxLocationToAdd(ownNginx.config ?? "your nginx config", added.name, added.route, added.port, added.strip));
+    }
     if (args.dryRun) return { plan, written, ctx: undefined };
     const ctx = args.start ? await runningStack(next) : undefined;
     if (ctx) {
@@ -85,3 +91,16 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
 }
 
 const fmt = (s: number) => `${s.toFixed(2)} s`;
+
+/** The lines to add to an adopted project's own nginx config for a routed service of ours. */
+export function nginxLocationToAdd(config: string, name: string, route: string, port: number, strip: boolean): string {
+  const prefix = route.endsWith("/") ? route : `${route}/`;
+  const target = strip && route !== "/" ? `http://${name}:${port}/` : `http://${name}:${port}`;
+  return [
+    `your nginx config is yours: to route ${route} to ${name}, add inside the server block of ${config}, then reload nginx:`,
+    `    location ${prefix} {`,
+    `        proxy_pass ${target};`,
+    "        proxy_set_header Host $host;",
+    "    }",
+  ].join("\n");
+}

@@ -41,6 +41,8 @@ export function stackServices(project: Project): StackService[] {
     }
     return undefined;
   };
+  // Services of an adopted project's own files: not in our layers, looked after all the same.
+  for (const svc of project.services) if (svc.adopted && !merged.has(svc.name)) merged.set(svc.name, svc.dependsOn.length ? { depends_on: svc.dependsOn } : {});
   return [...merged].map(([name, def]) => ({
     name,
     app: project.services.find((s) => s.name === name),

@@ -13,6 +13,13 @@ export function planRemoveService(project: Project, name: string): Project & { s
   if (!services[name]) {
     throw unknownServiceError([name], Object.keys(services));
   }
+  if (services[name].adopted) {
+    throw new StackError({
+      code: "E_USAGE",
+      message: `${name} is defined in your compose files (${(project.parsed.config.compose ?? []).join(", ")}), not by create-stack`,
+      hint: "remove it from your compose files, then run dev adopt to bring stack.yaml up to date",
+    });
+  }
   const notes: string[] = [];
   if (Object.keys(services).length === 1) refuseEmptyStack(project, name);
   const dependents = Object.entries(services).filter(([, s]) => s.depends_on?.includes(name));

@@ -47,6 +47,10 @@ export const ERROR_CODES = {
   E_SELF_DEPENDENCY: "a service depends on itself",
   E_UNKNOWN_SERVICE: "a command names a service the stack does not have",
   E_NO_STACK: "no stack.yaml in this folder or above",
+  // Compose projects read by dev adopt.
+  E_NGINX_SYNTAX: "an nginx config the project mounts cannot be read (unclosed block or quote, include loop)",
+  E_ADOPT_FILE_CLASH: "dev adopt: a compose file of the project has the name of a layer create-stack writes",
+  E_ADOPT_NOT_ADOPTED: "dev adopt: stack.yaml is a create-stack project of its own, not an adopted one",
   // Files on disk.
   E_USER_EDITED: "a generated file was edited by hand; nothing was written",
   E_WRITE: "the project could not be written (permissions, disk full); nothing was changed",
@@ -61,6 +65,14 @@ export const ERROR_CODES = {
   // Presets shipped with create-stack (a packaging bug if seen).
   E_PRESET_INVALID: "a preset.yaml is malformed",
   E_PRESET_PLACEHOLDER: "a preset uses an unknown {{placeholder}}",
+  // Compose projects read as docker compose reads them (dev lint, dev adopt).
+  E_COMPOSE_YAML: "a compose file is not valid YAML",
+  E_COMPOSE_NOT_COMPOSE: "a file given as a compose file is not one (empty, a list, no compose keys)",
+  E_COMPOSE_FILE_MISSING: "a compose file named by -f, COMPOSE_FILE, extends, include or env_file does not exist",
+  E_COMPOSE_NO_FILE: "no compose file given and none of compose.yaml, docker-compose.yml, ... found here or above",
+  E_COMPOSE_EXTENDS: "extends names a service that does not exist, or services extend each other in a loop",
+  E_COMPOSE_INCLUDE: "include brings in a resource the project defines differently, or includes itself",
+  E_COMPOSE_VARIABLE: "a ${VAR:?message} whose variable is unset, or a malformed ${...} substitution",
   // Runtime: the engine and the stack.
   E_ENGINE_UNREACHABLE: "the Docker engine does not answer",
   E_NO_COMPOSE: "neither docker compose nor docker-compose is installed",

@@ -19,6 +19,8 @@ export const PRESETS_DIR = join(PACKAGE_ROOT, "presets");
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
 export const SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "stack.schema.json");
 export const PRESET_SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "preset.schema.json");
+/** The Compose Specification's schema, vendored (schema/README.md says from where). */
+export const COMPOSE_SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "compose-spec.json");
 
 /** The package's version, for --version (yargs cannot find package.json from a bundle). */
 export function packageVersion(): string {

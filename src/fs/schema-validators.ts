@@ -5,6 +5,7 @@ import { PRESET_SCHEMA_FILE, SCHEMA_FILE } from "./package-paths.js";
 /** How both schemas are compiled, here and at build time (scripts/precompile.mjs). */
 export const AJV_OPTIONS = { allErrors: true, strict: false } as const;
 
+
 /**
  * The JSON Schema validators of stack.yaml and preset.yaml. Compiled on first use here (tests run
  * this file); the bundled CLI gets the same functions as code generated at build time (ajv

@@ -87,7 +87,8 @@ export function planStack(input: PlanInput): Plan {
   }
 
   add(envFile(input));
-  add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
+  // An adopted project's .env.example, if any, is the user's own.
+  if (!stack.compose) add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
   add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
   if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values, input.composeCommand), owner: "starter" });
 

@@ -8,6 +8,7 @@ import type { StackConfig } from "../stack/stack-config.js";
 import { escapeInterpolation } from "./compose-yaml.js";
 import { proxyPresetOf } from "../presets/stack-proxy.js";
 import { proxyRenderer } from "./proxy-renderers.js";
+import { adoptedTraefikLabels } from "./traefik-labels.js";
 import { commandHealthTest, httpHealthTest } from "./health-command.js";
 import { knownCommand, reloadModeOf, stopTimeoutOf, supervisedCommand } from "./supervisor.js";
 
@@ -37,6 +38,8 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
   const dev = layers.get("dev")!;
 
   for (const svc of services) {
+    // Defined in the project's own files, which come first in COMPOSE_FILE: nothing to render.
+    if (svc.adopted) continue;
     if (svc.preset) add(interpolate(svc.preset.layers, svc.vars, `preset ${svc.preset.name}`));
     else if (svc.build) base.services[svc.name] = ownBuild(svc.build);
     else base.services[svc.name] = { image: svc.image };
@@ -70,12 +73,14 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
     }
   }
 
-  for (const svc of services) wireDependencies(svc, stack, presets, services, base);
+  for (const svc of services) if (!svc.adopted) wireDependencies(svc, stack, presets, services, base);
   const proxyPreset = proxyPresetOf(stack.presets, presets);
-  const labelsOf = proxyPreset && proxyRenderer(proxyPreset).labels;
+  // An adopted project's own Traefik routes what we add: labels in our base layer, beside it.
+  const labelsOf = proxyPreset ? proxyRenderer(proxyPreset).labels : stack.proxy?.kind === "traefik" ? adoptedTraefikLabels : undefined;
   if (labelsOf) {
-    const proxy = layers.get("proxy")!;
+    const proxy = layers.get("proxy") ?? base;
     for (const svc of services) {
+      if (svc.adopted) continue;
       const labels = labelsOf(stack.name, svc);
       if (Object.keys(labels).length) (proxy.services[svc.name] ??= {}).labels = labels;
     }

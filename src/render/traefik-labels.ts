@@ -98,3 +98,15 @@ export function withoutRestartingPage(labels: Record<string, string>): Record<st
   }
   return out;
 }
+
+/**
+ * Labels for a service added to an adopted project whose own Traefik routes it: the rule, the
+ * port and the strip-prefix only. Their entrypoint names and networks are theirs, so no
+ * entrypoint is named (a router listens on all of them) and Traefik picks the shared network.
+ */
+export function adoptedTraefikLabels(project: string, svc: ResolvedService): Record<string, string> {
+  const labels = withoutRestartingPage(traefikLabels(project, svc));
+  delete labels["traefik.docker.network"];
+  for (const key of Object.keys(labels)) if (key.endsWith(".entrypoints")) delete labels[key];
+  return labels;
+}

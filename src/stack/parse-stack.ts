@@ -48,9 +48,20 @@ export function parseStack(text: string, file = "stack.yaml", blame?: Blame): Pa
   }
   const validate = stackSchemaValidator();
   if (!validate(data)) {
-    throwIfAny(dedupe(validate.errors ?? []).map((e) => schemaError(e, doc, lineCounter, file, blame)));
+    const errors = dedupe(validate.errors ?? []).filter((e) => !isAdoptedName(e, data));
+    throwIfAny(errors.map((e) => schemaError(e, doc, lineCounter, file, blame)));
   }
   return { config: withDefaults(data as Partial<StackConfig>), doc, lineCounter, file, text };
+}
+
+/** Compose's own service names (rq_worker, 1st): an adopted service keeps the name its compose files give it. */
+const COMPOSE_NAME = /^[a-zA-Z0-9][a-zA-Z0-9_.-]*$/;
+
+function isAdoptedName(e: ErrorObject, data: unknown): boolean {
+  if (e.keyword !== "propertyNames" || e.instancePath !== "/services") return false;
+  const name = String(e.params?.propertyName ?? "");
+  const services = (data as { services?: Record<string, { adopted?: unknown }> }).services;
+  return COMPOSE_NAME.test(name) && name.length <= 63 && services?.[name]?.adopted === true;
 }
 
 /** Offsets of keys repeated within one mapping (a plain walk: visit() costs more on 50,000 keys). */
@@ -89,11 +100,14 @@ function withDefaults(raw: Partial<StackConfig>): StackConfig {
   return {
     version: 1,
     name: raw.name!,
+    ...(raw.compose ? { compose: raw.compose } : {}),
+    ...(raw.proxy ? { proxy: raw.proxy } : {}),
     presets: raw.presets ?? [],
     services: raw.services ?? {},
     images: raw.images ?? {},
     health: { ...DEFAULT_HEALTH, ...raw.health },
     ignore: raw.ignore ?? [],
+    ...(raw.lint ? { lint: raw.lint } : {}),
   };
 }
 

@@ -1,11 +1,15 @@
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { interpolateString } from "../presets/interpolate.js";
 import type { Preset, PresetVars } from "../presets/preset.js";
-import type { StackConfig } from "./stack-config.js";
+import type { ServiceConfig, StackConfig } from "./stack-config.js";
 
 /** A service of stack.yaml with every default filled in: what planners, `dev up` and routes use. */
 export interface ResolvedService {
   name: string;
+  /** Defined in the project's own compose files: watched and restarted, never rendered. */
+  adopted?: boolean;
+  /** Host name routed to it (adopted Host rules). */
+  host?: string;
   /** The template preset, for template services. */
   preset?: Preset;
   image?: string;
@@ -39,6 +43,7 @@ export function envNameOf(service: string): string {
 
 export function resolveServices(stack: StackConfig, presets: PresetRegistry): ResolvedService[] {
   return Object.entries(stack.services).map(([name, svc]) => {
+    if (svc.adopted) return resolveAdopted(stack, name, svc);
     const preset = svc.template ? presets.get(svc.template) : undefined;
     const defaults = preset?.defaults;
     const port = svc.port ?? defaults?.port;
@@ -90,4 +95,35 @@ function stringValues(env: Record<string, unknown> | undefined): Record<string, 
   const out: Record<string, string> = {};
   for (const key in env) out[key] = String(env[key]);
   return out;
+}
+
+/**
+ * A service of the project's own compose files: the bind-mounted source folder and files restart
+ * it, its rebuild_on globs (Dockerfile, manifests, or the whole context without a mount) rebuild
+ * it. The default reload is a container restart: its process is not ours to supervise.
+ */
+function resolveAdopted(stack: StackConfig, name: string, svc: ServiceConfig): ResolvedService {
+  const envName = envNameOf(name);
+  const path = svc.path ?? svc.build;
+  const rebuildOn = svc.rebuild_on ?? [];
+  const watch = [...new Set([...(svc.path ? [svc.path] : []), ...(svc.watch ?? []), ...(svc.build !== undefined && rebuildOn.length ? [svc.build] : [])])];
+  return {
+    name,
+    adopted: true,
+    ...(svc.host !== undefined ? { host: svc.host } : {}),
+    image: svc.image,
+    build: svc.build !== undefined ? { context: svc.build, dockerfile: svc.dockerfile } : undefined,
+    path,
+    port: svc.port,
+    route: svc.route,
+    strip: svc.strip_prefix ?? false,
+    dependsOn: svc.depends_on ?? [],
+    env: {},
+    watch,
+    rebuildOn,
+    reload: svc.reload ?? "container",
+    command: svc.command,
+    envName,
+    vars: { project: stack.name, name, envName, port: String(svc.port ?? ""), route: svc.route ?? "", path: path ?? "" },
+  };
 }

@@ -7,6 +7,10 @@ export interface StackConfig {
   version: 1;
   /** Project name: the compose project name and the prefix of proxy router names. */
   name: string;
+  /** An adopted project's own compose files, in merge order; never written by create-stack. */
+  compose?: string[];
+  /** An adopted project's own proxy service. */
+  proxy?: AdoptedProxyConfig;
   /** Add-on, proxy and tool presets (postgres, redis, traefik, nginx, jumpbox, ...). */
   presets: string[];
   /** Application services, in the order the user keeps them. */
@@ -17,6 +21,15 @@ export interface StackConfig {
   health: HealthTiming;
   /** Extra ignore globs for the watcher, relative to the project root. */
   ignore: string[];
+  /** dev lint settings: rules turned off for this project. */
+  lint?: { disable?: string[] };
+}
+
+export interface AdoptedProxyConfig {
+  kind: "traefik" | "nginx";
+  service: string;
+  /** The nginx config file it mounts, project-relative. */
+  config?: string;
 }
 
 export interface HealthTiming {
@@ -62,6 +75,12 @@ export interface ServiceConfig {
   command?: string[];
   /** How long a stop waits before killing (e.g. a worker finishing its task). */
   stop_grace_period?: string;
+  /** Defined in the project's own compose files: only watched and restarted, never rendered. */
+  adopted?: boolean;
+  /** Host name routed to it (an adopted Host rule). */
+  host?: string;
+  /** Globs whose change rebuilds the image (an adopted service's Dockerfile and manifests). */
+  rebuild_on?: string[];
   /** Hooks: shell commands run in the container after dev up, dev start or a rebuild starts it. */
   after_start?: string[];
 }

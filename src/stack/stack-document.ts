@@ -25,7 +25,10 @@ const KEY_COMMENTS: Record<string, string> = {
 
 /** The plain-data form of a stack, leaving out what equals the defaults. */
 export function stackToData(stack: StackConfig): Record<string, unknown> {
-  const data: Record<string, unknown> = { version: 1, name: stack.name, presets: stack.presets, services: stack.services };
+  const data: Record<string, unknown> = { version: 1, name: stack.name };
+  if (stack.compose) data.compose = stack.compose;
+  if (stack.proxy) data.proxy = stack.proxy;
+  Object.assign(data, { presets: stack.presets, services: stack.services });
   if (Object.keys(stack.images).length) data.images = stack.images;
   const health = Object.fromEntries(
     Object.entries(stack.health).filter(([k, v]) => DEFAULT_HEALTH[k as keyof typeof DEFAULT_HEALTH] !== v),

@@ -56,7 +56,7 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
 
   const serviceNames = Object.keys(config.services);
   const routes = new Map<string, string>();
-  const hasProxy = config.presets.some((p) => presets.get(p)?.kind === "proxy");
+  const hasProxy = config.proxy !== undefined || config.presets.some((p) => presets.get(p)?.kind === "proxy");
   for (const [name, svc] of Object.entries(config.services)) {
     const at = (key: string) => ["services", name, key];
     const problem = yaml11Problem(name);
@@ -65,12 +65,12 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
       fail("E_NAME_TAKEN", `service name "${name}" is taken by a preset's service`, ["services", name], "choose another name", "key");
     }
     const sources = (["template", "image", "build"] as const).filter((k) => svc[k] !== undefined);
-    if (sources.length > 1) {
+    if (sources.length > 1 && !svc.adopted) {
       fail(sources.includes("image") && sources.includes("template") ? "E_TEMPLATE_AND_IMAGE" : "E_SOURCE_CONFLICT",
         `service "${name}" sets both ${sources[0]} and ${sources[1]}`, at(sources[1]!),
         "keep one: a template builds starter code, build uses your own Dockerfile, an image runs as is");
     }
-    if (sources.length === 0) {
+    if (sources.length === 0 && !svc.adopted) {
       fail("E_NO_TEMPLATE", `service "${name}" needs a template, a build folder or an image`, ["services", name],
         `templates: ${presets.names("service").join(", ")}; or build: FOLDER with your own Dockerfile`, "key");
     }
@@ -113,12 +113,12 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
         fail("E_ROUTE_NO_PROXY", `service "${name}" has a route but the stack has no proxy`, at("route"),
           `add a proxy (${presets.names("proxy").join(", ")}) to presets:, or remove the route`);
       }
-      if (svc.port === undefined && !template?.defaults?.port) {
+      if (svc.port === undefined && !template?.defaults?.port && !svc.adopted) {
         fail("E_ROUTE_NO_PORT", `service "${name}" has a route but no port`, at("route"), "set port: to the port the service listens on");
       }
     }
     (svc.depends_on ?? []).forEach((dep, i) => {
-      const known = serviceNames.includes(dep) || config.presets.includes(dep) || addonServices.has(dep);
+      const known = serviceNames.includes(dep) || dep === config.proxy?.service || config.presets.includes(dep) || addonServices.has(dep);
       if (!known) {
         fail("E_UNKNOWN_DEPENDENCY", `service "${name}" depends on "${dep}", which is neither a service nor a preset`,
           ["services", name, "depends_on", i], `services: ${serviceNames.join(", ")}; presets: ${config.presets.join(", ") || "none"}`);

@@ -11,11 +11,12 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: string[][] = [
   ["cli"],
   ["commands"],
-  ["dev", "edit", "create", "deploy"],
+  ["dev", "edit", "create", "deploy", "lint", "adopt"],
   ["export"],
   ["plan"],
   ["render"],
   ["stack"],
+  ["compose"],
   ["presets"],
   ["wait"],
   ["fs", "engine", "watch", "errors", "tls"],

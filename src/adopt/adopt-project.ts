@@ -1,0 +1,165 @@
+import { isAbsolute, posix, relative, sep } from "node:path";
+import type { Adoption, AdoptedService, ComposeServiceView, ProjectFiles, Unmapped } from "./adopt-model.js";
+import { ignoreMatcher } from "../watch/glob.js";
+import { nginxOfProject } from "./nginx-routes.js";
+import { traefikRoutes, type LabelRoute } from "./traefik-routes.js";
+
+export interface AdoptInput {
+  name: string;
+  /** The project's compose files, absolute, in merge order. */
+  compose: string[];
+  services: ComposeServiceView[];
+  /** Services their profiles leave off. */
+  disabled: string[];
+  files: ProjectFiles;
+}
+
+/** Dependency manifests: a change to one rebuilds the image (the install step runs again). */
+const MANIFESTS = [
+  "package.json", "package-lock.json", "yarn.lock", "pnpm-lock.yaml", "bun.lockb", "bun.lock",
+  "requirements.txt", "requirements-dev.txt", "pyproject.toml", "poetry.lock", "uv.lock", "Pipfile", "Pipfile.lock",
+  "go.mod", "go.sum", "Gemfile", "Gemfile.lock", "Cargo.toml", "Cargo.lock", "pom.xml", "build.gradle", "composer.json", "composer.lock",
+];
+
+const imageName = (image: string | undefined) => (image ?? "").split("@")[0]!.replace(/:[^/:]*$/, "").split("/").at(-1) ?? "";
+
+/**
+ * Reads a merged compose project as stack.yaml's model: per service its image or build context,
+ * what to watch (bind-mounted sources restart, Dockerfile and manifests rebuild), its
+ * dependencies, its port and its route from Traefik labels or the nginx config the project mounts.
+ * Pure: the project's files come through `files`. What it cannot place it lists with the reason.
+ */
+export function adoptProject(input: AdoptInput): Adoption {
+  const { files } = input;
+  const root = files.root;
+  const unmapped: Unmapped[] = [];
+  const rel = (abs: string): string | undefined => {
+    const r = relative(root, abs);
+    if (r === "") return ".";
+    if (r.startsWith("..") || isAbsolute(r)) return undefined;
+    return r.split(sep).join("/");
+  };
+  const names = new Set(input.services.map((s) => s.name));
+
+  const traefik = input.services.find((s) => imageName(s.image) === "traefik");
+  // nginx as the project's proxy: an nginx service with a config of the project mounted (or built in).
+  const nginx = traefik
+    ? undefined
+    : input.services.find((s) => /^nginx(-unprivileged)?$/.test(imageName(s.image)) && (s.build || s.volumes.some((v) => v.type === "bind" && v.target.startsWith("/etc/nginx"))));
+  const labelRoutes = traefikRoutes(input.services);
+  if (traefik) unmapped.push(...labelRoutes.unmapped);
+  const nginxRead = nginx ? nginxOfProject(nginx, input.services, files, rel) : undefined;
+  if (nginxRead) unmapped.push(...nginxRead.unmapped);
+
+  const ignore: string[] = [];
+  const services: Record<string, AdoptedService> = {};
+  for (const svc of input.services) {
+    const out: AdoptedService = {};
+    if (svc.build) {
+      const context = rel(svc.build.context);
+      if (context === undefined) {
+        unmapped.push({ service: svc.name, what: `build context ${svc.build.context}`, reason: "it lies outside the project, so its changes are not watched", at: svc.at });
+      } else {
+        out.build = context;
+        const dockerfileAbs = svc.build.dockerfile ? posix.resolve(svc.build.context, svc.build.dockerfile) : posix.join(svc.build.context, "Dockerfile");
+        const dockerfile = rel(dockerfileAbs);
+        if (dockerfile && dockerfile !== posix.join(context, "Dockerfile")) out.dockerfile = dockerfile;
+        const dockerignore = files.read(posix.join(svc.build.context, ".dockerignore"));
+        for (const line of (dockerignore ?? "").split(/\r?\n/).map((l) => l.trim())) {
+          if (!line || line.startsWith("#") || line.startsWith("!")) continue;
+          const pattern = line.replace(/^\/+/, "").replace(/\/+$/, "");
+          const glob = context === "." ? pattern : `${context}/${pattern}`;
+          if (!ignore.includes(glob)) ignore.push(glob);
+        }
+      }
+    }
+    if (svc.image !== undefined) out.image = svc.image;
+
+    const watch: string[] = [];
+    for (const v of svc.volumes) {
+      if (v.type !== "bind" || !v.source) continue;
+      const path = rel(v.source);
+      if (path === undefined) {
+        unmapped.push({ service: svc.name, what: `volume ${v.source}:${v.target}`, reason: "its source lies outside the project, so it is not watched", at: v.at });
+        continue;
+      }
+      if (files.read(v.source) === undefined && !files.isDirectory(v.source)) {
+        unmapped.push({ service: svc.name, what: `volume ${path}:${v.target}`, reason: "its source does not exist yet (the engine would create an empty folder), so it is not watched", at: v.at });
+        continue;
+      }
+      if (files.isDirectory(v.source) && out.path === undefined) out.path = path;
+      else if (!watch.includes(path)) watch.push(path);
+    }
+    if (watch.length) out.watch = watch;
+    if (out.build !== undefined) {
+      const context = out.build;
+      const inContext = (f: string) => (context === "." ? f : `${context}/${f}`);
+      if (out.path === undefined) {
+        // No mount: the image holds the code, so any change in the context rebuilds it.
+        out.rebuild_on = [inContext("**")];
+      } else {
+        const dockerfile = out.dockerfile ?? inContext("Dockerfile");
+        const present = new Set(files.list(posix.join(root, context)));
+        const found = MANIFESTS.filter((f) => present.has(f)).map(inContext);
+        out.rebuild_on = [dockerfile, ...found];
+      }
+    }
+
+    const deps = svc.dependsOn.filter((d) => names.has(d));
+    if (deps.length) out.depends_on = deps;
+
+    const labels = traefik ? labelRoutes.routes.get(svc.name) : undefined;
+    const fromNginx = nginxRead?.routes.filter((r) => r.service === svc.name) ?? [];
+    const route = labels ? pickLabelRoute(svc.name, labels, unmapped) : undefined;
+    if (route) {
+      if (route.port !== undefined) out.port = route.port;
+      if (route.path !== undefined) out.route = route.path;
+      if (route.host !== undefined) out.host = route.host;
+      if (route.path !== undefined) out.strip_prefix = route.strip.includes(route.path) || route.strip.includes(route.path.replace(/\/$/, ""));
+    } else if (fromNginx.length) {
+      const [first, ...rest] = fromNginx;
+      out.port = first!.port;
+      if (first!.match === "prefix" || first!.match === "prefix-no-regex") {
+        out.route = first!.path;
+        out.strip_prefix = first!.uri !== undefined && first!.path !== "/" && (first!.uri === "/" || first!.uri === "");
+      } else {
+        unmapped.push({ service: svc.name, what: `nginx location ${first!.path}`, reason: `it matches by ${first!.match}, and stack.yaml routes by path prefix`, at: first!.location });
+      }
+      for (const r of rest) unmapped.push({ service: svc.name, what: `nginx location ${r.path}`, reason: "stack.yaml keeps one route per service; this one stays in the nginx config", at: r.location });
+    }
+    if (out.port === undefined) {
+      const targets = [...new Set([...svc.ports.map((p) => p.target), ...svc.expose])];
+      if (targets.length === 1) out.port = targets[0]!;
+    }
+    services[svc.name] = out;
+  }
+
+  let proxy: Adoption["proxy"];
+  if (traefik) proxy = { kind: "traefik", service: traefik.name };
+  else if (nginx && nginxRead?.config) proxy = { kind: "nginx", service: nginx.name, config: nginxRead.config };
+
+  // A .dockerignore speaks for its build context only: a pattern that would hide what another
+  // service mounts (purldb's **/etc and nginx's etc/nginx/conf.d) is not a project-wide ignore.
+  const mounted = Object.values(services).flatMap((s) => [...(s.path !== undefined && s.path !== "." ? [s.path] : []), ...(s.watch ?? [])]);
+  const kept = ignore.filter((glob) => {
+    const hides = ignoreMatcher([glob, `${glob}/**`]);
+    return !mounted.some((m) => m.split("/").some((_, i, parts) => hides(parts.slice(0, i + 1).join("/"))));
+  });
+  const compose = input.compose.map((f) => rel(f) ?? f);
+  return { name: input.name, compose, ...(proxy ? { proxy } : {}), services, ignore: kept, disabled: input.disabled, unmapped };
+}
+
+/** The route stack.yaml keeps: a path one first, then a host one; the rest are listed. */
+function pickLabelRoute(service: string, routes: LabelRoute[], unmapped: Unmapped[]): LabelRoute | undefined {
+  const usable = routes.filter((r) => r.hostRegexp === undefined && !r.exact);
+  for (const r of routes) {
+    if (r.hostRegexp !== undefined) unmapped.push({ service, what: `router ${r.router} HostRegexp(\`${r.hostRegexp}\`)`, reason: "a host pattern, not one host; Traefik keeps routing it", at: r.at });
+    else if (r.exact) unmapped.push({ service, what: `router ${r.router} Path(\`${r.path}\`)`, reason: "an exact path, and stack.yaml routes by prefix; Traefik keeps routing it", at: r.at });
+  }
+  const chosen = usable.find((r) => r.path !== undefined) ?? usable[0];
+  for (const r of usable) {
+    if (r === chosen || (r.path === chosen?.path && r.host === chosen?.host)) continue;
+    unmapped.push({ service, what: `router ${r.router} ${r.host ? `Host(\`${r.host}\`)` : ""}${r.path ? ` PathPrefix(\`${r.path}\`)` : ""}`.trim(), reason: "stack.yaml keeps one route per service; Traefik keeps routing this one", at: r.at });
+  }
+  return chosen;
+}
