@@ -1,5 +1,9 @@
 import { defineConfig } from "vitest/config";
 
+// The engine and compose the end-to-end tests run on (test/lanes/run-e2e.sh sets it): the
+// project's name carries it, so every test line of the output says which lane it ran on.
+const lane = process.env.E2E_LANE;
+
 export default defineConfig({
   test: {
     projects: [
@@ -12,7 +16,7 @@ export default defineConfig({
       },
       {
         test: {
-          name: "e2e",
+          name: lane ? `e2e:${lane}` : "e2e",
           include: ["test/e2e/**/*.test.ts"],
           globalSetup: ["test/e2e/global-setup.ts"],
           testTimeout: 600_000,
