@@ -1,8 +1,15 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
 // The engine and compose the end-to-end tests run on (test/lanes/run-e2e.sh sets it): the
 // project's name carries it, so every test line of the output says which lane it ran on.
 const lane = process.env.E2E_LANE;
+
+// Tests never touch the user's own local CA (XDG data folder): each run gets a data folder of its
+// own, inherited by the test workers and the CLIs they spawn.
+process.env.XDG_DATA_HOME = mkdtempSync(join(tmpdir(), "create-stack-test-data-"));
 
 export default defineConfig({
   test: {
@@ -12,6 +19,8 @@ export default defineConfig({
           name: "unit",
           include: ["src/**/*.test.ts", "test/golden/**/*.test.ts", "test/architecture/**/*.test.ts"],
           globalSetup: ["test/support/unit-setup.ts"],
+          // Property-style tests run thousands of cases: 5 s is too short on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

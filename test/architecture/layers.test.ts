@@ -18,7 +18,7 @@ export const LAYERS: string[][] = [
   ["stack"],
   ["presets"],
   ["wait"],
-  ["fs", "engine", "watch", "errors"],
+  ["fs", "engine", "watch", "errors", "tls"],
 ];
 
 const SRC = fileURLToPath(new URL("../../src", import.meta.url));

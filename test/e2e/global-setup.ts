@@ -23,7 +23,7 @@ export default function setup(project: TestProject): () => void {
   if (mismatch) throw new Error(`${mismatch} (test/lanes/run-e2e.sh sets each lane up)`);
   console.log(`e2e lane ${lane ?? "(unnamed)"}: Docker Engine ${facts.engine} (API ${facts.apiVersion}), compose ${facts.compose}${process.env.DOCKER_HOST ? `, DOCKER_HOST=${process.env.DOCKER_HOST}` : ""}`);
   const prefix = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
-  for (const name of ["postgres", "redis", "nginx", "python", "node", "python-extras", "rabbitmq"]) {
+  for (const name of ["postgres", "redis", "nginx", "python", "node", "python-extras", "rabbitmq", "caddy"]) {
     try {
       execFileSync("docker", ["image", "inspect", `${prefix}/${name}:latest`], { stdio: "ignore" });
     } catch {
