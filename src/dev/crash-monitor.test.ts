@@ -45,6 +45,27 @@ describe("CrashMonitor", () => {
   });
   afterEach(() => vi.useRealTimers());
 
+  it("the old container of a finished rebuild ending late (its events after the restart was over) is no stop of the service", async () => {
+    const { engine, monitor, restarts, text, api } = setup();
+    void engine.events(P, (e) => monitor.onEvent(e), new AbortController().signal);
+    // compose v2 recreating api: the new container runs; the old one's stop, then the new one's
+    // start, then the old one's removal reach the watcher only after the restart was done.
+    monitor.expectRestart("api");
+    const fresh = engine.add({ project: P, service: "api" });
+    monitor.restartDone("api", true);
+    kill(engine, api.id, "15");
+    engine.emit(api.id, "stop");
+    engine.emit(fresh.id, "start");
+    engine.emit(api.id, "destroy");
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(text()).toBe("");
+    expect(restarts).toEqual([]);
+    // Its only container stopped from outside is still one.
+    kill(engine, fresh.id, "15");
+    await vi.advanceTimersByTimeAsync(100);
+    expect(text()).toMatch(/^api was stopped from outside; restarting in 3\.0 s unless it is started again/);
+  });
+
   it("a crash is reported with the last log lines and restarted after 100 ms, not before", async () => {
     const { engine, monitor, restarts, text, api } = setup();
     engine.set(api.id, { state: "exited" });

@@ -199,12 +199,29 @@ export class CrashMonitor {
   /** A container of ours ended, not through us: first, does the engine still answer? */
   private async askEngine(): Promise<void> {
     const answers = await engineAnswers(this.opts.engine, this.opts.verdictTimeoutMs);
+    // Asked while the events still wait, so those arriving meanwhile keep their order.
+    const replaced = answers && !this.paused && !this.closed ? await this.replacedContainers(this.held ?? []) : new Set<string>();
     const held = this.held ?? [];
     this.held = undefined;
     // The stream dropped meanwhile (paused), or the watcher stopped: nothing to decide.
     if (this.paused || this.closed) return;
-    if (answers) for (const { e, ours } of held) this.handle(e, ours);
+    if (answers) for (const { e, ours } of held) this.handle(e, ours || replaced.has(e.containerId));
     else this.leave();
+  }
+
+  /**
+   * Containers that ended while a newer one of their service runs: replaced, by our own rebuild
+   * (compose v2 stops, renames and removes the old container around starting the new one) whose
+   * events arrived after it was over, or by a compose up elsewhere. The service did not stop.
+   */
+  private async replacedContainers(held: { e: EngineEvent; ours: boolean }[]): Promise<Set<string>> {
+    const replaced = new Set<string>();
+    const ended = held.filter(({ e, ours }) => !ours && (e.action === "die" || e.action === "destroy"));
+    for (const service of new Set(ended.map(({ e }) => e.service))) {
+      const running = await this.opts.engine.listContainers(this.opts.project, { service }).catch(() => []);
+      for (const { e } of ended) if (e.service === service && running.some((c) => c.id !== e.containerId)) replaced.add(e.containerId);
+    }
+    return replaced;
   }
 
   /** One event of the whole stack: no report or restart per service; the engine's return brings it all back. */

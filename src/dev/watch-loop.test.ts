@@ -198,6 +198,42 @@ describe("watch loop with a fake engine", () => {
     expect([engine.get(ids.get("api")!).state, engine.get(ids.get("redis")!).state]).toEqual(["exited", "exited"]);
   });
 
+  it("dev down landing while a crashed service is brought back: it is stopped again and the watcher ends", async () => {
+    const { root, engine, ids, lines, waitFor, loop } = await harness();
+    const stopLike = (id: string) => {
+      engine.emit(id, "kill", { signal: "15" });
+      engine.set(id, { state: "exited" });
+      engine.emit(id, "die", { exitCode: 0 });
+      engine.emit(id, "stop");
+    };
+    // A real engine reports a stop through the API as it reports compose's.
+    const stop = engine.stop.bind(engine);
+    engine.stop = async (id, opts) => {
+      await stop(id, opts);
+      stopLike(id);
+    };
+    // The order that made `dev down` from another terminal leave api running under compose v2:
+    // the watcher asks whether api was stopped on purpose (no), then `dev down` records the whole
+    // stack as stopped and takes it down, then the watcher's start of api goes through.
+    const start = engine.start.bind(engine);
+    let downs = 0;
+    engine.start = async (id) => {
+      if (id === ids.get("api") && downs++ === 0) {
+        await recordStopped(root, ["api", "jumpbox", "nginx", "postgres", "redis", "worker"], true);
+        for (const [service, other] of ids) if (service !== "api") stopLike(other);
+      }
+      await start(id);
+    };
+    const from = lines.length;
+    engine.set(ids.get("api")!, { state: "exited" });
+    engine.emit(ids.get("api")!, "die", { exitCode: 1 });
+    await waitFor(/^api was stopped on purpose while it restarted: stopped again$/, from);
+    await waitFor(/was stopped from elsewhere \(dev down or dev stop\)/, from);
+    expect((await loop).stoppedElsewhere).toBe(true);
+    expect(engine.get(ids.get("api")!).state).toBe("exited");
+    expect(lines.slice(from).join("\n")).not.toMatch(/^api restarted in/m);
+  });
+
   it("a stack.yaml save adding a service builds that service alone with --force-rm, then applies the stack", async () => {
     const { root, composeRuns, lines, waitFor } = await harness();
     mkdirSync(join(root, "services/web"), { recursive: true });

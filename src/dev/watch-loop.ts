@@ -140,6 +140,14 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
       const progress = change.rebuild ? buildProgress(log) : undefined;
       try {
         const line = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
+        // `dev down` or `dev stop` from another terminal may have landed while this ran (it asked
+        // before starting): what it started would outlive the stop, and a stack that was taken
+        // down would keep running. Stopped again here, while its stop is still ours.
+        if (stoppedOnPurpose(name)) {
+          await stopAgain(ctx, name);
+          log(`${name} was stopped on purpose while it restarted: stopped again`);
+          return true;
+        }
         if (line && !change.quiet) log(line);
         ok = true;
         countRestart(name);
@@ -313,6 +321,13 @@ async function restartOrBringBack(ctx: DevContext, svc: StackService, change: Se
   const back = await bringBack(ctx, svc, env, { restartRunning: change.cause === "dependency" });
   if (back.how === "running") return undefined;
   return `${svc.name} ${back.how === "recreated" ? "recreated" : "restarted"} in ${back.seconds.toFixed(2)} s (${CAUSES[change.cause ?? "crash"]})`;
+}
+
+/** Stops the service's running containers (a stop through the tool came during its restart). */
+async function stopAgain(ctx: DevContext, service: string): Promise<void> {
+  for (const c of await ctx.engine.listContainers(ctx.name, { service })) {
+    await ctx.engine.stop(c.id, { timeoutSeconds: 10 }).catch(() => undefined);
+  }
 }
 
 async function engineAway(ctx: DevContext): Promise<boolean> {

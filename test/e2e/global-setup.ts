@@ -1,6 +1,7 @@
 import { execFileSync } from "node:child_process";
 import type { TestProject } from "vitest/node";
 import { builtCliProblem } from "../support/built-cli.js";
+import { laneFacts, laneProblem } from "./lane.js";
 import { findLeftovers, removeLeftovers } from "./leftovers.js";
 
 /**
@@ -16,6 +17,11 @@ export default function setup(project: TestProject): () => void {
   } catch {
     throw new Error("no Docker engine answers: start one (bash test/images/ensure-engine.sh installs and starts it)");
   }
+  const lane = process.env.E2E_LANE;
+  const facts = laneFacts();
+  const mismatch = laneProblem(lane, facts);
+  if (mismatch) throw new Error(`${mismatch} (test/lanes/run-e2e.sh sets each lane up)`);
+  console.log(`e2e lane ${lane ?? "(unnamed)"}: Docker Engine ${facts.engine} (API ${facts.apiVersion}), compose ${facts.compose}${process.env.DOCKER_HOST ? `, DOCKER_HOST=${process.env.DOCKER_HOST}` : ""}`);
   const prefix = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
   for (const name of ["postgres", "redis", "nginx", "python", "node", "python-extras", "rabbitmq", "caddy"]) {
     try {

@@ -203,9 +203,21 @@ describe("process reload", () => {
       const listed = await sh(cli[0]!, [...cli.slice(1), ...[...composeFile, "compose.start-interval.yaml"].flatMap((f) => ["-f", f]), "up", "--no-start"], { cwd: root });
       expect(listed.code, listed.stdout + listed.stderr).not.toBe(0);
       expect(listed.stderr).toMatch(/start_interval/);
+    } else {
+      expect(composeFile, `${cli.join(" ")} ${version}, API ${apiVersion}`).toContain("compose.start-interval.yaml");
     }
     const up = await compose(root, ["up", "-d"]);
     expect(up.code, up.stderr).toBe(0);
+    if (composeFile.includes("compose.start-interval.yaml")) {
+      // Effective, not only listed: the engine holds the key on the healthchecked containers.
+      const listed = (await readFile(join(root, "compose.start-interval.yaml"), "utf8")).match(/^ {2}(\S+):$/gm)!.map((l) => l.trim().slice(0, -1));
+      expect(listed.length).toBeGreaterThan(0);
+      for (const service of listed) {
+        const c = await container(service);
+        const hc = JSON.parse((await sh("docker", ["inspect", "-f", "{{json .Config.Healthcheck}}", c.id])).stdout) as { StartInterval?: number };
+        expect(hc.StartInterval, service).toBe(250_000_000);
+      }
+    }
     expect(JSON.parse((await getUntilOk(`${proxy}/api/`, 60_000)).body).message).toBe("fixed");
     const stop = await compose(root, ["stop", "api"]);
     expect(stop.code, stop.stderr).toBe(0);

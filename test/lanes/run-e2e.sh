@@ -1,0 +1,29 @@
+#!/usr/bin/env bash
+# The end-to-end suite on each lane, one lane after the other (each file runs whole stacks; two
+# lanes at once on a small machine would make every timing a guess):
+#   debian12  the machine's engine (Debian 12: Docker 20.10, docker-compose v1.29, no BuildKit)
+#   current   Debian 13's Engine 26.1 + compose v2.26 + BuildKit, unpacked and started beside it
+#             (test/images/current-engine.sh)
+# Each lane's tests run as the vitest project `e2e:<lane>`, so every line of the output names it.
+# E2E_LANES picks lanes ("current"); arguments go to vitest (files, -t ...).
+# A failing lane does not stop the next one; the exit code is non-zero if any failed.
+set -uo pipefail
+cd "$(dirname "$0")/../.."
+status=0
+summary=()
+for lane in ${E2E_LANES:-debian12 current}; do
+  start=$(date +%s)
+  case $lane in
+    debian12)
+      (unset DOCKER_HOST DOCKER_CONFIG; E2E_LANE=debian12 npx vitest run --project e2e:debian12 "$@") ;;
+    current)
+      (bash test/images/current-engine.sh && eval "$(bash test/images/current-engine.sh env)" \
+        && npx vitest run --project e2e:current "$@") ;;
+    *) echo "unknown lane $lane (debian12, current)" >&2; false ;;
+  esac
+  code=$?
+  [ $code -eq 0 ] || status=1
+  summary+=("lane $lane: e2e $([ $code -eq 0 ] && echo passed || echo FAILED) in $(( $(date +%s) - start )) s")
+done
+printf '%s\n' "${summary[@]}"
+exit $status
