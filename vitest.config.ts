@@ -1,4 +1,11 @@
+import { mkdtempSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
 import { defineConfig } from "vitest/config";
+
+// Tests never touch the user's own local CA (XDG data folder): each run gets a data folder of its
+// own, inherited by the test workers and the CLIs they spawn.
+process.env.XDG_DATA_HOME = mkdtempSync(join(tmpdir(), "create-stack-test-data-"));
 
 export default defineConfig({
   test: {
@@ -8,6 +15,8 @@ export default defineConfig({
           name: "unit",
           include: ["src/**/*.test.ts", "test/golden/**/*.test.ts", "test/architecture/**/*.test.ts"],
           globalSetup: ["test/support/unit-setup.ts"],
+          // Property-style tests run thousands of cases: 5 s is too short on a busy 2-core machine.
+          testTimeout: 30_000,
         },
       },
       {

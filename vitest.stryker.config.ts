@@ -1,4 +1,5 @@
-import { readdirSync, readFileSync } from "node:fs";
+import { mkdtempSync, readdirSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { defineConfig } from "vitest/config";
 
@@ -16,6 +17,9 @@ function builtCliTests(folder: string): string[] {
   }
   return out;
 }
+
+// As in vitest.config.ts: never the user's own local CA.
+process.env.XDG_DATA_HOME = mkdtempSync(join(tmpdir(), "create-stack-test-data-"));
 
 // Mutation testing runs the unit and golden suites only: the e2e suite needs the engine and the
 // built CLI, and a mutant in src/ never reaches dist/.

@@ -148,6 +148,12 @@ const cli = global(yargs(devArgs))
     (argv) => runCommand(argv, async () => (await import("../commands/lint.js")).lintCommand(argv)),
   )
   .command(
+    "trust",
+    "Install the machine's local CA (made on first use) into the system and browser stores where it can; prints the rest",
+    (y) => y.option("dry-run", { type: "boolean", default: false, describe: "Say what would be installed, install nothing" }),
+    (argv) => runCommand(argv, async () => (await import("../commands/trust.js")).trust(argv)),
+  )
+  .command(
     "exec <service> [cmd..]",
     "Run a command (default: a shell) in a running service; its flags are its own",
     (y) => service(y).positional("cmd", { type: "string", array: true, default: [] as string[], describe: "Command and its arguments" }),

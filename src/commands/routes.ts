@@ -6,10 +6,11 @@ export async function routesCommand(args: { C: string; json: boolean }): Promise
   const project = loadProject(args.C);
   const env = await readProjectEnv(project.root);
   const port = env.get("PROXY_PORT");
+  const httpsPort = env.get("PROXY_HTTPS_PORT");
   const routes = project.services
     .filter((s) => s.route)
     .sort((a, b) => compareRoutes(a.route!, b.route!))
-    .map((s) => ({ path: s.route!, service: s.name, port: s.port ?? null, url: port ? `http://127.0.0.1:${port}${s.route}` : null, stripPrefix: s.strip }));
+    .map((s) => ({ path: s.route!, service: s.name, port: s.port ?? null, url: port ? `http://127.0.0.1:${port}${s.route}` : null, httpsUrl: httpsPort ? `https://localhost:${httpsPort}${s.route}` : null, stripPrefix: s.strip }));
   if (args.json) {
     process.stdout.write(JSON.stringify({ proxy: project.parsed.config.presets.find((p) => project.presets.get(p)?.kind === "proxy") ?? null, routes }, null, 2) + "\n");
     return;
@@ -18,7 +19,7 @@ export async function routesCommand(args: { C: string; json: boolean }): Promise
     process.stdout.write("no routes: add one with dev add service NAME --route /path\n");
     return;
   }
-  const rows = [["PATH", "SERVICE", "PORT", "URL"], ...routes.map((r) => [r.path, r.service, String(r.port ?? "-"), r.url ?? "-"])];
+  const rows = [["PATH", "SERVICE", "PORT", "URL", "HTTPS"], ...routes.map((r) => [r.path, r.service, String(r.port ?? "-"), r.url ?? "-", r.httpsUrl ?? "-"])];
   const w = rows[0]!.map((_, i) => Math.max(...rows.map((r) => r[i]!.length)));
   process.stdout.write(rows.map((r) => r.map((c, i) => c.padEnd(w[i]!)).join("  ").trimEnd()).join("\n") + "\n");
 }

@@ -12,10 +12,12 @@ import { withProjectWrite } from "../fs/project-transaction.js";
 import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "../plan/diff-plan.js";
 import type { Plan } from "../fs/plan.js";
+import { ensureStackTls } from "../plan/ensure-stack-tls.js";
 import { planProject } from "../plan/plan-project.js";
 import { loadPresets } from "../presets/load-presets.js";
 import { createStackDocument, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
 import { parseStack, type Blame } from "../stack/parse-stack.js";
+import { resolveServices } from "../stack/resolve-services.js";
 import { validateStack } from "../stack/validate-stack.js";
 import { buildStackConfig, checkName, projectNameFrom, type CreateChoices } from "./build-stack-config.js";
 
@@ -83,6 +85,7 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
       await writeSchemaCopy(root);
       const written = await flushPlan(plan);
       await saveListing();
+      ensureStackTls(root, stack, presets, resolveServices(stack, presets));
       return { plan, written, name, composeCommand };
     });
   } catch (err) {

@@ -6,6 +6,8 @@ export interface ServiceRow {
   state: string;
   health: string;
   url?: string;
+  /** The same route over HTTPS (the proxy's HTTPS port, the name its certificate carries). */
+  httpsUrl?: string;
   ports: string[];
   /** Set when the container has stopped. */
   exitCode?: number;
@@ -18,6 +20,7 @@ export interface ServiceRow {
 /** One row per container of the project, with the URL its route has through the proxy. */
 export function serviceRows(project: Project, containers: ContainerInfo[], env: ReadonlyMap<string, string>, restarts?: Record<string, number>, now = Date.now()): ServiceRow[] {
   const proxyPort = env.get("PROXY_PORT");
+  const httpsPort = env.get("PROXY_HTTPS_PORT");
   const routes = new Map(project.services.filter((s) => s.route).map((s) => [s.name, s.route!]));
   return [...containers]
     .sort((a, b) => a.service.localeCompare(b.service))
@@ -26,6 +29,7 @@ export function serviceRows(project: Project, containers: ContainerInfo[], env: 
       state: c.state,
       health: c.health === "none" ? "-" : c.health,
       url: routes.has(c.service) && proxyPort ? `http://127.0.0.1:${proxyPort}${routes.get(c.service)}` : undefined,
+      httpsUrl: routes.has(c.service) && httpsPort ? `https://localhost:${httpsPort}${routes.get(c.service)}` : undefined,
       ports: c.ports.filter((p) => p.hostPort).map((p) => `${p.hostIp ?? "127.0.0.1"}:${p.hostPort}->${p.containerPort}`),
       exitCode: c.state === "exited" || c.state === "dead" ? c.exitCode : undefined,
       restarts: restarts || c.restartCount !== undefined ? (restarts?.[c.service] ?? 0) + (c.restartCount ?? 0) : undefined,
@@ -43,13 +47,16 @@ export function formatDuration(seconds: number): string {
 
 export function formatTable(rows: ServiceRow[]): string {
   const extra = rows.some((r) => r.restarts !== undefined || r.uptimeSeconds !== undefined);
+  // The HTTPS column only where the proxy serves HTTPS (every proxy preset shipped does).
+  const https = rows.some((r) => r.httpsUrl) ? ["HTTPS"] : [];
+  const httpsCell = (r: ServiceRow) => (https.length ? [r.httpsUrl ?? "-"] : []);
   const state = (r: ServiceRow) => (r.exitCode !== undefined ? `${r.state} (${r.exitCode})` : r.state);
   const cells = extra
     ? [
-        ["SERVICE", "STATE", "HEALTH", "UP", "RESTARTS", "URL", "PORTS"],
-        ...rows.map((r) => [r.service, state(r), r.health, r.uptimeSeconds !== undefined ? formatDuration(r.uptimeSeconds) : "-", String(r.restarts ?? 0), r.url ?? "-", r.ports.join(", ") || "-"]),
+        ["SERVICE", "STATE", "HEALTH", "UP", "RESTARTS", "URL", ...https, "PORTS"],
+        ...rows.map((r) => [r.service, state(r), r.health, r.uptimeSeconds !== undefined ? formatDuration(r.uptimeSeconds) : "-", String(r.restarts ?? 0), r.url ?? "-", ...httpsCell(r), r.ports.join(", ") || "-"]),
       ]
-    : [["SERVICE", "STATE", "HEALTH", "URL", "PORTS"], ...rows.map((r) => [r.service, state(r), r.health, r.url ?? "-", r.ports.join(", ") || "-"])];
+    : [["SERVICE", "STATE", "HEALTH", "URL", ...https, "PORTS"], ...rows.map((r) => [r.service, state(r), r.health, r.url ?? "-", ...httpsCell(r), r.ports.join(", ") || "-"])];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
 }

@@ -93,6 +93,7 @@ export const ERROR_CODES = {
   E_START_FAILED: "the engine refused to start a container (e.g. its host port is taken)",
   E_WAIT_TIMEOUT: "something waited for was not ready in time",
   E_NGINX_RELOAD: "nginx refused the new configuration",
+  E_PROXY_RELOAD: "the proxy refused the new configuration, or did not serve it in time",
   E_PORT_MISMATCH: "a service listens on other ports than the one stack.yaml gives",
   E_PORT_LOOPBACK: "a service listens on its port on loopback only, out of the proxy's reach",
   // Export and deploy (Swarm, Kubernetes).

@@ -1,4 +1,5 @@
 import type { PresetRegistry } from "../presets/load-presets.js";
+import { PROXY_TLS_DIR } from "../render/proxy-tls.js";
 import type { LayerName, Preset } from "../presets/preset.js";
 import { collectEnvEntries } from "../plan/env-entries.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
@@ -123,6 +124,8 @@ export function buildExportModel(input: ExportInput): ExportModel {
     const hostMounts: string[] = [];
     for (const v of (def.volumes as unknown[] | undefined) ?? []) {
       const [source, target] = typeof v === "string" ? v.split(":") : [(v as Def).source as string, (v as Def).target as string];
+      // The dev certificate stays on the developer's machine: Swarm and Kubernetes get TLS elsewhere.
+      if (target === PROXY_TLS_DIR) continue;
       if (source && /^[A-Za-z0-9][A-Za-z0-9_.-]*$/.test(source)) volumes.push({ name: source, target: target! });
       else if (source === ENGINE_SOCKET) hostMounts.push(typeof v === "string" ? v : `${source}:${target}:ro`);
       else if (source && isGeneratedFolder(source.replace(/^\.\//, ""), generated)) configMounts.push({ folder: source.replace(/^\.\//, ""), target: target! });

@@ -7,6 +7,7 @@ import { loadProject, type Project } from "../stack/load-project.js";
 import { writeSchemaCopy } from "../fs/state-dir.js";
 import { assertNoConflicts } from "./diff-plan.js";
 import type { Plan } from "../fs/plan.js";
+import { ensureStackTls } from "./ensure-stack-tls.js";
 import { planProject } from "./plan-project.js";
 import { startIntervalListingOf } from "./start-interval-listing.js";
 
@@ -54,6 +55,7 @@ export async function syncProject(
   if (!opts.dryRun) await writeSchemaCopy(project.root);
   const written = opts.dryRun ? [] : await flushPlan(plan);
   if (!opts.dryRun) await startInterval.save();
+  if (!opts.dryRun) ensureStackTls(project.root, project.parsed.config, project.presets, project.services);
   return { plan, written };
 }
 

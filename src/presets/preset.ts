@@ -81,6 +81,8 @@ export interface ProxySpec {
   renderer: string;
   /** .env key of the host port that serves every route. */
   port_env: string;
+  /** .env key of the host port that serves every route over HTTPS. */
+  https_port_env?: string;
   dashboard?: { port_env: string; path: string };
   /** The proxy a new stack gets when none is chosen. */
   default?: boolean;

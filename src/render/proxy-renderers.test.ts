@@ -1,6 +1,7 @@
 import { describe, expect, it } from "vitest";
 import type { Preset } from "../presets/preset.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
+import { CADDY_CONFIG_PATH } from "./caddy-config.js";
 import { NGINX_CONFIG_PATH } from "./nginx-config.js";
 import { proxyGeneratedPaths, proxyRenderer, proxyRendererNames } from "./proxy-renderers.js";
 
@@ -25,14 +26,14 @@ describe("proxy renderers", () => {
   });
 
   it("a stack that drops its proxy wants back exactly the files some proxy generated, nothing else", () => {
-    // Traefik is driven by labels and writes no file: only nginx's config is a proxy's file.
-    expect(proxyGeneratedPaths()).toEqual([NGINX_CONFIG_PATH]);
+    // Traefik is driven by labels and writes no file: only nginx's and Caddy's configs are proxies' files.
+    expect(proxyGeneratedPaths()).toEqual([NGINX_CONFIG_PATH, CADDY_CONFIG_PATH]);
   });
 
   it("a preset naming a renderer that does not exist is refused, naming the preset, the renderer and the known ones", () => {
-    const preset = { name: "caddy", proxy: { renderer: "caddy" } } as unknown as Preset;
-    expect(() => proxyRenderer(preset)).toThrow(`preset caddy: no proxy renderer "caddy" (known: ${proxyRendererNames().join(", ")})`);
-    expect(() => proxyRenderer({ name: "redis" } as unknown as Preset)).toThrow(/^preset redis: no proxy renderer "undefined" \(known: traefik, nginx\)$/);
+    const preset = { name: "haproxy", proxy: { renderer: "haproxy" } } as unknown as Preset;
+    expect(() => proxyRenderer(preset)).toThrow(`preset haproxy: no proxy renderer "haproxy" (known: ${proxyRendererNames().join(", ")})`);
+    expect(() => proxyRenderer({ name: "redis" } as unknown as Preset)).toThrow(/^preset redis: no proxy renderer "undefined" \(known: traefik, nginx, caddy\)$/);
   });
 });
 

@@ -1,8 +1,10 @@
 import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 import type { Preset } from "../presets/preset.js";
-import { NGINX_CONFIG_PATH, NGINX_VERSION_PATH, nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
-import { traefikLabels, withoutRestartingPage } from "./traefik-labels.js";
+import { NGINX_CONFIG_PATH, NGINX_TLS_CONTENT, NGINX_TLS_FILE, NGINX_VERSION_PATH, nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
+import { CADDY_CONFIG_PATH, renderCaddyConfig } from "./caddy-config.js";
+import { reloadCaddy } from "./reload-caddy.js";
+import { traefikLabels, withoutDevTls, withoutRestartingPage } from "./traefik-labels.js";
 import { condition, waitFor } from "../wait/index.js";
 
 /** What a proxy renderer may do in a running stack: run a command in the proxy, GET a path through it. */
@@ -24,6 +26,12 @@ export interface ProxyRenderer {
   files?(project: string, services: ResolvedService[]): { path: string; content: string }[];
   /** The paths `files` writes, known without rendering anything. */
   filePaths?: string[];
+  /**
+   * Files the proxy reads from the project's certificate folder (mounted at PROXY_TLS_DIR), written
+   * with the certificate and, like it, never shipped by dev export: what only applies where the
+   * dev certificate is (nginx's HTTPS listener).
+   */
+  tlsFiles?: { name: string; content: string }[];
   /** The proxy marks each answer with the service that gave it (X-Stack-Service). */
   namesService: boolean;
   /**
@@ -61,7 +69,7 @@ const RENDERERS: Record<string, ProxyRenderer> = {
       ],
       labels: (project, network, svc) => {
         // The page server lives beside the socket proxy, which Swarm leaves out (devOnly).
-        const labels = withoutRestartingPage(traefikLabels(project, svc));
+        const labels = withoutRestartingPage(withoutDevTls(traefikLabels(project, svc)));
         if (!Object.keys(labels).length) return labels;
         delete labels["traefik.docker.network"];
         return { ...labels, "traefik.swarm.network": network };
@@ -74,8 +82,15 @@ const RENDERERS: Record<string, ProxyRenderer> = {
   nginx: {
     files: (project, services) => [{ path: NGINX_CONFIG_PATH, content: renderNginxConfig(project, services) }],
     filePaths: [NGINX_CONFIG_PATH],
+    tlsFiles: [{ name: NGINX_TLS_FILE, content: NGINX_TLS_CONTENT }],
     namesService: true,
     reload: reloadNginx,
+  },
+  caddy: {
+    files: (project, services) => [{ path: CADDY_CONFIG_PATH, content: renderCaddyConfig(project, services) }],
+    filePaths: [CADDY_CONFIG_PATH],
+    namesService: true,
+    reload: reloadCaddy,
   },
 };
 

@@ -114,17 +114,33 @@ describe("Traefik labels", () => {
       "traefik.http.routers.shop-api.service": "shop-api",
       "traefik.http.services.shop-api.loadbalancer.server.port": "8000",
       "traefik.http.middlewares.shop-api-strip.stripprefix.prefixes": "/api",
-      // The restarting page first, then the strip.
-      "traefik.http.routers.shop-api.middlewares": "shop-api-restarting,shop-api-strip",
+      // The restarting page first, then the strip, then the scheme header.
+      "traefik.http.routers.shop-api.middlewares": "shop-api-restarting,shop-api-strip,shop-api-http",
       // Also at http://api.localhost/, unstripped, above every path rule.
       "traefik.http.routers.shop-api-host.rule": "Host(`api.localhost`)",
       "traefik.http.routers.shop-api-host.entrypoints": "web",
       "traefik.http.routers.shop-api-host.priority": "10021",
       "traefik.http.routers.shop-api-host.service": "shop-api",
-      "traefik.http.routers.shop-api-host.middlewares": "shop-api-restarting",
+      "traefik.http.routers.shop-api-host.middlewares": "shop-api-restarting,shop-api-http",
       "traefik.http.middlewares.shop-api-restarting.errors.status": "502,504",
       "traefik.http.middlewares.shop-api-restarting.errors.service": "shop--restarting-page",
       "traefik.http.middlewares.shop-api-restarting.errors.query": "/.well-known/create-stack/restarting/api",
+      // The scheme the service sees (X-Forwarded-Proto is Traefik's own).
+      "traefik.http.middlewares.shop-api-http.headers.customrequestheaders.Forwarded": "proto=http",
+      "traefik.http.middlewares.shop-api-https.headers.customrequestheaders.Forwarded": "proto=https",
+      // The same two routers over HTTPS: the websecure entry point, TLS from the file provider.
+      "traefik.http.routers.shop-api-secure.rule": "PathPrefix(`/api`)",
+      "traefik.http.routers.shop-api-secure.entrypoints": "websecure",
+      "traefik.http.routers.shop-api-secure.tls": "true",
+      "traefik.http.routers.shop-api-secure.priority": "18",
+      "traefik.http.routers.shop-api-secure.service": "shop-api",
+      "traefik.http.routers.shop-api-secure.middlewares": "shop-api-restarting,shop-api-strip,shop-api-https",
+      "traefik.http.routers.shop-api-host-secure.rule": "Host(`api.localhost`)",
+      "traefik.http.routers.shop-api-host-secure.entrypoints": "websecure",
+      "traefik.http.routers.shop-api-host-secure.tls": "true",
+      "traefik.http.routers.shop-api-host-secure.priority": "10021",
+      "traefik.http.routers.shop-api-host-secure.service": "shop-api",
+      "traefik.http.routers.shop-api-host-secure.middlewares": "shop-api-restarting,shop-api-https",
     });
   });
 
@@ -133,10 +149,10 @@ describe("Traefik labels", () => {
     expect(Number(nested["traefik.http.routers.shop-admin.priority"])).toBeGreaterThan(18);
     const root = traefikLabels("shop", svc("web", "/", 80));
     expect(Object.keys(root).some((k) => k.includes("stripprefix"))).toBe(false);
-    expect(root["traefik.http.routers.shop-web.middlewares"]).toBe("shop-web-restarting");
+    expect(root["traefik.http.routers.shop-web.middlewares"]).toBe("shop-web-restarting,shop-web-http");
     const unstripped = traefikLabels("shop", svc("api", "/api", 80, false));
     expect(Object.keys(unstripped).some((k) => k.includes("stripprefix"))).toBe(false);
-    expect(unstripped["traefik.http.routers.shop-api.middlewares"]).toBe("shop-api-restarting");
+    expect(unstripped["traefik.http.routers.shop-api.middlewares"]).toBe("shop-api-restarting,shop-api-http");
     expect(traefikLabels("shop", svc("db", undefined, 5432))).toEqual({});
     expect(traefikLabels("shop", svc("x", "/x", undefined))).toEqual({});
   });

@@ -38,7 +38,39 @@ export function traefikLabels(project: string, svc: ResolvedService): Record<str
   if (strip) labels[`traefik.http.middlewares.${id}-strip.stripprefix.prefixes`] = svc.route;
   labels[`traefik.http.routers.${id}.middlewares`] = strip ? `${restarting},${id}-strip` : restarting;
   labels[`traefik.http.routers.${id}-host.middlewares`] = restarting;
+  // The scheme for the service: X-Forwarded-Proto is Traefik's own; Forwarded is set here.
+  labels[`traefik.http.middlewares.${id}-http.headers.customrequestheaders.Forwarded`] = "proto=http";
+  labels[`traefik.http.middlewares.${id}-https.headers.customrequestheaders.Forwarded`] = "proto=https";
+  // The same routes over HTTPS on the websecure entry point: routers of their own with tls, so
+  // the plain ones stay plain (a router on both entry points would be TLS on both).
+  for (const router of [id, `${id}-host`]) {
+    const plainMiddlewares = labels[`traefik.http.routers.${router}.middlewares`]!;
+    labels[`traefik.http.routers.${router}.middlewares`] = `${plainMiddlewares},${id}-http`;
+    labels[`traefik.http.routers.${router}-secure.rule`] = labels[`traefik.http.routers.${router}.rule`]!;
+    labels[`traefik.http.routers.${router}-secure.entrypoints`] = "websecure";
+    labels[`traefik.http.routers.${router}-secure.tls`] = "true";
+    labels[`traefik.http.routers.${router}-secure.priority`] = labels[`traefik.http.routers.${router}.priority`]!;
+    labels[`traefik.http.routers.${router}-secure.service`] = id;
+    labels[`traefik.http.routers.${router}-secure.middlewares`] = `${plainMiddlewares},${id}-https`;
+  }
   return labels;
+}
+
+/**
+ * The labels without the HTTPS routers and the scheme headers: on Swarm there is no websecure entry
+ * point and no dev certificate (TLS there is the cluster's, set up outside the stack).
+ */
+export function withoutDevTls(labels: Record<string, string>): Record<string, string> {
+  const out: Record<string, string> = {};
+  for (const [key, value] of Object.entries(labels)) {
+    if (/^traefik\.http\.routers\.[^.]+-secure\./.test(key) || /^traefik\.http\.middlewares\.[^.]+-https?\.headers\./.test(key)) continue;
+    if (/^traefik\.http\.routers\.[^.]+\.middlewares$/.test(key)) {
+      out[key] = value.split(",").filter((m) => !/-https?$/.test(m)).join(",");
+      continue;
+    }
+    out[key] = value;
+  }
+  return out;
 }
 
 /** Where the page server (a second server in the socket proxy's nginx) answers: `${path}/SERVICE`. */

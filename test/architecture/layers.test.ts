@@ -19,7 +19,7 @@ export const LAYERS: string[][] = [
   ["compose"],
   ["presets"],
   ["wait"],
-  ["fs", "engine", "watch", "errors"],
+  ["fs", "engine", "watch", "errors", "tls"],
 ];
 
 const SRC = fileURLToPath(new URL("../../src", import.meta.url));

@@ -17,7 +17,7 @@ export default function setup(project: TestProject): () => void {
     throw new Error("no Docker engine answers: start one (bash test/images/ensure-engine.sh installs and starts it)");
   }
   const prefix = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
-  for (const name of ["postgres", "redis", "nginx", "python", "node", "python-extras", "rabbitmq"]) {
+  for (const name of ["postgres", "redis", "nginx", "python", "node", "python-extras", "rabbitmq", "caddy"]) {
     try {
       execFileSync("docker", ["image", "inspect", `${prefix}/${name}:latest`], { stdio: "ignore" });
     } catch {

@@ -22,6 +22,7 @@ export const IMAGE_ARGS = [
   `python:3.12-slim=${PREFIX}/python:latest`,
   `node:20-slim=${PREFIX}/node:latest`,
   `rabbitmq:3-management=${PREFIX}/rabbitmq:latest`,
+  `caddy:2.8=${PREFIX}/caddy:latest`,
 ].flatMap((pair) => ["--image", pair]);
 
 /** The same, with Python services on the image that also has Django, psycopg2 and pika. */

@@ -57,7 +57,8 @@ describe("Traefik: the restarting page through its errors middleware", () => {
         if (svc === "socket-proxy" || routerKeys.length === 0) continue;
         routed++;
         const mw = `${project}-${svc}-restarting`;
-        expect(routerKeys.length, `${name} ${svc}`).toBe(2);
+        // Path and host, each over HTTP and over HTTPS.
+        expect(routerKeys.length, `${name} ${svc}`).toBe(4);
         for (const r of routerKeys) expect(l[`${r}.middlewares`]?.split(",")[0], `${name} ${r}`).toBe(mw);
         expect(l[`traefik.http.middlewares.${mw}.errors.status`]).toBe("502,504");
         expect(l[`traefik.http.middlewares.${mw}.errors.service`]).toBe(page);

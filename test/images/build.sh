@@ -1,7 +1,8 @@
 #!/usr/bin/env bash
 # Builds the local images the end-to-end tests run on. Nothing is pulled from a registry: one Debian
 # root filesystem is made with debootstrap and imported, and small Dockerfiles on top of it honour the
-# contracts of the official images the presets name (postgres, redis, nginx, python, node, rabbitmq).
+# contracts of the official images the presets name (postgres, redis, nginx, python, node, rabbitmq,
+# caddy).
 # Images already present are reused; set REBUILD=1 to build them again.
 set -euo pipefail
 here=$(cd "$(dirname "$0")" && pwd)
@@ -71,4 +72,20 @@ for name in postgres redis nginx python; do
   fi
 done
 for name in node python-extras rabbitmq; do build_image "$name" "$extras"; done
+
+# Caddy: Debian's package, fetched on the host (apt-get download) into a copy of the build folder.
+# The image records the folder's hash and the package's version, so either changing rebuilds it.
+caddy_image="$prefix/caddy:latest"
+caddy_version=$(apt-cache policy caddy 2>/dev/null | sed -n 's/^ *Candidate: //p')
+[ -n "$caddy_version" ] && [ "$caddy_version" != "(none)" ] || { apt-get update -qq >/dev/null && caddy_version=$(apt-cache policy caddy | sed -n 's/^ *Candidate: //p'); }
+caddy_hash=$( (cd "$here/caddy" && cat $(ls | sort); echo "$caddy_version"; docker image inspect -f '{{.Id}}' "$base") | sha256sum | cut -c1-16)
+caddy_built=$(docker image inspect -f '{{ index .Config.Labels "create-stack.test-image" }}' "$caddy_image" 2>/dev/null || true)
+if [ "${REBUILD:-0}" = 1 ] || [ "$caddy_built" != "$caddy_hash" ]; then
+  echo "building $caddy_image (caddy $caddy_version)"
+  ctx=$(mktemp -d)
+  cp -a "$here/caddy/." "$ctx/"
+  (cd "$ctx" && apt-get download -qq "caddy=$caddy_version" 2>/dev/null && mv caddy_*.deb caddy.deb)
+  docker build -q --build-arg BASE="$base" --label "create-stack.test-image=$caddy_hash" -t "$caddy_image" "$ctx" >/dev/null
+  rm -rf "$ctx"
+fi
 docker image ls "$prefix/*" --format '{{.Repository}}:{{.Tag}} {{.Size}}'
