@@ -34,7 +34,7 @@ await build({
   target: "node20",
   sourcemap: true,
   chunkNames: "chunks/[name]-[hash]",
-  external: ["dockerode", "@parcel/watcher", "@inquirer/prompts", "get-port", "ajv", "handlebars"],
+  external: ["dockerode", "@parcel/watcher", "@inquirer/prompts", "get-port", "ajv", "handlebars", "node-forge"],
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
   plugins: [precompiled],
   logLevel: "warning",

@@ -4,6 +4,7 @@ import { DEFAULT_PRESETS, parseImageOverrides, type ProxyChoice } from "../creat
 import { StackError } from "../errors/stack-error.js";
 import { assertTargetUsable, createProject } from "../create/create-project.js";
 import { promptChoices, promptDir } from "../create/prompt-choices.js";
+import { devCommand, NPX_DEV } from "./dev-command.js";
 
 export interface CreateArgs {
   dir: string;
@@ -55,10 +56,17 @@ export async function runCreate(args: Omit<CreateArgs, "dir"> & { dir?: string }
   process.stdout.write(out.join("\n") + "\n");
 }
 
-/** What to type next; `cd` only when the stack is somewhere else, compose as this machine spells it. */
-export function nextSteps(dir: string, composeCommand: string): string[] {
+/**
+ * What to type next; `cd` only when the stack is somewhere else, compose as this machine spells
+ * it, and `dev` as this shell finds it (after `npx create-stack` it is not on PATH).
+ */
+export function nextSteps(dir: string, composeCommand: string, dev = devCommand()): string[] {
   const here = resolve(dir) === process.cwd();
-  return [...(here ? [] : [`  cd ${quoteArg(dir)}`]), `  dev up             # or, without create-stack: ${composeCommand} up`];
+  return [
+    ...(here ? [] : [`  cd ${quoteArg(dir)}`]),
+    `  ${`${dev} up`.padEnd(18)} # or, without create-stack: ${composeCommand} up`,
+    ...(dev === NPX_DEV ? ["  (npm install -g create-stack puts dev on your PATH: then just dev up)"] : []),
+  ];
 }
 
 function quoteArg(arg: string): string {

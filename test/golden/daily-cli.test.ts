@@ -1,7 +1,7 @@
 import { spawnSync } from "node:child_process";
-import { existsSync, mkdirSync, mkdtempSync, readFileSync } from "node:fs";
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, symlinkSync } from "node:fs";
 import { tmpdir } from "node:os";
-import { join } from "node:path";
+import { delimiter, dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
 import { loadPresets } from "../../src/presets/load-presets.js";
@@ -35,11 +35,22 @@ describe("daily use of the built CLIs", () => {
     expect(none.stderr).toMatch(/say which folder to create/);
     const dir = join(mkdtempSync(join(tmpdir(), "cs-daily-")), "here-app");
     mkdirSync(dir);
-    const here = run(CREATE, [".", "--yes", "--preset", "python-http", "--proxy", "none"], dir);
+    // Our dev first on PATH (a global install): the hint says dev, not npx.
+    const bin = mkdtempSync(join(tmpdir(), "cs-daily-bin-"));
+    symlinkSync(DEV, join(bin, "dev"));
+    const here = spawnSync("node", [CREATE, ".", "--yes", "--preset", "python-http", "--proxy", "none"], {
+      cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PATH: `${bin}${delimiter}${process.env.PATH}` },
+    });
     expect(here.status, here.stderr).toBe(0);
     expect(here.stdout).not.toMatch(/cd \./);
-    expect(here.stdout).toMatch(/dev up +# or, without create-stack: docker(-| )compose up/);
+    expect(here.stdout).toMatch(/^ {2}dev up +# or, without create-stack: docker(-| )compose up$/m);
     expect(here.stdout).not.toMatch(/npx/);
+    // No dev of ours on PATH (as after `npx create-stack`): through npx, and how to install it.
+    const elsewhere = spawnSync("node", [CREATE, join(dir, "..", "npx-app"), "--yes", "--preset", "python-http", "--proxy", "none"], {
+      cwd: dir, encoding: "utf8", env: { ...process.env, NO_COLOR: "1", PATH: dirname(process.execPath) },
+    });
+    expect(elsewhere.status, elsewhere.stderr).toBe(0);
+    expect(elsewhere.stdout).toMatch(/^ {2}cd \S+npx-app\n {2}npx -p create-stack dev up +# or, without create-stack: docker(-| )compose up\n {2}\(npm install -g create-stack puts dev on your PATH: then just dev up\)$/m);
     // The schema line resolves: a copy of the installed schema beside the project.
     expect(readFileSync(join(dir, "stack.yaml"), "utf8")).toMatch(/^# yaml-language-server: \$schema=\.create-stack\/stack\.schema\.json$/m);
     expect(JSON.parse(readFileSync(join(dir, ".create-stack/stack.schema.json"), "utf8")).properties.services).toBeDefined();
@@ -58,7 +69,7 @@ describe("daily use of the built CLIs", () => {
     expect(readFileSync(join(dir, ".env"), "utf8")).not.toMatch(/BILLING_PORT/);
   }, 60_000);
 
-  it("outside a project the hint names create-stack, not npx", () => {
+  it("outside a project the hint names create-stack", () => {
     const res = run(DEV, ["status"], mkdtempSync(join(tmpdir(), "cs-daily-")));
     expect(res.status).toBe(2);
     expect(res.stderr).toMatch(/create one with: create-stack my-app/);
