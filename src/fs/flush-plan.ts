@@ -52,7 +52,6 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
       if (s.file.mode !== undefined) await chmod(s.tmp, s.file.mode);
     }
     for (const s of staged) if (s.file.action !== "create") s.backup = await backUp(tempBeside(root, tmpDir, s.target), s.target);
-    if (plan.recordCreated !== false) await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, hash: contentHash(s.file.content) })));
   } catch (err) {
     await removeTemps(staged);
     await cleanStateDir(root);
@@ -82,6 +81,7 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
     throw err;
   }
   await removeTemps(staged);
+  if (plan.recordCreated !== false) await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, target: s.target })));
   await finishJournal(root);
   return files.map((f) => f.path);
 }

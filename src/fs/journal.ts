@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync, realpathSync } from "node:fs";
-import { copyFile, mkdir, open, readdir, rename, rm, rmdir, unlink } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { checkJournalOps, type JournalOp } from "./check-journal.js";
 import { checkStateDir, readStateText, STATE_DIR } from "./state-dir.js";
@@ -144,31 +144,53 @@ function realRoot(root: string): string {
 }
 
 /**
- * Files a write created, with their hashes: `dev up` does not take them for code changes (a
- * service `dev add` just built and started needs no second build). Updated files are not
- * listed: a requirements.txt that gained a line does need a rebuild.
+ * The files a write created, as the write left them (inode, change time, size) and when: `dev up`
+ * does not take them for code changes (a service `dev add` just built and started needs no second
+ * build). Matched on the write itself, never on content: a save that restores the scaffolded
+ * content (an undo, git checkout) is a new write and runs. Updated files are not listed: a
+ * requirements.txt that gained a line does need a rebuild.
  */
-export async function recordCreated(root: string, files: { path: string; hash: string }[]): Promise<void> {
+export interface CreatedFile {
+  ino: number;
+  ctimeMs: number;
+  mtimeMs: number;
+  size: number;
+  /** When it was written (ms since the epoch). */
+  at: number;
+}
+
+/**
+ * Best-effort, after the files landed: a record that cannot be written costs one extra rebuild,
+ * never the write.
+ */
+export async function recordCreated(root: string, files: { path: string; target: string }[]): Promise<void> {
   if (files.length === 0) return;
-  checkStateDir(root);
-  const all = { ...readCreated(root), ...Object.fromEntries(files.map((f) => [f.path, f.hash])) };
-  const kept = Object.fromEntries(Object.entries(all).slice(-KEEP_CREATED));
   const tmp = join(tempDir(root), `${randomBytes(4).toString("hex")}-${CREATED}`);
   try {
+    checkStateDir(root);
+    const now = Date.now();
+    const entries = await Promise.all(
+      files.map(async (f) => {
+        const st = await stat(f.target);
+        return [f.path, { ino: st.ino, ctimeMs: st.ctimeMs, mtimeMs: st.mtimeMs, size: st.size, at: now } satisfies CreatedFile] as const;
+      }),
+    );
+    const all = { ...readCreated(root), ...Object.fromEntries(entries) };
+    const kept = Object.fromEntries(Object.entries(all).slice(-KEEP_CREATED));
+    await mkdir(tempDir(root), { recursive: true });
     const fh = await open(tmp, "wx", 0o644);
     await fh.writeFile(JSON.stringify(kept));
     await fh.close();
     await rename(tmp, join(stateDir(root), CREATED));
-  } catch (err) {
-    // A failed write leaves no temp file (flushPlan removes its own; this one is ours).
+  } catch {
     await rm(tmp, { force: true });
-    throw err;
   }
 }
 
-export function readCreated(root: string): Record<string, string> {
+export function readCreated(root: string): Record<string, CreatedFile> {
   try {
-    return JSON.parse(readStateText(root, CREATED) ?? "{}") as Record<string, string>;
+    const parsed = JSON.parse(readStateText(root, CREATED) ?? "{}") as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, CreatedFile] => typeof e[1] === "object" && e[1] !== null && typeof (e[1] as CreatedFile).ino === "number"));
   } catch {
     return {};
   }
