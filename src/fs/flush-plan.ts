@@ -7,7 +7,7 @@ import type { Plan, PlannedFile } from "./plan.js";
 import { contentHash } from "./content-hash.js";
 import { checkStateDir } from "./state-dir.js";
 import { applyChecked, type CheckedStep } from "./apply-checked.js";
-import { cleanStateDir, commitJournal, finishJournal, recordCreated, tempDir } from "./journal.js";
+import { cleanStateDir, commitJournal, finishJournal, makeTempDir, recordCreated, tempDir } from "./journal.js";
 
 /** Top-level files that may be symbolic links the user made: written through, the link stays. */
 const WRITE_THROUGH = new Set(["stack.yaml", ".env"]);
@@ -43,7 +43,7 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
   const tmpDir = tempDir(root);
   checkStateDir(root);
   try {
-    await mkdir(tmpDir, { recursive: true });
+    await makeTempDir(root);
     for (const s of staged) {
       if (s.file.action === "delete") continue;
       s.tmp = tempBeside(root, tmpDir, s.target);
@@ -58,7 +58,8 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
     throw runtimeError("E_WRITE", `could not write the project: ${(err as Error).message}`, "check permissions and free disk space; nothing was changed");
   }
 
-  const rank = (s: Staged) => (s.file.path === ".env" ? 0 : s.file.path === "stack.yaml" ? 3 : s.file.action === "delete" ? 2 : 1);
+  // .gitignore first: killed at any later rename, .env is never stageable by git.
+  const rank = (s: Staged) => (s.file.path === ".gitignore" ? -1 : s.file.path === ".env" ? 0 : s.file.path === "stack.yaml" ? 3 : s.file.action === "delete" ? 2 : 1);
   const steps: CheckedStep[] = [...staged]
     .sort((a, b) => rank(a) - rank(b))
     .map((s) => ({
