@@ -141,6 +141,15 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
+describe("hostile values, the built CLI", () => {
+  it("dev add service '' is a name error (exit 2), not a folder without a Dockerfile", () => {
+    const p = project();
+    const res = run([DEV_CLI, "add", "service", "", "--json"], p.dir);
+    expect(res.status, res.stderr).toBe(2);
+    expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ code: "E_INVALID_NAME", message: 'service name "" is not a name' });
+  }, 60_000);
+});
+
 describe("a race, the built CLI: a hand save during dev add is kept", () => {
   it("stack.yaml saved (temp file + rename, as editors do) while dev add's renames are held up: E_CHANGED, the save kept, nothing else written", async () => {
     if (!hasStrace) throw new Error("strace is missing: apt-get install strace (npm run test:all installs it)");
