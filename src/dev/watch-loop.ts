@@ -1,4 +1,4 @@
-import { readFileSync, statSync } from "node:fs";
+import { statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
@@ -19,8 +19,7 @@ import { bringBack } from "./bring-back.js";
 import { StackKeeper } from "./stack-keeper.js";
 import { stackServices, type StackService } from "./stack-services.js";
 import { readStoppedServices } from "./stopped-services.js";
-import { contentHash } from "../fs/content-hash.js";
-import { readCreated } from "../fs/journal.js";
+import { withoutOwnWrites } from "./own-writes.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
@@ -343,23 +342,6 @@ function describePath(out: RestartOutcome): string {
   if (out.path === "container") return "restarted";
   // 137: the old process outlived its stop grace period and was killed.
   return out.exitCode === 137 ? "reloaded (the old process was killed after its grace period)" : "reloaded";
-}
-
-/**
- * Files a create-stack write just created (a `dev add`'s starter code, built and started by that
- * command) are not code changes: the service would be built a second time.
- */
-function withoutOwnWrites(root: string, changes: FileChange[]): FileChange[] {
-  const created = readCreated(root);
-  return changes.filter((c) => {
-    const hash = created[c.path];
-    if (hash === undefined || c.kind === "delete") return true;
-    try {
-      return contentHash(readFileSync(join(root, c.path), "utf8")) !== hash;
-    } catch {
-      return true;
-    }
-  });
 }
 
 function isDirectory(path: string): boolean {

@@ -55,6 +55,11 @@ const DEFAULT_TEMPLATE = "python-http";
 export function planAddService(project: Project, opts: AddServiceOptions): Project & { stackText: string } {
   const { presets } = project;
   const config = project.parsed.config;
+  // Before anything is looked up by the name (an empty one names services/ itself; the rest
+  // are the schema's to refuse, under the flag's name).
+  if (opts.name === "" || /[/\\]|^\.\.?$/.test(opts.name)) {
+    throw new StackError({ code: "E_INVALID_NAME", message: `service name ${JSON.stringify(opts.name)} is not a name`, hint: "use lowercase letters, digits and dashes, starting with a letter (e.g. billing)" });
+  }
   // Adding is the one thing a stack.yaml cannot say is wrong: it would just hold the key twice.
   if (config.services[opts.name]) {
     throw new StackError({ code: "E_NAME_TAKEN", message: `a service named "${opts.name}" already exists`, hint: `choose another name, or remove it first: dev remove service ${opts.name}` });

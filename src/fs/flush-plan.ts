@@ -7,7 +7,7 @@ import type { Plan, PlannedFile } from "./plan.js";
 import { contentHash } from "./content-hash.js";
 import { checkStateDir } from "./state-dir.js";
 import { applyChecked, type CheckedStep } from "./apply-checked.js";
-import { cleanStateDir, commitJournal, finishJournal, recordCreated, tempDir } from "./journal.js";
+import { cleanStateDir, commitJournal, finishJournal, makeTempDir, recordCreated, tempDir } from "./journal.js";
 
 /** Top-level files that may be symbolic links the user made: written through, the link stays. */
 const WRITE_THROUGH = new Set(["stack.yaml", ".env"]);
@@ -43,7 +43,7 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
   const tmpDir = tempDir(root);
   checkStateDir(root);
   try {
-    await mkdir(tmpDir, { recursive: true });
+    await makeTempDir(root);
     for (const s of staged) {
       if (s.file.action === "delete") continue;
       s.tmp = tempBeside(root, tmpDir, s.target);
@@ -52,14 +52,14 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
       if (s.file.mode !== undefined) await chmod(s.tmp, s.file.mode);
     }
     for (const s of staged) if (s.file.action !== "create") s.backup = await backUp(tempBeside(root, tmpDir, s.target), s.target);
-    if (plan.recordCreated !== false) await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, hash: contentHash(s.file.content) })));
   } catch (err) {
     await removeTemps(staged);
     await cleanStateDir(root);
     throw runtimeError("E_WRITE", `could not write the project: ${(err as Error).message}`, "check permissions and free disk space; nothing was changed");
   }
 
-  const rank = (s: Staged) => (s.file.path === ".env" ? 0 : s.file.path === "stack.yaml" ? 3 : s.file.action === "delete" ? 2 : 1);
+  // .gitignore first: killed at any later rename, .env is never stageable by git.
+  const rank = (s: Staged) => (s.file.path === ".gitignore" ? -1 : s.file.path === ".env" ? 0 : s.file.path === "stack.yaml" ? 3 : s.file.action === "delete" ? 2 : 1);
   const steps: CheckedStep[] = [...staged]
     .sort((a, b) => rank(a) - rank(b))
     .map((s) => ({
@@ -82,6 +82,7 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
     throw err;
   }
   await removeTemps(staged);
+  if (plan.recordCreated !== false) await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, target: s.target })));
   await finishJournal(root);
   return files.map((f) => f.path);
 }

@@ -1,9 +1,9 @@
 import { randomBytes } from "node:crypto";
 import { lstatSync, realpathSync } from "node:fs";
-import { copyFile, mkdir, open, readdir, rename, rm, rmdir, unlink } from "node:fs/promises";
+import { copyFile, mkdir, open, readdir, rename, rm, rmdir, stat, unlink, writeFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { checkJournalOps, type JournalOp } from "./check-journal.js";
-import { checkStateDir, readStateText, STATE_DIR } from "./state-dir.js";
+import { checkStateDir, cleanTempDir, makeTempDir, readStateText, STATE_DIR, tempDir } from "./state-dir.js";
 
 export type { JournalOp };
 
@@ -12,7 +12,8 @@ const CREATED = "created.json";
 const KEEP_CREATED = 500;
 
 export const stateDir = (root: string) => join(root, STATE_DIR);
-export const tempDir = (root: string) => join(root, STATE_DIR, "tmp");
+export { makeTempDir, tempDir };
+const TMP_IGNORE = ".gitignore";
 
 /** Makes the pending renames and deletes durable in one rename: from here on they are rolled forward. */
 export async function commitJournal(root: string, ops: JournalOp[]): Promise<void> {
@@ -35,7 +36,7 @@ export async function finishJournal(root: string): Promise<void> {
 
 /** Removes the temp folder, and the state folder, when empty. */
 export async function cleanStateDir(root: string): Promise<void> {
-  await rmdir(tempDir(root)).catch(() => undefined);
+  await cleanTempDir(root);
   await rmdir(stateDir(root)).catch(() => undefined);
 }
 
@@ -73,6 +74,9 @@ async function removeEmptyParents(root: string, dir: string): Promise<void> {
   }
 }
 
+/** A temp file beside its target (see flushPlan and writeStateJson). */
+const TEMP_NAME = /^\..+\.create-stack-[0-9a-f]{8}$/;
+
 export interface Recovery {
   /** A committed write was completed. */
   rolledForward: boolean;
@@ -107,15 +111,27 @@ export async function recoverProject(projectRoot: string): Promise<Recovery> {
     await rm(path, { force: true, recursive: true });
     result.removedTemps++;
   };
-  for (const name of await readdir(tempDir(root)).catch(() => [] as string[])) await remove(join(tempDir(root), name));
-  for (const name of await readdir(stateDir(root)).catch(() => [] as string[])) if (name.startsWith(`${JOURNAL}.next-`)) await remove(join(stateDir(root), name));
+  for (const name of await readdir(tempDir(root)).catch(() => [] as string[])) if (name !== TMP_IGNORE) await remove(join(tempDir(root), name));
+  // A journal never committed, and a state file's temp file left by a kill at its rename: the
+  // schema copy's (written under this lock), or another one old enough to be no live write's.
+  for (const name of await readdir(stateDir(root)).catch(() => [] as string[])) {
+    const path = join(stateDir(root), name);
+    if (name.startsWith(`${JOURNAL}.next-`) || (TEMP_NAME.test(name) && (name.startsWith(".stack.schema.json.") || (await isOld(path))))) await remove(path);
+  }
   // Temp files beside a symlinked stack.yaml's or .env's target, and beside files at the root.
   const dirs = new Set([root, ...["stack.yaml", ".env"].map((f) => linkTargetDir(join(root, f))).filter((d): d is string => d !== undefined)]);
   for (const dir of dirs) {
-    for (const name of await readdir(dir).catch(() => [] as string[])) if (/^\..+\.create-stack-[0-9a-f]{8}$/.test(name)) await remove(join(dir, name));
+    for (const name of await readdir(dir).catch(() => [] as string[])) if (TEMP_NAME.test(name)) await remove(join(dir, name));
   }
   await cleanStateDir(root);
   return result;
+}
+
+async function isOld(path: string): Promise<boolean> {
+  return stat(path).then(
+    (st) => Date.now() - st.mtimeMs > 60_000,
+    () => false,
+  );
 }
 
 function parseOps(text: string): unknown[] | undefined {
@@ -144,31 +160,53 @@ function realRoot(root: string): string {
 }
 
 /**
- * Files a write created, with their hashes: `dev up` does not take them for code changes (a
- * service `dev add` just built and started needs no second build). Updated files are not
- * listed: a requirements.txt that gained a line does need a rebuild.
+ * The files a write created, as the write left them (inode, change time, size) and when: `dev up`
+ * does not take them for code changes (a service `dev add` just built and started needs no second
+ * build). Matched on the write itself, never on content: a save that restores the scaffolded
+ * content (an undo, git checkout) is a new write and runs. Updated files are not listed: a
+ * requirements.txt that gained a line does need a rebuild.
  */
-export async function recordCreated(root: string, files: { path: string; hash: string }[]): Promise<void> {
+export interface CreatedFile {
+  ino: number;
+  ctimeMs: number;
+  mtimeMs: number;
+  size: number;
+  /** When it was written (ms since the epoch). */
+  at: number;
+}
+
+/**
+ * Best-effort, after the files landed: a record that cannot be written costs one extra rebuild,
+ * never the write.
+ */
+export async function recordCreated(root: string, files: { path: string; target: string }[]): Promise<void> {
   if (files.length === 0) return;
-  checkStateDir(root);
-  const all = { ...readCreated(root), ...Object.fromEntries(files.map((f) => [f.path, f.hash])) };
-  const kept = Object.fromEntries(Object.entries(all).slice(-KEEP_CREATED));
   const tmp = join(tempDir(root), `${randomBytes(4).toString("hex")}-${CREATED}`);
   try {
+    checkStateDir(root);
+    const now = Date.now();
+    const entries = await Promise.all(
+      files.map(async (f) => {
+        const st = await stat(f.target);
+        return [f.path, { ino: st.ino, ctimeMs: st.ctimeMs, mtimeMs: st.mtimeMs, size: st.size, at: now } satisfies CreatedFile] as const;
+      }),
+    );
+    const all = { ...readCreated(root), ...Object.fromEntries(entries) };
+    const kept = Object.fromEntries(Object.entries(all).slice(-KEEP_CREATED));
+    await makeTempDir(root);
     const fh = await open(tmp, "wx", 0o644);
     await fh.writeFile(JSON.stringify(kept));
     await fh.close();
     await rename(tmp, join(stateDir(root), CREATED));
-  } catch (err) {
-    // A failed write leaves no temp file (flushPlan removes its own; this one is ours).
+  } catch {
     await rm(tmp, { force: true });
-    throw err;
   }
 }
 
-export function readCreated(root: string): Record<string, string> {
+export function readCreated(root: string): Record<string, CreatedFile> {
   try {
-    return JSON.parse(readStateText(root, CREATED) ?? "{}") as Record<string, string>;
+    const parsed = JSON.parse(readStateText(root, CREATED) ?? "{}") as Record<string, unknown>;
+    return Object.fromEntries(Object.entries(parsed).filter((e): e is [string, CreatedFile] => typeof e[1] === "object" && e[1] !== null && typeof (e[1] as CreatedFile).ino === "number"));
   } catch {
     return {};
   }

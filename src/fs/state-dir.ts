@@ -1,6 +1,6 @@
 import { randomBytes } from "node:crypto";
 import { closeSync, constants, lstatSync, openSync, readdirSync, readFileSync, realpathSync } from "node:fs";
-import { mkdir, open, readFile, rename, rm } from "node:fs/promises";
+import { mkdir, open, readdir, readFile, rename, rm, rmdir, unlink, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { runtimeError, StackError } from "../errors/stack-error.js";
 import { SCHEMA_FILE } from "./package-paths.js";
@@ -13,6 +13,30 @@ export const STATE_DIR = ".create-stack";
 
 /** Where stack.yaml's `$schema` line points, relative to stack.yaml. */
 export const SCHEMA_COPY = `${STATE_DIR}/stack.schema.json`;
+
+export const tempDir = (root: string) => join(root, STATE_DIR, "tmp");
+
+/**
+ * The temp folder, ignoring itself: a temp file holding .env's secrets is never stageable by git,
+ * even before the project's .gitignore lands (create-stack writes it in the same flush) or in a
+ * project whose .gitignore lacks the state folder.
+ */
+export async function makeTempDir(root: string): Promise<void> {
+  checkStateDir(root);
+  await mkdir(tempDir(root), { recursive: true });
+  await writeFile(join(tempDir(root), ".gitignore"), "*\n", { flag: "wx" }).catch((err: NodeJS.ErrnoException) => {
+    if (err.code !== "EEXIST") throw err;
+  });
+}
+
+/** Removes the temp folder when nothing but its ignore file is left in it. */
+export async function cleanTempDir(root: string): Promise<void> {
+  const left = await readdir(tempDir(root)).catch(() => undefined);
+  if (left?.every((name) => name === ".gitignore")) {
+    await unlink(join(tempDir(root), ".gitignore")).catch(() => undefined);
+    await rmdir(tempDir(root)).catch(() => undefined);
+  }
+}
 
 export function statePath(root: string, name: string): string {
   return join(root, STATE_DIR, name);
@@ -86,7 +110,14 @@ export async function writeSchemaCopy(root: string): Promise<void> {
   const want = await readFile(SCHEMA_FILE, "utf8");
   checkStateDir(root);
   if (readStateText(root, "stack.schema.json") === want) return;
-  await writeStateFile(root, "stack.schema.json", want);
+  // Written under the project lock, by create-stack before the project's .gitignore lands: its
+  // temp file goes in tmp/, which ignores itself (and is emptied by the next command's recovery).
+  await makeTempDir(root);
+  try {
+    await writeStateFile(root, "stack.schema.json", want, join(tempDir(root), `${randomBytes(4).toString("hex")}-stack.schema.json`));
+  } finally {
+    await cleanTempDir(root);
+  }
 }
 
 export async function readStateJson<T>(root: string, name: string): Promise<T | undefined> {
@@ -103,10 +134,9 @@ export async function writeStateJson(root: string, name: string, data: unknown):
 }
 
 /** A reader in another process sees the old content or the new, never half a file. */
-async function writeStateFile(root: string, name: string, content: string): Promise<void> {
+async function writeStateFile(root: string, name: string, content: string, tmp = statePath(root, `.${name}.create-stack-${randomBytes(4).toString("hex")}`)): Promise<void> {
   checkStateDir(root);
   await mkdir(join(root, STATE_DIR), { recursive: true });
-  const tmp = statePath(root, `.${name}.create-stack-${randomBytes(4).toString("hex")}`);
   try {
     // wx: a name that exists (a link planted there) is never written through.
     const fh = await open(tmp, "wx", 0o644);

@@ -49,6 +49,8 @@ describe("dev add service, planned in memory", () => {
       [{ name: "api" }, "E_NAME_TAKEN"],
       [{ name: "redis" }, "E_NAME_TAKEN"],
       [{ name: "Bad" }, "E_STACK_SCHEMA"],
+      [{ name: "" }, "E_INVALID_NAME"],
+      [{ name: "a/b" }, "E_INVALID_NAME"],
       [{ name: "yes" }, "E_INVALID_NAME"],
       [{ name: "x", path: "." }, "E_PATH_ROOT"],
       [{ name: "x", path: "/etc" }, "E_STACK_SCHEMA"],

@@ -141,6 +141,15 @@ function snapshot(dir: string): Record<string, string> {
   return out;
 }
 
+describe("hostile values, the built CLI", () => {
+  it("dev add service '' is a name error (exit 2), not a folder without a Dockerfile", () => {
+    const p = project();
+    const res = run([DEV_CLI, "add", "service", "", "--json"], p.dir);
+    expect(res.status, res.stderr).toBe(2);
+    expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ code: "E_INVALID_NAME", message: 'service name "" is not a name' });
+  }, 60_000);
+});
+
 describe("a race, the built CLI: a hand save during dev add is kept", () => {
   it("stack.yaml saved (temp file + rename, as editors do) while dev add's renames are held up: E_CHANGED, the save kept, nothing else written", async () => {
     if (!hasStrace) throw new Error("strace is missing: apt-get install strace (npm run test:all installs it)");
@@ -177,4 +186,30 @@ describe("a race, the built CLI: a hand save during dev add is kept", () => {
     expect(readFileSync(join(p.dir, "stack.yaml"), "utf8")).toMatch(/name: shop # saved by hand/);
     expect(readFileSync(join(p.dir, "stack.yaml"), "utf8")).toMatch(/^ {2}svc:$/m);
   }, 120_000);
+});
+
+describe("kills, the built CLI: no secret is ever stageable by git", () => {
+  it("create-stack killed at every rename: git add -A -n stages neither .env nor a temp file; the next run leaves no temp file", async () => {
+    if (!hasStrace) throw new Error("strace is missing: apt-get install strace (npm run test:all installs it)");
+    const create = (dir: string) => [CREATE_STACK_CLI, dir, "--yes", "--proxy", "nginx", "--preset", "python-http", "--name", "shop"];
+    const trace = join(tmp(), "trace");
+    spawnSync("strace", ["-f", "-qq", "-o", trace, "-e", "trace=rename", "node", ...create(join(tmp(), "shop"))], { env: TRACE_ENV });
+    const renames = readFileSync(trace, "utf8").split("\n").filter((l) => l.includes("rename(")).length;
+    expect(renames).toBeGreaterThan(10);
+    for (let n = 1; n <= renames; n++) {
+      const dir = join(tmp(), "shop");
+      mkdirSync(dir);
+      expect(spawnSync("git", ["init", "-q"], { cwd: dir }).status).toBe(0);
+      const killed = spawnSync("strace", ["-f", "-qq", "-o", "/dev/null", "-e", "trace=rename", "-e", `inject=rename:signal=KILL:when=${n}`, "node", ...create(dir)], { env: TRACE_ENV });
+      expect(killed.status, `rename ${n}`).not.toBe(0);
+      const staged = spawnSync("git", ["add", "-A", "-n"], { cwd: dir, encoding: "utf8" }).stdout;
+      // .env, a temp file (any may hold .env's secrets): a killed command's lock is no secret.
+      const secrets = staged.split("\n").filter((l) => /^add '(.*\/)?\.env'$|\/tmp\/|\.create-stack-[0-9a-f]{8}/.test(l));
+      expect(secrets, `rename ${n}: ${staged}`).toEqual([]);
+      const again = run(create(dir));
+      expect(again.status, `rename ${n}: ${again.stderr}`).toBe(0);
+      const state = join(dir, ".create-stack");
+      expect(existsSync(state) ? readdirSync(state).filter((f) => f.includes(".create-stack-") || f === "tmp" || f.startsWith("journal")) : [], `rename ${n}`).toEqual([]);
+    }
+  }, 600_000);
 });
