@@ -4,7 +4,6 @@
 "use strict";
 
 const MAX_LINES = 20000; // kept in memory
-const MAX_ROWS = 1500; // shown at once: the DOM stays small however much is logged
 const $ = (id) => document.getElementById(id);
 const el = (tag, cls, text) => {
   const e = document.createElement(tag);
@@ -82,28 +81,55 @@ function serviceRow(s) {
   return tr;
 }
 
+// Rows are rebuilt only for services that changed; the table is laid out again only when the
+// set of services, their groups or the view options change.
 let renderQueued = false;
-function renderServices() {
+let layoutKey = "";
+const dirty = new Set();
+const rows = new Map();
+function renderServices(changed) {
+  if (changed) for (const n of changed) dirty.add(n);
+  else dirty.add("*");
   if (renderQueued) return;
   renderQueued = true;
   requestAnimationFrame(() => {
     renderQueued = false;
     const body = document.querySelector("#services tbody");
     const all = [...state.services.values()].sort((a, b) => (prefs.group ? a.group.localeCompare(b.group) : 0) || a.service.localeCompare(b.service));
-    const frag = document.createDocumentFragment();
-    let group;
-    for (const s of all) {
-      if (prefs.group && s.group !== group) {
-        group = s.group;
-        const tr = el("tr", "group");
-        const td = el("td", "", `${group} (${all.filter((x) => x.group === group).length})`);
-        td.colSpan = 9;
-        tr.append(td);
+    const key = `${prefs.group}|${all.map((s) => `${s.group}/${s.service}`).join(",")}`;
+    const everything = dirty.has("*") || key !== layoutKey;
+    if (everything) {
+      layoutKey = key;
+      rows.clear();
+      const counts = new Map();
+      for (const s of all) counts.set(s.group, (counts.get(s.group) || 0) + 1);
+      const frag = document.createDocumentFragment();
+      let group;
+      for (const s of all) {
+        if (prefs.group && s.group !== group) {
+          group = s.group;
+          const tr = el("tr", "group");
+          const td = el("td", "", `${group} (${counts.get(group)})`);
+          td.colSpan = 9;
+          tr.append(td);
+          frag.append(tr);
+        }
+        const tr = serviceRow(s);
+        rows.set(s.service, tr);
         frag.append(tr);
       }
-      frag.append(serviceRow(s));
+      body.replaceChildren(frag);
+    } else {
+      for (const name of dirty) {
+        const s = state.services.get(name);
+        const old = rows.get(name);
+        if (!s || !old) continue;
+        const tr = serviceRow(s);
+        old.replaceWith(tr);
+        rows.set(name, tr);
+      }
     }
-    body.replaceChildren(frag);
+    dirty.clear();
     $("services").classList.toggle("compact", prefs.compact);
     renderSources();
   });
@@ -122,7 +148,7 @@ document.addEventListener("click", async (ev) => {
   if (!b) return;
   const { service, action } = b.dataset;
   state.busy.set(service, action);
-  renderServices();
+  renderServices([service]);
   const out = $("outcome");
   out.className = "";
   out.textContent = `${service}: ${action}…`;
@@ -149,7 +175,7 @@ function showOutcome(a) {
     out.className = a.state === "failed" ? "failed" : "done";
     out.textContent = `${a.service}: ${a.action} ${a.state === "failed" ? "failed" : "done"}${a.seconds !== undefined ? ` in ${a.seconds.toFixed(2)} s` : ""}${a.message ? `\n${a.message}` : ""}`;
   }
-  renderServices();
+  renderServices([a.service]);
 }
 
 // ---- events ---------------------------------------------------------------------------------
@@ -217,51 +243,66 @@ function compileFilter() {
     text(l);
 }
 
+// The log view is virtual: only the rows in sight exist in the DOM (a few dozen), between two
+// spacers that stand for the rest. However many lines arrive, a frame costs the same.
+const ROW_PX = 17;
+let shown = []; // the lines that pass the filters, oldest first (at most MAX_LINES)
+let follow = true;
+let lastSetScroll = -1;
+
 function lineRow(l) {
   const d = el("div", l.e === "err" ? "err" : levelOf(l) === "warn" ? "lv-warn" : "");
   d.append(el("span", "t", l.t.slice(11, 23) + " "), el("span", "s", l.s + " "), l.m);
   return d;
 }
 
-const atBottom = (box) => box.scrollHeight - box.scrollTop - box.clientHeight < 30;
-
-function rebuildLogs() {
-  const box = $("logs");
-  const shown = [];
-  for (let i = state.lines.length - 1; i >= 0 && shown.length < MAX_ROWS; i--) if (matcher(state.lines[i])) shown.push(state.lines[i]);
-  const frag = document.createDocumentFragment();
-  for (let i = shown.length - 1; i >= 0; i--) frag.append(lineRow(shown[i]));
-  box.replaceChildren(frag);
-  box.scrollTop = box.scrollHeight;
-  note();
-}
-
-let appendQueue = [];
-let appendQueued = false;
-function appendLogs(lines) {
-  appendQueue.push(...lines);
-  if (appendQueued) return;
-  appendQueued = true;
+let drawQueued = false;
+function drawLogs() {
+  if (drawQueued) return;
+  drawQueued = true;
   requestAnimationFrame(() => {
-    appendQueued = false;
-    if (state.paused) {
-      state.pending += appendQueue.filter(matcher).length;
-      appendQueue = [];
-      note();
-      return;
-    }
+    drawQueued = false;
     const box = $("logs");
-    const follow = atBottom(box);
-    const fresh = appendQueue.filter(matcher).slice(-MAX_ROWS);
-    appendQueue = [];
+    const view = Math.ceil(box.clientHeight / ROW_PX) + 10;
+    const total = shown.length;
+    const first = follow ? Math.max(0, total - view) : Math.min(Math.max(0, Math.floor(box.scrollTop / ROW_PX) - 5), Math.max(0, total - view));
+    const last = Math.min(total, first + view);
+    const top = el("div", "spacer");
+    top.style.height = `${first * ROW_PX}px`;
+    const bottom = el("div", "spacer");
+    bottom.style.height = `${(total - last) * ROW_PX}px`;
     const frag = document.createDocumentFragment();
-    for (const l of fresh) frag.append(lineRow(l));
-    box.append(frag);
-    let extra = box.childElementCount - MAX_ROWS;
-    while (extra-- > 0) box.firstElementChild.remove();
-    if (follow) box.scrollTop = box.scrollHeight;
+    frag.append(top);
+    for (let i = first; i < last; i++) frag.append(lineRow(shown[i]));
+    frag.append(bottom);
+    box.replaceChildren(frag);
+    if (follow) lastSetScroll = box.scrollTop = box.scrollHeight;
     note();
   });
+}
+
+$("logs").addEventListener("scroll", () => {
+  const box = $("logs");
+  if (box.scrollTop === lastSetScroll) return;
+  follow = box.scrollHeight - box.scrollTop - box.clientHeight < ROW_PX * 2;
+  drawLogs();
+});
+
+function rebuildLogs() {
+  shown = state.lines.filter(matcher);
+  follow = true;
+  drawLogs();
+}
+
+function appendLogs(lines) {
+  if (state.paused) {
+    state.pending += lines.filter(matcher).length;
+    note();
+    return;
+  }
+  for (const l of lines) if (matcher(l)) shown.push(l);
+  if (shown.length > MAX_LINES) shown.splice(0, shown.length - MAX_LINES);
+  drawLogs();
 }
 
 function note() {
@@ -344,6 +385,7 @@ $("pause").addEventListener("click", () => {
 });
 $("clear").addEventListener("click", () => {
   state.lines = [];
+  state.pending = 0;
   state.dropped = 0;
   rebuildLogs();
 });
@@ -370,7 +412,7 @@ function connect() {
     state.events = snap.events;
     state.busy = new Map(Object.entries(snap.busy || {}));
     state.lines = [];
-    $("logs").replaceChildren();
+    shown = [];
     conn.textContent = "live";
     conn.className = "conn live";
     renderServices();
@@ -384,7 +426,8 @@ function connect() {
       state.events.push(...d.events);
       renderEvents();
     }
-    if (d.services || d.removed) renderServices();
+    if (d.removed) renderServices();
+    else if (d.services) renderServices(d.services.map((s) => s.service));
   });
   source.addEventListener("logs", (m) => onLogs(JSON.parse(m.data)));
   source.addEventListener("action", (m) => showOutcome(JSON.parse(m.data)));
