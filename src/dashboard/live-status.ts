@@ -2,7 +2,7 @@ import type { DevContext } from "../dev/dev-context.js";
 import type { DevEvent, DevEventRecord } from "../dev/dev-events.js";
 import { readStatus } from "../dev/read-status.js";
 import type { ServiceStatus, StatusModel } from "../dev/status-model.js";
-import type { ContainerInfo } from "../engine/engine.js";
+import type { ContainerInfo, EngineEvent } from "../engine/engine.js";
 
 /** What changed since the last update: services added or changed (whole), removed ones, new events. */
 export interface StatusDelta {
@@ -55,7 +55,12 @@ export class LiveStatus {
   async start(): Promise<void> {
     await this.refresh();
     const c = this.ctx();
-    void c.engine.events(c.name, () => this.schedule(), this.abort.signal, () => this.schedule()).catch(() => undefined);
+    // A healthcheck is an exec every few seconds (exec_create, exec_start, exec_die): no change of
+    // state, and a page left open would cost dev up a read of every container each time.
+    const onEvent = (e: EngineEvent) => {
+      if (!e.action.startsWith("exec_")) this.schedule();
+    };
+    void c.engine.events(c.name, onEvent, this.abort.signal, () => this.schedule()).catch(() => undefined);
   }
 
   snapshot(): StatusModel {
