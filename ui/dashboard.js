@@ -188,7 +188,8 @@ function eventItem(e) {
   if (e.type === "reload") {
     const label = { process: "process reload", container: "container restart", rebuild: "rebuild", recreate: "recreated" }[e.kind] || e.kind;
     li.append(el("span", "kind", label));
-    if (e.latencyMs !== undefined) li.append(el("span", "latency", `save → served ${(e.latencyMs / 1000).toFixed(2)} s`));
+    if (!e.ok) li.append(el("span", "", `failed after ${(e.restartMs / 1000).toFixed(2)} s`));
+    else if (e.latencyMs !== undefined) li.append(el("span", "latency", `save → served ${(e.latencyMs / 1000).toFixed(2)} s`));
     else li.append(el("span", "", `${(e.restartMs / 1000).toFixed(2)} s`));
     if (e.cause) li.append(" ", el("span", "files", `(${e.cause})`));
     if (!e.ok) li.append(" ", el("span", "crash", e.error || "failed"));
