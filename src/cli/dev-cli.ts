@@ -32,7 +32,8 @@ const cli = global(yargs(devArgs))
       services(y)
         .option("watch", { type: "boolean", default: true, describe: "Watch sources (--no-watch to only start)" })
         .option("detach", { type: "boolean", default: false, describe: "Leave the stack running when watching stops" })
-        .option("poll", { type: "boolean", default: false, describe: "Poll the filesystem (for mounts without native events)" }),
+        .option("poll", { type: "boolean", default: false, describe: "Poll the filesystem (for mounts without native events)" })
+        .option("ui", { type: "boolean", default: true, describe: "Serve the dashboard on 127.0.0.1 (--no-ui: none)" }),
     (argv) => runCommand(argv, async () => (await import("../commands/up.js")).up(argv)),
   )
   .command(
@@ -219,8 +220,12 @@ const cli = global(yargs(devArgs))
   )
   .command(
     "open [service]",
-    "Open a service's route (default: the first) in the browser",
-    (y) => y.positional("service", { type: "string" }).option("print", { type: "boolean", default: false, describe: "Only print the URL" }),
+    "Open a service's route (default: the first), or dev up's dashboard (--ui), in the browser",
+    (y) =>
+      y
+        .positional("service", { type: "string" })
+        .option("print", { type: "boolean", default: false, describe: "Only print the URL" })
+        .option("ui", { type: "boolean", default: false, describe: "Open the running dev up's dashboard instead" }),
     (argv) => runCommand(argv, async () => (await import("../commands/open.js")).open(argv)),
   )
   .command("export", "Export the stack for Docker Swarm or Kubernetes (see README: dev export)", (y) =>

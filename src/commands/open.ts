@@ -3,6 +3,8 @@ import { StackError } from "../errors/stack-error.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { compareRoutes } from "../stack/route.js";
 import { openDev } from "../dev/dev-context.js";
+import { findStackRoot } from "../stack/find-stack.js";
+import { readDashboard } from "../dashboard/dashboard-record.js";
 
 /** The opener of the desktop this runs on; none on a headless machine. */
 function opener(): string[] | undefined {
@@ -12,7 +14,8 @@ function opener(): string[] | undefined {
 }
 
 /** `dev open [SERVICE]`: the service's route through the proxy (default: the first route) in the browser. */
-export async function open(args: { C: string; service?: string; print: boolean }): Promise<void> {
+export async function open(args: { C: string; service?: string; print: boolean; ui?: boolean }): Promise<void> {
+  if (args.ui) return openDashboard(findStackRoot(args.C), args.print);
   const ctx = await openDev(args.C);
   const routed = ctx.project.services.filter((s) => s.route).sort((a, b) => compareRoutes(a.route!, b.route!));
   const svc = args.service ? routed.find((s) => s.name === args.service) : routed[0];
@@ -27,6 +30,11 @@ export async function open(args: { C: string; service?: string; print: boolean }
     process.stdout.write(url + "\n");
     return;
   }
+  openInBrowser(url);
+  if (!(await ctx.engine.listContainers(ctx.name, { service: svc.name })).length) process.stdout.write(`note: ${svc.name} is not running (dev up)\n`);
+}
+
+function openInBrowser(url: string): void {
   const cmd = opener();
   if (cmd) {
     const child = spawn(cmd[0]!, [...cmd.slice(1), url], { stdio: "ignore", detached: true });
@@ -34,5 +42,12 @@ export async function open(args: { C: string; service?: string; print: boolean }
     child.unref();
   }
   process.stdout.write(`${url}${cmd ? "" : "  (no browser here: open it yourself)"}\n`);
-  if (!(await ctx.engine.listContainers(ctx.name, { service: svc.name })).length) process.stdout.write(`note: ${svc.name} is not running (dev up)\n`);
+}
+
+/** `dev open --ui`: the dashboard of the dev up running for this project. */
+async function openDashboard(root: string, print: boolean): Promise<void> {
+  const url = await readDashboard(root);
+  if (!url) throw new StackError({ code: "E_NO_DASHBOARD", message: "no dashboard: dev up is not running for this project (or runs with --no-ui)", hint: "start it with: dev up" });
+  if (print) process.stdout.write(url + "\n");
+  else openInBrowser(url);
 }

@@ -1,28 +1,16 @@
 import { openDev } from "../dev/dev-context.js";
-import { formatTable, serviceRows, type ServiceRow } from "../dev/service-table.js";
-import { readProjectEnv } from "../fs/read-env.js";
-import { stackServices } from "../dev/stack-services.js";
-import { readStateJson } from "../fs/state-dir.js";
-import { RESTARTS_FILE } from "../dev/restart-counts.js";
+import { formatTable } from "../dev/service-table.js";
+import { readDevEvents } from "../dev/dev-events.js";
+import { readStatus } from "../dev/read-status.js";
 
+/** `dev status`: the same model the dashboard shows (see dev/status-model.ts). */
 export async function status(args: { C: string; json: boolean }): Promise<void> {
   const ctx = await openDev(args.C);
-  // inspect: exit code, start time and Docker's restart count are not in the list.
-  const containers = await Promise.all((await ctx.engine.listContainers(ctx.name, { all: true })).map((c) => ctx.engine.inspect(c.id).catch(() => c)));
-  const restarts = (await readStateJson<Record<string, number>>(ctx.project.root, RESTARTS_FILE)) ?? {};
-  const rows = serviceRows(ctx.project, containers, await readProjectEnv(ctx.project.root), restarts);
-  // A service of stack.yaml whose container was removed (docker rm) is still part of the stack.
-  if (containers.length) {
-    const have = new Set(containers.map((c) => c.service));
-    const missing: ServiceRow[] = stackServices(ctx.project)
-      .filter((s) => s.profiles.length === 0 && !have.has(s.name))
-      .map((s) => ({ service: s.name, state: "missing", health: "-", ports: [] }));
-    rows.push(...missing);
-    rows.sort((a, b) => a.service.localeCompare(b.service));
-  }
+  const model = await readStatus(ctx, await readDevEvents(ctx.project.root));
   if (args.json) {
-    process.stdout.write(JSON.stringify({ project: ctx.name, services: rows }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify(model, null, 2) + "\n");
     return;
   }
+  const rows = model.services;
   process.stdout.write(rows.length ? formatTable(rows) + "\n" : `${ctx.name} is not running (start it with: dev up)\n`);
 }

@@ -17,6 +17,9 @@ import { resetRestartCounts } from "../dev/restart-counts.js";
 import { reportError } from "../errors/report-error.js";
 import { findStackRoot } from "../stack/find-stack.js";
 import { detectStartIntervalSupport } from "../engine/start-interval-support.js";
+import { DevEventRecord } from "../dev/dev-events.js";
+import { startDashboard, type Dashboard } from "../dashboard/dashboard-server.js";
+import { recordDashboard } from "../dashboard/dashboard-record.js";
 
 export interface UpArgs {
   C: string;
@@ -24,6 +27,8 @@ export interface UpArgs {
   watch: boolean;
   detach: boolean;
   poll: boolean;
+  /** The dashboard (--no-ui: none). */
+  ui: boolean;
 }
 
 const log = (line: string) => process.stdout.write(line + "\n");
@@ -90,6 +95,18 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   if (!args.watch) return;
 
   log("");
+  const events = new DevEventRecord(ctx.project.root);
+  await events.reset();
+  let dashboard: Dashboard | undefined;
+  if (args.ui) {
+    try {
+      dashboard = await startDashboard({ ctx: () => ctx, events });
+      await recordDashboard(ctx.project.root, dashboard.url);
+      log(`dashboard: ${dashboard.url}`);
+    } catch (err) {
+      log(`dashboard not started: ${reportError(err).text}`);
+    }
+  }
   const controller = new AbortController();
   let interrupts = 0;
   const onSignal = () => {
@@ -104,12 +121,15 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   process.on("SIGTERM", onSignal);
   // The handler stays until the stack is stopped: a second Ctrl-C during the stop forces the exit.
   try {
-    const outcome = await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log });
+    const outcome = await watchLoop(ctx, { poll: args.poll, signal: controller.signal, log, events });
+    await dashboard?.close();
+    dashboard = undefined;
     if (!args.detach && !outcome.stoppedElsewhere) {
       await runCompose(ctx, ["stop"], "stopping the stack");
       log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
     }
   } finally {
+    await dashboard?.close();
     process.off("SIGINT", onSignal);
     process.off("SIGTERM", onSignal);
   }

@@ -33,6 +33,8 @@ export interface CrashMonitorOptions {
   onEngineLeaving?: () => void;
   /** After onEngineLeaving, the engine answered again without its event stream dropping. */
   onEngineStayed?: () => void;
+  /** Each crash as it is reported: why, the end of its output and the wait before the restart. */
+  onCrash?: (crash: { service: string; cause: RestartCause; why: string; lines: string[]; backoffMs: number }) => void;
   /** How long the engine may take to answer before it counts as gone (default 3 s). */
   verdictTimeoutMs?: number;
   /** While the engine is going away, how often to ask whether it answers again (default 1 s). */
@@ -301,6 +303,7 @@ export class CrashMonitor {
     // Each retry crashing the same way says so in one line instead of the same lines again.
     const same = lines.length > 0 && lines.join("\n") === this.shown.get(service);
     this.shown.set(service, lines.join("\n"));
+    this.opts.onCrash?.({ service, cause, why, lines, backoffMs: delayMs });
     this.opts.log(same ? `${head}; same output as before` : [`${head}${lines.length ? ". Last lines:" : ""}`, ...lines.map((l) => `  ${service} | ${l}`)].join("\n"));
   }
 

@@ -31,11 +31,14 @@ export interface WatchOutcome {
   stoppedElsewhere: boolean;
 }
 import { reloadModeOf } from "../render/supervisor.js";
+import type { DevEventSink, ReloadKind } from "./dev-events.js";
 
 export interface WatchOptions {
   poll: boolean;
   signal: AbortSignal;
   log: (line: string) => void;
+  /** Told of each restart, reload, rebuild and crash (the dashboard, `dev status --json`). */
+  events?: DevEventSink;
 }
 
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
@@ -108,6 +111,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     // dockerd shutting down: it stops every container before its event stream drops.
     onEngineLeaving: () => engineGone(),
     onEngineStayed: () => engineBack(),
+    onCrash: (c) => opts.events?.record({ type: "crash", at: new Date().toISOString(), ...c }),
   });
   const keeper: StackKeeper = new StackKeeper({
     engine: ctx.engine,
@@ -137,8 +141,26 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
       inFlight++;
       let ok = false;
       const progress = change.rebuild ? buildProgress(log) : undefined;
+      const savedAt = newestChange(root, change.files);
+      const started = Date.now();
+      const report = (kind: ReloadKind | undefined, error?: string) => {
+        if (!opts.events || kind === undefined) return;
+        const at = Date.now();
+        opts.events.record({
+          type: "reload",
+          service: name,
+          at: new Date(at).toISOString(),
+          kind,
+          files: change.files,
+          cause: change.cause,
+          latencyMs: savedAt !== undefined ? Math.max(0, at - savedAt) : undefined,
+          restartMs: at - started,
+          ok: error === undefined,
+          error,
+        });
+      };
       try {
-        const line = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
+        const out = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
         // `dev down` or `dev stop` from another terminal may have landed while this ran (it asked
         // before starting): what it started would outlive the stop, and a stack that was taken
         // down would keep running. Stopped again here, while its stop is still ours.
@@ -147,13 +169,15 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
           log(`${name} was stopped on purpose while it restarted: stopped again`);
           return true;
         }
-        if (line && !change.quiet) log(line);
+        if (out.line && !change.quiet) log(out.line);
+        report(out.kind);
         ok = true;
         countRestart(name);
         if (change.rebuild && svc.app) shownBuilds.delete(svc.app.path ?? name);
       } catch (err) {
         // The engine went away meanwhile: its return brings the stack back as a whole.
         if (await engineAway(ctx)) return false;
+        report(change.rebuild ? "rebuild" : svc.app && !change.cause ? "container" : "recreate", reportError(err).text.split("\n")[0]);
         if (isStackError(err) && err.code === "E_UNHEALTHY") crashes.failedRestart(name, err.message);
         else if (isStackError(err) && err.code === "E_BUILD" && svc.app) reportBuildFailure(svc.app, err);
         else log(reportError(err).text);
@@ -305,21 +329,39 @@ const CAUSES: Record<RestartCause, string> = {
  * A file change restarts the running container (Engine API, or a rebuild); a service that is
  * down, or whose container is gone, is brought back. Returns the line to print, if any.
  */
-async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<string | undefined> {
+async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<{ line?: string; kind?: ReloadKind }> {
   const files = `${change.files.length} file${change.files.length === 1 ? "" : "s"}`;
   if (svc.app && !change.cause) {
     try {
       const out = await restartService(ctx, svc.app, { rebuild: change.rebuild, env, onLine });
-      return `${svc.name} ${describePath(out)} in ${out.seconds.toFixed(2)} s (${files})`;
+      return { line: `${svc.name} ${describePath(out)} in ${out.seconds.toFixed(2)} s (${files})`, kind: out.path };
     } catch (err) {
       if (!(isStackError(err) && err.code === "E_NO_CONTAINER")) throw err;
     }
     const back = await bringBack(ctx, svc, env);
-    return `${svc.name} recreated in ${back.seconds.toFixed(2)} s (${files}; its container was gone)`;
+    return { line: `${svc.name} recreated in ${back.seconds.toFixed(2)} s (${files}; its container was gone)`, kind: "recreate" };
   }
   const back = await bringBack(ctx, svc, env, { restartRunning: change.cause === "dependency" });
-  if (back.how === "running") return undefined;
-  return `${svc.name} ${back.how === "recreated" ? "recreated" : "restarted"} in ${back.seconds.toFixed(2)} s (${CAUSES[change.cause ?? "crash"]})`;
+  if (back.how === "running") return {};
+  return {
+    line: `${svc.name} ${back.how === "recreated" ? "recreated" : "restarted"} in ${back.seconds.toFixed(2)} s (${CAUSES[change.cause ?? "crash"]})`,
+    kind: back.how === "recreated" ? "recreate" : "container",
+  };
+}
+
+/** When the newest of the saved files was written (ms since the epoch); undefined without files. */
+function newestChange(root: string, files: string[]): number | undefined {
+  let newest: number | undefined;
+  for (const f of files) {
+    try {
+      const t = statSync(join(root, f)).mtimeMs;
+      if (newest === undefined || t > newest) newest = t;
+    } catch {
+      // deleted: its deletion time is not known; the others still say when the save was
+    }
+  }
+  // A file list of deletions only: the restart started when they were seen.
+  return newest ?? (files.length ? Date.now() : undefined);
 }
 
 /** Stops the service's running containers (a stop through the tool came during its restart). */

@@ -83,6 +83,7 @@ export const ERROR_CODES = {
   E_HOOK: "a hook command from stack.yaml failed",
   E_NO_ROUTE: "dev open: the service has no route",
   E_NO_PROXY: "dev open: the stack has no proxy",
+  E_NO_DASHBOARD: "dev open --ui: no dev up with a dashboard runs for this project",
   E_NO_PRESET: "a database helper names a preset the stack lacks (dev psql without postgres)",
   E_DUMP_FILE: "dev db dump: the target file cannot be written",
   E_DUMP: "dev db dump failed",

@@ -17,6 +17,8 @@ function findPackageRoot(from: string): string {
 export const PACKAGE_ROOT = findPackageRoot(dirname(fileURLToPath(import.meta.url)));
 export const PRESETS_DIR = join(PACKAGE_ROOT, "presets");
 export const TEMPLATES_DIR = join(PACKAGE_ROOT, "templates");
+/** The dev up dashboard's page: plain files, served as they are. */
+export const UI_DIR = join(PACKAGE_ROOT, "ui");
 export const SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "stack.schema.json");
 export const PRESET_SCHEMA_FILE = join(PACKAGE_ROOT, "schema", "preset.schema.json");
 /** The Compose Specification's schema, vendored (schema/README.md says from where). */

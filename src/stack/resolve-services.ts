@@ -30,6 +30,8 @@ export interface ResolvedService {
   rebuildOn: string[];
   /** stack.yaml's `reload:` as written (see ReloadMode in render/supervisor). */
   reload: boolean | "process" | "container";
+  /** stack.yaml's `group:` (the dashboard's grouping). */
+  group?: string;
   command?: string[];
   stopGracePeriod?: string;
   /** Upper snake case, for .env keys: api-gateway -> API_GATEWAY. */
@@ -71,6 +73,7 @@ export function resolveServices(stack: StackConfig, presets: PresetRegistry): Re
       rebuildOn: rebuildTriggers(preset, path, svc.build !== undefined, svc.dockerfile),
       reload: svc.reload ?? preset?.reload === "self",
       command: svc.command,
+      group: svc.group,
       stopGracePeriod: svc.stop_grace_period,
       envName: vars.envName,
       vars,

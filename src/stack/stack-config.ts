@@ -71,6 +71,8 @@ export interface ServiceConfig {
    * container (a container restart when its command is unknown). "container": restart the container.
    */
   reload?: boolean | "process" | "container";
+  /** Where the dev up dashboard lists it (default: by kind). */
+  group?: string;
   /** Command to run in development instead of the image's. */
   command?: string[];
   /** How long a stop waits before killing (e.g. a worker finishing its task). */

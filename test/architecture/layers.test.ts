@@ -11,6 +11,7 @@ import { describe, expect, it } from "vitest";
 export const LAYERS: string[][] = [
   ["cli"],
   ["commands"],
+  ["dashboard"],
   ["dev", "edit", "create", "deploy", "lint", "adopt"],
   ["export"],
   ["plan"],

@@ -1,0 +1,184 @@
+// The dashboard page in Debian's chromium (playwright-core): the real page from ui/, fed through
+// its push channel by a stand-in server that speaks the same protocol (snapshot, deltas, log
+// batches), so the page's own cost is measured without a stack's noise.
+// - first paint, cold (fresh profile), of 100 services; baseline: an empty page on the same server;
+// - 10,000 log lines/s for 10 s: input latency (key press to the next frame, measured in the page)
+//   and the longest frame; baseline: the same keys with no stream;
+// - 100 services all changing twice a second: the longest frame.
+// Targets: first paint < 300 ms; input latency p95 < 100 ms under the stream.
+import { createServer } from "node:http";
+import { existsSync, mkdtempSync, readFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join } from "node:path";
+import { fileURLToPath } from "node:url";
+
+const UI = fileURLToPath(new URL("../ui/", import.meta.url));
+const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
+const SERVICES = 100;
+const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 5);
+
+const service = (i, tick = 0) => ({
+  service: `svc-${String(i).padStart(3, "0")}`,
+  state: "running",
+  health: tick % 2 ? "starting" : "healthy",
+  url: `http://127.0.0.1:8080/svc-${i}`,
+  ports: [`127.0.0.1:${20000 + i}->8000`],
+  restarts: tick,
+  startedAt: new Date(Date.now() - 1000 * i).toISOString(),
+  uptimeSeconds: i,
+  kind: i % 10 === 0 ? "addon" : "service",
+  group: `group-${i % 7}`,
+  waitingFor: i % 13 === 0 ? ["postgres"] : [],
+  onRequest: false,
+});
+
+function standIn() {
+  const clients = new Set();
+  const server = createServer((req, res) => {
+    const path = new URL(req.url, "http://x").pathname;
+    if (path === "/blank") {
+      res.writeHead(200, { "content-type": "text/html" });
+      return res.end("<!doctype html><title>blank</title><p>blank</p>");
+    }
+    if (path === "/events") {
+      res.writeHead(200, { "content-type": "text/event-stream" });
+      const snapshot = { project: "bench", services: Array.from({ length: SERVICES }, (_, i) => service(i)), events: [], busy: {} };
+      res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
+      clients.add(res);
+      req.on("close", () => clients.delete(res));
+      return;
+    }
+    const file = path === "/" ? "dashboard.html" : path.slice(1);
+    if (!existsSync(join(UI, file))) {
+      res.writeHead(404);
+      return res.end();
+    }
+    const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html";
+    res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
+    res.end(readFileSync(join(UI, file)));
+  });
+  const send = (event, data) => {
+    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
+    for (const c of clients) c.write(text);
+  };
+  return { server, send };
+}
+
+/** Types keys into the filter box every 200 ms for `ms`; latency per key = next frame after the keydown minus the event's time. */
+async function keyLatencies(page, ms) {
+  await page.evaluate(() => {
+    window.__lat = [];
+    document.querySelector("#filter").addEventListener("keydown", (e) => {
+      const t = e.timeStamp;
+      requestAnimationFrame(() => setTimeout(() => window.__lat.push(performance.now() - t), 0));
+    });
+  });
+  const end = Date.now() + ms;
+  while (Date.now() < end) {
+    await page.focus("#filter");
+    await page.keyboard.press("x");
+    await page.keyboard.press("Backspace");
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  return page.evaluate(() => window.__lat);
+}
+
+async function longestFrame(page, ms) {
+  return page.evaluate(
+    (ms) =>
+      new Promise((resolve) => {
+        let last = performance.now();
+        let worst = 0;
+        const end = last + ms;
+        const tick = (now) => {
+          worst = Math.max(worst, now - last);
+          last = now;
+          if (now < end) requestAnimationFrame(tick);
+          else resolve(worst);
+        };
+        requestAnimationFrame(tick);
+      }),
+    ms,
+  );
+}
+
+const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.floor(xs.length * 0.95))];
+
+export async function run() {
+  if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (bash test/browser-tools.sh installs it)`);
+  const { chromium } = await import("playwright-core");
+  const { server, send } = standIn();
+  await new Promise((r) => server.listen(0, "127.0.0.1", r));
+  const base = `http://127.0.0.1:${server.address().port}`;
+  const args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
+  const rows = [];
+  const firstPaint = async (path, selector) => {
+    // Cold: a fresh profile each time (no cache), a new browser.
+    const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "cs-bench-chromium-")), { executablePath: CHROMIUM, headless: true, args });
+    try {
+      const page = await ctx.newPage();
+      await page.goto(base + path);
+      await page.waitForSelector(selector);
+      return await page.evaluate(
+        (sel) =>
+          new Promise((resolve) =>
+            requestAnimationFrame(() => {
+              const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
+              resolve({ fcp, content: document.querySelector(sel) ? performance.now() : NaN });
+            }),
+          ),
+        selector,
+      );
+    } finally {
+      await ctx.close();
+    }
+  };
+  try {
+    // Interleaved runs, medians: the machine's load swings between them.
+    const blank = [];
+    const dash = [];
+    for (let i = 0; i < RUNS; i++) {
+      blank.push(await firstPaint("/blank", "p"));
+      dash.push(await firstPaint("/", "#services tr[data-service]"));
+    }
+    const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
+    rows.push({ name: "first paint, blank page (baseline)", value: median(blank.map((r) => r.fcp)), unit: "ms" });
+    rows.push({ name: `first paint, dashboard with ${SERVICES} services`, value: median(dash.map((r) => r.fcp)), unit: "ms", target: 300 });
+    rows.push({ name: `${SERVICES} services on screen (navigation to frame)`, value: median(dash.map((r) => r.content)), unit: "ms" });
+
+    const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "cs-bench-chromium-")), { executablePath: CHROMIUM, headless: true, args, viewport: { width: 1280, height: 860 } });
+    const page = await ctx.newPage();
+    await page.goto(base + "/");
+    await page.waitForSelector("#services tr[data-service]");
+    const quiet = await keyLatencies(page, 3000);
+    rows.push({ name: "input latency p95, no stream (baseline)", value: p95(quiet), unit: "ms" });
+
+    // 10,000 lines a second from 100 services, in batches of 1,000 every 100 ms, for 10 s.
+    let n = 0;
+    const stream = setInterval(() => {
+      const t = new Date().toISOString();
+      const lines = Array.from({ length: 1000 }, () => ({ t, s: `svc-${String(n % SERVICES).padStart(3, "0")}`, e: n % 17 ? "out" : "err", m: `GET /api/items/${n++} 200 ${n % 50 ? "INFO" : "WARNING"} request handled in 3 ms` }));
+      send("logs", { lines, dropped: 0 });
+    }, 100);
+    const [loaded, frame] = await Promise.all([keyLatencies(page, 10_000), longestFrame(page, 10_000)]);
+    clearInterval(stream);
+    rows.push({ name: "input latency p95, 10,000 lines/s", value: p95(loaded), unit: "ms", target: 100 });
+    rows.push({ name: "input latency max, 10,000 lines/s", value: Math.max(...loaded), unit: "ms" });
+    rows.push({ name: "longest frame, 10,000 lines/s", value: frame, unit: "ms" });
+    rows.push({ name: "log rows in the page after 100,000 lines", value: await page.evaluate(() => document.querySelectorAll("#logs div:not(.spacer)").length), unit: "rows" });
+
+    // Every service changes twice a second.
+    let tick = 0;
+    const churn = setInterval(() => send("delta", { services: Array.from({ length: SERVICES }, (_, i) => service(i, ++tick)) }), 500);
+    const churnFrame = await longestFrame(page, 5000);
+    clearInterval(churn);
+    rows.push({ name: `longest frame, ${SERVICES} services changing 2x/s`, value: churnFrame, unit: "ms" });
+    await ctx.close();
+    const size = ["dashboard.html", "dashboard.js", "dashboard.css"].reduce((s, f) => s + readFileSync(join(UI, f)).length, 0);
+    rows.push({ name: "page size (html + js + css, uncompressed)", value: size / 1024, unit: "KiB" });
+  } finally {
+    server.closeAllConnections();
+    server.close();
+  }
+  return rows;
+}

@@ -1,0 +1,17 @@
+import type { DevContext } from "./dev-context.js";
+import { readProjectEnv } from "../fs/read-env.js";
+import { readStateJson } from "../fs/state-dir.js";
+import { RESTARTS_FILE } from "./restart-counts.js";
+import type { DevEvent } from "./dev-events.js";
+import { statusModel, type StatusModel } from "./status-model.js";
+
+/**
+ * Reads what the status model needs from the engine and the state folder. Inspected, not only
+ * listed: exit code, start time and Docker's restart count are not in the list.
+ */
+export async function readStatus(ctx: DevContext, events: DevEvent[]): Promise<StatusModel> {
+  const containers = await Promise.all((await ctx.engine.listContainers(ctx.name, { all: true })).map((c) => ctx.engine.inspect(c.id).catch(() => c)));
+  const restarts = (await readStateJson<Record<string, number>>(ctx.project.root, RESTARTS_FILE)) ?? {};
+  const proxyPort = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
+  return statusModel({ project: ctx.project, containers, proxyPort, restarts, events });
+}

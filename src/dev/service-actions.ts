@@ -1,0 +1,73 @@
+import { unknownServiceError } from "../errors/stack-error.js";
+import { readProjectEnv } from "../fs/read-env.js";
+import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
+import { buildProgress } from "./build-progress.js";
+import { runHooks, servicesWithHooks } from "./hooks.js";
+import { restartService } from "./restart/restart-service.js";
+import { restartStackService } from "./restart/restart-stack-service.js";
+import { assertKnownServices, knownServices } from "./service-names.js";
+import { markStarted, markStopped } from "./stopped-services.js";
+import { waitStackHealthy } from "./wait-stack.js";
+
+/**
+ * The daily operations on services, as `dev restart|stop|start|build` and the dashboard's buttons
+ * run them: one implementation, so both do the same thing.
+ */
+
+/** An Engine API restart of each service (never an in-place reload), waiting until each serves again; seconds per service. */
+export async function restartServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+  const apps = new Map(ctx.project.services.map((s) => [s.name, s]));
+  const known = knownServices(ctx);
+  const unknown = services.filter((s) => !known.includes(s));
+  if (unknown.length) throw unknownServiceError(unknown, known);
+  const env = await readProjectEnv(ctx.project.root);
+  await Promise.all(
+    services.map(async (name) => {
+      const app = apps.get(name);
+      const seconds = app ? (await restartService(ctx, app, { rebuild: false, env, container: true })).seconds : await restartStackService(ctx, name, env);
+      log(`${name} restarted in ${seconds.toFixed(2)} s`);
+    }),
+  );
+}
+
+/**
+ * Stops services (with their stop grace period), keeping their containers. A service stopped this
+ * way stays stopped: a running `dev up` neither restarts it on a save nor treats its exit as a
+ * crash, until it is started through the tool.
+ */
+export async function stopServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+  assertKnownServices(ctx, services);
+  // Recorded first: the watcher reads it when the stop's events arrive.
+  if (services.length) await markStopped(ctx.project.root, services);
+  await runCompose(ctx, ["stop", ...services], `stopping ${services.join(", ") || ctx.name}`);
+  log(services.length ? `stopped ${services.join(", ")} (dev start ${services.join(" ")} runs ${services.length > 1 ? "them" : "it"} again)` : `${ctx.name} stopped (dev up or dev start runs it again)`);
+}
+
+/** Starts stopped services (creating missing containers) and waits for their health. */
+export async function startServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+  assertKnownServices(ctx, services);
+  await runCompose(ctx, ["up", "-d", "--no-recreate", ...services], `starting ${services.join(", ") || ctx.name}`);
+  await markStarted(ctx.project.root, services.length ? services : "all");
+  await waitStackHealthy(ctx, services, log);
+  await runHooks(ctx, servicesWithHooks(ctx, services), log);
+}
+
+/** Builds images (progress shown); running services are recreated on the new image. */
+export async function buildServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+  assertKnownServices(ctx, services);
+  const progress = buildProgress(log);
+  try {
+    await runCompose(ctx, composeBuildArgs(services), `building ${services.join(", ") || ctx.name}`, { code: "E_BUILD", onLine: progress.onLine });
+  } finally {
+    progress.stop();
+  }
+  const running = [...new Set((await ctx.engine.listContainers(ctx.name)).map((c) => c.service))].filter((s) => services.length === 0 || services.includes(s));
+  const built = ctx.project.services.filter((s) => s.preset && running.includes(s.name)).map((s) => s.name);
+  if (built.length === 0) {
+    log("built; nothing of it is running (dev up starts it)");
+    return;
+  }
+  await runCompose(ctx, ["up", "-d", "--no-deps", ...built], `recreating ${built.join(", ")}`);
+  await waitStackHealthy(ctx, built, log);
+  log(`built and recreated ${built.join(", ")}`);
+}
