@@ -4,6 +4,7 @@ import { readProjectEnv } from "../fs/read-env.js";
 import { stackServices } from "../dev/stack-services.js";
 import { readStateJson } from "../fs/state-dir.js";
 import { RESTARTS_FILE } from "../dev/restart-counts.js";
+import { proxyRoutes } from "../dev/proxy-routes.js";
 
 export async function status(args: { C: string; json: boolean }): Promise<void> {
   const ctx = await openDev(args.C);
@@ -20,9 +21,14 @@ export async function status(args: { C: string; json: boolean }): Promise<void> 
     rows.push(...missing);
     rows.sort((a, b) => a.service.localeCompare(b.service));
   }
+  // The routes the running proxy serves beside those on disk (they differ until it is reloaded).
+  const routes = containers.length ? await proxyRoutes(ctx) : undefined;
   if (args.json) {
-    process.stdout.write(JSON.stringify({ project: ctx.name, services: rows }, null, 2) + "\n");
+    process.stdout.write(JSON.stringify({ project: ctx.name, services: rows, ...(routes ? { proxyRoutes: routes } : {}) }, null, 2) + "\n");
     return;
   }
   process.stdout.write(rows.length ? formatTable(rows) + "\n" : `${ctx.name} is not running (start it with: dev up)\n`);
+  if (routes?.stale) {
+    process.stdout.write(`${routes.proxy} serves other routes (version ${routes.served}) than stack.yaml (version ${routes.expected}): dev sync reloads it\n`);
+  }
 }

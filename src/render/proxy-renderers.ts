@@ -31,6 +31,8 @@ export interface ProxyRenderer {
    * serves it. Absent when the proxy follows changes by itself (Traefik watches the engine).
    */
   reload?(io: ProxyIo, services: ResolvedService[]): Promise<void>;
+  /** Where the running proxy tells which routing table it serves, and that table's version. */
+  servedRoutes?: { path: string; version(services: ResolvedService[]): string };
   /** How the proxy runs on Docker Swarm (dev export swarm), when that differs from compose. */
   swarm?: SwarmProxy;
 }
@@ -76,6 +78,7 @@ const RENDERERS: Record<string, ProxyRenderer> = {
     filePaths: [NGINX_CONFIG_PATH],
     namesService: true,
     reload: reloadNginx,
+    servedRoutes: { path: NGINX_VERSION_PATH, version: nginxRoutesVersion },
   },
 };
 
