@@ -112,6 +112,6 @@ describe("the django starter", () => {
     expect(await migrateRuns()).toBe(2);
     // The database file the migration wrote is data, not code: no second reload follows.
     await new Promise((r) => setTimeout(r, 2000));
-    expect(dev.count(/^api (reloaded|restarted)/, next)).toBe(1);
+    expect(dev.count(/^api (reloaded|restarted)/, next), dev.lines.slice(next).join("\n")).toBe(1);
   });
 });
