@@ -5,13 +5,14 @@ import { stackServices } from "../dev/stack-services.js";
 import { readStateJson } from "../fs/state-dir.js";
 import { RESTARTS_FILE } from "../dev/restart-counts.js";
 import { proxyRoutes } from "../dev/proxy-routes.js";
+import { readStoppedServices } from "../dev/stopped-services.js";
 
 export async function status(args: { C: string; json: boolean }): Promise<void> {
   const ctx = await openDev(args.C);
   // inspect: exit code, start time and Docker's restart count are not in the list.
   const containers = await Promise.all((await ctx.engine.listContainers(ctx.name, { all: true })).map((c) => ctx.engine.inspect(c.id).catch(() => c)));
   const restarts = (await readStateJson<Record<string, number>>(ctx.project.root, RESTARTS_FILE)) ?? {};
-  const rows = serviceRows(ctx.project, containers, await readProjectEnv(ctx.project.root), restarts);
+  const rows = serviceRows(ctx.project, containers, await readProjectEnv(ctx.project.root), restarts, Date.now(), readStoppedServices(ctx.project.root));
   // A service of stack.yaml whose container was removed (docker rm) is still part of the stack.
   if (containers.length) {
     const have = new Set(containers.map((c) => c.service));
