@@ -1,8 +1,8 @@
-import { link, readFile, rm, writeFile } from "node:fs/promises";
+import { link, rm, writeFile } from "node:fs/promises";
 import { mkdirSync, unlinkSync } from "node:fs";
 import { join } from "node:path";
 import { StackError } from "../errors/stack-error.js";
-import { STATE_DIR, statePath } from "../fs/state-dir.js";
+import { checkStateDir, readStateText, STATE_DIR, statePath } from "../fs/state-dir.js";
 
 export const DEV_UP_FILE = "dev-up.json";
 
@@ -24,7 +24,7 @@ export function processAlive(pid: number): boolean {
 
 export async function readDevUp(root: string): Promise<DevUpRecord | undefined> {
   try {
-    const rec = JSON.parse(await readFile(statePath(root, DEV_UP_FILE), "utf8")) as DevUpRecord;
+    const rec = JSON.parse(readStateText(root, DEV_UP_FILE) ?? "null") as DevUpRecord;
     return typeof rec.pid === "number" && processAlive(rec.pid) ? rec : undefined;
   } catch {
     return undefined;
@@ -47,10 +47,13 @@ export function alreadyUpError(rec: DevUpRecord): StackError {
  */
 export async function claimDevUp(root: string, services: string[]): Promise<() => void> {
   const target = statePath(root, DEV_UP_FILE);
+  checkStateDir(root);
   mkdirSync(join(root, STATE_DIR), { recursive: true });
   const mine: DevUpRecord = { pid: process.pid, startedAt: new Date().toISOString(), services };
   const tmp = `${target}.${process.pid}`;
-  await writeFile(tmp, JSON.stringify(mine, null, 2) + "\n");
+  // Left by a killed process of the same pid, or planted: removed, never written through.
+  await rm(tmp, { force: true });
+  await writeFile(tmp, JSON.stringify(mine, null, 2) + "\n", { flag: "wx" });
   try {
     for (let attempt = 0; ; attempt++) {
       try {

@@ -1,6 +1,5 @@
-import { readFileSync } from "node:fs";
 import { join } from "node:path";
-import { STATE_DIR, writeStateJson } from "../fs/state-dir.js";
+import { readStateText, STATE_DIR, writeStateJson } from "../fs/state-dir.js";
 
 /**
  * Services stopped on purpose through the tool (`dev stop SERVICE`, `dev down`), kept in
@@ -13,7 +12,7 @@ export const STOPPED_FILE = join(STATE_DIR, "stopped.json");
 /** Read at the moment of deciding: another process may have written it a moment ago. */
 export function readStoppedServices(root: string): Set<string> {
   try {
-    const data = JSON.parse(readFileSync(join(root, STOPPED_FILE), "utf8")) as { services?: unknown };
+    const data = JSON.parse(readStateText(root, "stopped.json") ?? "{}") as { services?: unknown };
     return new Set(Array.isArray(data.services) ? data.services.filter((s): s is string => typeof s === "string") : []);
   } catch {
     // Missing or unreadable: nothing was stopped on purpose (a watcher that restarts one service

@@ -55,6 +55,7 @@ export const ERROR_CODES = {
   E_CHANGED: "a file changed on disk while the command ran; nothing was written",
   E_SYMLINK: "a write or delete would follow a symbolic link inside the project; nothing was written",
   E_OUTSIDE_PROJECT: "a planned path leaves the project; nothing was written",
+  E_STATE_INVALID: "the state folder's write journal names a path create-stack never writes (outside the project, a link on the way); it was kept, not run",
   E_DELETE_ROOT: "--delete-source on a service whose path is the project root",
   E_LAST_SERVICE: "dev remove service: the stack would be left with no service at all",
   // Presets shipped with create-stack (a packaging bug if seen).

@@ -108,7 +108,7 @@ describe("flushPlan writes inside the project only", () => {
     const err = await refusal(root, [file("compose.yaml", "new\n", "update"), file("a.txt", "a")]);
     expect(err.code).toBe("E_WRITE");
     expect(err.message).toMatch(/^could not write the project: .*\.create-stack/);
-    expect(err.hint).toBe("check permissions and free disk space; nothing was changed");
+    expect(err.hint).toBe("move .create-stack away (create-stack makes the folder again); nothing was changed");
     expect(readdirSync(root).sort()).toEqual([".create-stack", "compose.yaml"]);
     expect(readFileSync(join(root, "compose.yaml"), "utf8")).toBe("old\n");
   });

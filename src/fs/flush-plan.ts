@@ -1,11 +1,13 @@
 import { randomBytes } from "node:crypto";
-import { lstatSync, readFileSync, realpathSync } from "node:fs";
-import { chmod, mkdir, rm, writeFile } from "node:fs/promises";
+import { constants, lstatSync, readFileSync, realpathSync } from "node:fs";
+import { chmod, copyFile, link, mkdir, rm, writeFile } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
 import { runtimeError, StackError } from "../errors/stack-error.js";
 import type { Plan, PlannedFile } from "./plan.js";
 import { contentHash } from "./content-hash.js";
-import { applyOps, cleanStateDir, commitJournal, finishJournal, recordCreated, tempDir, type JournalOp } from "./journal.js";
+import { checkStateDir } from "./state-dir.js";
+import { applyChecked, type CheckedStep } from "./apply-checked.js";
+import { cleanStateDir, commitJournal, finishJournal, recordCreated, tempDir } from "./journal.js";
 
 /** Top-level files that may be symbolic links the user made: written through, the link stays. */
 const WRITE_THROUGH = new Set(["stack.yaml", ".env"]);
@@ -15,6 +17,8 @@ interface Staged {
   /** Where the content goes: the project path, or a symlinked stack.yaml/.env's real target. */
   target: string;
   tmp?: string;
+  /** The target as it was (a hard link), put back if a save lands while the write runs. */
+  backup?: string;
 }
 
 /**
@@ -37,32 +41,72 @@ export async function flushPlan(plan: Plan): Promise<string[]> {
   for (const s of staged) checkBase(s);
 
   const tmpDir = tempDir(root);
+  checkStateDir(root);
   try {
     await mkdir(tmpDir, { recursive: true });
     for (const s of staged) {
       if (s.file.action === "delete") continue;
-      const id = randomBytes(4).toString("hex");
-      // A write-through target may live on another filesystem: its temp file goes beside it.
-      s.tmp = s.target.startsWith(root + sep) ? join(tmpDir, `${id}-${basename(s.target)}`) : join(dirname(s.target), `.${basename(s.target)}.create-stack-${id}`);
-      await writeFile(s.tmp, s.file.content, { mode: s.file.mode ?? 0o644 });
+      s.tmp = tempBeside(root, tmpDir, s.target);
+      await writeFile(s.tmp, s.file.content, { mode: s.file.mode ?? 0o644, flag: "wx" });
       // writeFile's mode is filtered by the umask; .env must be 0600 whatever the umask says.
       if (s.file.mode !== undefined) await chmod(s.tmp, s.file.mode);
     }
+    for (const s of staged) if (s.file.action !== "create") s.backup = await backUp(tempBeside(root, tmpDir, s.target), s.target);
     if (plan.recordCreated !== false) await recordCreated(root, staged.filter((s) => s.file.action === "create").map((s) => ({ path: s.file.path, hash: contentHash(s.file.content) })));
   } catch (err) {
-    await Promise.all(staged.map((s) => (s.tmp ? rm(s.tmp, { force: true }) : undefined)));
+    await removeTemps(staged);
     await cleanStateDir(root);
     throw runtimeError("E_WRITE", `could not write the project: ${(err as Error).message}`, "check permissions and free disk space; nothing was changed");
   }
 
   const rank = (s: Staged) => (s.file.path === ".env" ? 0 : s.file.path === "stack.yaml" ? 3 : s.file.action === "delete" ? 2 : 1);
-  const ops: JournalOp[] = [...staged]
+  const steps: CheckedStep[] = [...staged]
     .sort((a, b) => rank(a) - rank(b))
-    .map((s) => (s.tmp ? { op: "rename", tmp: s.tmp, target: s.target } : { op: "delete", target: s.target }));
-  await commitJournal(root, ops);
-  await applyOps(root, ops);
+    .map((s) => ({
+      op: s.tmp ? { op: "rename", tmp: s.tmp, target: s.target } : { op: "delete", target: s.target },
+      path: s.file.path,
+      base: s.file.base,
+      ours: s.tmp ? contentHash(s.file.content) : null,
+      backup: s.backup,
+    }));
+  await commitJournal(root, steps.map((s) => s.op));
+  try {
+    await applyChecked(root, steps);
+  } catch (err) {
+    // Undone (a save landed meanwhile): its own journal is done, the temp files are no use.
+    // Anything else keeps the journal and temp files for the next command to roll forward.
+    if (err instanceof StackError && err.code === "E_CHANGED") {
+      await removeTemps(staged);
+      await finishJournal(root);
+    }
+    throw err;
+  }
+  await removeTemps(staged);
   await finishJournal(root);
   return files.map((f) => f.path);
+}
+
+/** A temp file's name: in the state folder's tmp/, or beside a written-through target (which may be on another filesystem). */
+function tempBeside(root: string, tmpDir: string, target: string): string {
+  const id = randomBytes(4).toString("hex");
+  return target.startsWith(root + sep) ? join(tmpDir, `${id}-${basename(target)}`) : join(dirname(target), `.${basename(target)}.create-stack-${id}`);
+}
+
+/** A hard link to the file as it is (a copy where links do not work); undefined when there is none. */
+async function backUp(path: string, target: string): Promise<string | undefined> {
+  try {
+    await link(target, path);
+  } catch (err) {
+    const code = (err as NodeJS.ErrnoException).code;
+    if (code === "ENOENT") return undefined;
+    if (code !== "EXDEV" && code !== "EPERM") throw err;
+    await copyFile(target, path, constants.COPYFILE_EXCL);
+  }
+  return path;
+}
+
+async function removeTemps(staged: Staged[]): Promise<void> {
+  await Promise.all(staged.flatMap((s) => [s.tmp, s.backup].map((p) => (p ? rm(p, { force: true }) : undefined))));
 }
 
 function realRoot(root: string): string {

@@ -1,10 +1,11 @@
 import { randomBytes } from "node:crypto";
-import { lstatSync, readFileSync, realpathSync } from "node:fs";
-import { copyFile, mkdir, open, readdir, readFile, rename, rm, rmdir, unlink } from "node:fs/promises";
+import { lstatSync, realpathSync } from "node:fs";
+import { copyFile, mkdir, open, readdir, rename, rm, rmdir, unlink } from "node:fs/promises";
 import { basename, dirname, join, sep } from "node:path";
-import { STATE_DIR } from "./project-lock.js";
+import { checkJournalOps, type JournalOp } from "./check-journal.js";
+import { checkStateDir, readStateText, STATE_DIR } from "./state-dir.js";
 
-export type JournalOp = { op: "rename"; tmp: string; target: string } | { op: "delete"; target: string };
+export type { JournalOp };
 
 const JOURNAL = "journal";
 const CREATED = "created.json";
@@ -16,7 +17,8 @@ export const tempDir = (root: string) => join(root, STATE_DIR, "tmp");
 /** Makes the pending renames and deletes durable in one rename: from here on they are rolled forward. */
 export async function commitJournal(root: string, ops: JournalOp[]): Promise<void> {
   const next = join(stateDir(root), `${JOURNAL}.next-${randomBytes(4).toString("hex")}`);
-  const fh = await open(next, "w", 0o600);
+  checkStateDir(root);
+  const fh = await open(next, "wx", 0o600);
   try {
     await fh.writeFile(JSON.stringify({ version: 1, ops }));
     await fh.sync();
@@ -85,19 +87,18 @@ export interface Recovery {
  */
 export async function recoverProject(projectRoot: string): Promise<Recovery> {
   const root = realRoot(projectRoot);
+  // A state folder a cloned repository brought: no link in it is followed, no journal naming
+  // what we never write is taken (both refused before anything is removed, kept for a look).
+  checkStateDir(root);
   const result: Recovery = { rolledForward: false, removedTemps: 0 };
   const journal = join(stateDir(root), JOURNAL);
-  let text: string | undefined;
-  try {
-    text = await readFile(journal, "utf8");
-  } catch {
-    // No committed write pending.
-  }
+  // undefined: no committed write pending.
+  const text = readStateText(root, JOURNAL);
   if (text !== undefined) {
     // The journal is renamed into place whole, so it parses; if it does not, nothing was committed.
     const ops = parseOps(text);
     if (ops) {
-      await applyOps(root, ops);
+      await applyOps(root, checkJournalOps(root, ops));
       result.rolledForward = true;
     }
     await unlink(journal);
@@ -117,9 +118,9 @@ export async function recoverProject(projectRoot: string): Promise<Recovery> {
   return result;
 }
 
-function parseOps(text: string): JournalOp[] | undefined {
+function parseOps(text: string): unknown[] | undefined {
   try {
-    const parsed = JSON.parse(text) as { ops?: JournalOp[] };
+    const parsed = JSON.parse(text) as { ops?: unknown[] };
     return Array.isArray(parsed.ops) ? parsed.ops : undefined;
   } catch {
     return undefined;
@@ -149,11 +150,12 @@ function realRoot(root: string): string {
  */
 export async function recordCreated(root: string, files: { path: string; hash: string }[]): Promise<void> {
   if (files.length === 0) return;
+  checkStateDir(root);
   const all = { ...readCreated(root), ...Object.fromEntries(files.map((f) => [f.path, f.hash])) };
   const kept = Object.fromEntries(Object.entries(all).slice(-KEEP_CREATED));
   const tmp = join(tempDir(root), `${randomBytes(4).toString("hex")}-${CREATED}`);
   try {
-    const fh = await open(tmp, "w", 0o644);
+    const fh = await open(tmp, "wx", 0o644);
     await fh.writeFile(JSON.stringify(kept));
     await fh.close();
     await rename(tmp, join(stateDir(root), CREATED));
@@ -166,7 +168,7 @@ export async function recordCreated(root: string, files: { path: string; hash: s
 
 export function readCreated(root: string): Record<string, string> {
   try {
-    return JSON.parse(readFileSync(join(stateDir(root), CREATED), "utf8")) as Record<string, string>;
+    return JSON.parse(readStateText(root, CREATED) ?? "{}") as Record<string, string>;
   } catch {
     return {};
   }

@@ -4,7 +4,8 @@ import { link, mkdir, open, readFile, rename, rmdir, stat, unlink } from "node:f
 import { join } from "node:path";
 import { runtimeError } from "../errors/stack-error.js";
 
-import { STATE_DIR } from "./state-dir.js";
+import { lstat } from "node:fs/promises";
+import { checkStateDir, STATE_DIR, stateLinkError } from "./state-dir.js";
 
 export { STATE_DIR };
 const LOCK_FILE = "lock";
@@ -39,6 +40,8 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
   const info: LockInfo = { pid: process.pid, start: startTimeOf(process.pid), token: randomBytes(8).toString("hex"), what };
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   let told = false;
+  // A link as the state folder, or in it (a dangling `lock` link never opens and is never stale).
+  checkStateDir(root);
   for (let delay = 10; ; delay = Math.min(delay * 2, 200)) {
     try {
       await mkdir(dir, { recursive: true });
@@ -60,6 +63,7 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
       if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
+    if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) throw stateLinkError(join(STATE_DIR, LOCK_FILE), file);
     const holder = await readLock(file);
     if (holder ? !isAlive(holder) : await isOldEmptyLock(file)) {
       await breakStaleLock(file, holder);

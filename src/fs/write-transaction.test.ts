@@ -22,7 +22,7 @@ describe("recoverProject", () => {
     writeFileSync(join(root, "old.yaml"), "gone");
     const ops = [
       { op: "rename", tmp: join(root, ".create-stack/tmp/1-.env"), target: join(root, ".env") },
-      { op: "rename", tmp: join(root, ".create-stack/tmp/gone-already"), target: join(root, "done.txt") },
+      { op: "rename", tmp: join(root, ".create-stack/tmp/3-done.txt"), target: join(root, "done.txt") },
       { op: "delete", target: join(root, "old.yaml") },
       { op: "rename", tmp: join(root, ".create-stack/tmp/2-stack.yaml"), target: join(root, "sub/stack.yaml") },
     ];
@@ -69,14 +69,17 @@ describe("recoverProject, unusual journals", () => {
     const elsewhere = tmp();
     expect(statSync(root).dev).not.toBe(statSync(elsewhere).dev);
     mkdirSync(join(root, ".create-stack/tmp"), { recursive: true });
-    writeFileSync(join(root, ".create-stack/tmp/1-data.txt"), "moved\n");
-    const ops = [{ op: "rename", tmp: join(root, ".create-stack/tmp/1-data.txt"), target: join(elsewhere, "data.txt") }];
+    // The journal only moves across into the project's own files: here .env, a link to elsewhere.
+    writeFileSync(join(elsewhere, ".env"), "old\n");
+    symlinkSync(join(elsewhere, ".env"), join(root, ".env"));
+    writeFileSync(join(root, ".create-stack/tmp/1-.env"), "moved\n");
+    const ops = [{ op: "rename", tmp: join(root, ".create-stack/tmp/1-.env"), target: join(elsewhere, ".env") }];
     writeFileSync(join(root, ".create-stack/journal"), JSON.stringify({ version: 1, ops }));
     try {
       expect(await recoverProject(root)).toMatchObject({ rolledForward: true });
-      expect(readFileSync(join(elsewhere, "data.txt"), "utf8")).toBe("moved\n");
-      expect(readdirSync(elsewhere)).toEqual(["data.txt"]);
-      expect(readdirSync(root)).toEqual([]);
+      expect(readFileSync(join(elsewhere, ".env"), "utf8")).toBe("moved\n");
+      expect(readdirSync(elsewhere)).toEqual([".env"]);
+      expect(readdirSync(root)).toEqual([".env"]);
     } finally {
       rmSync(root, { recursive: true, force: true });
     }

@@ -2,7 +2,7 @@ import { mkdir, writeFile } from "node:fs/promises";
 import { dirname } from "node:path";
 import { parseEnvFile } from "../fs/parse-env-file.js";
 import type { FileReader } from "../fs/plan.js";
-import { readStateJson, statePath } from "../fs/state-dir.js";
+import { checkStateDir, readStateJson, statePath } from "../fs/state-dir.js";
 import { START_INTERVAL, START_INTERVAL_FILE } from "../render/start-interval-layer.js";
 
 /**
@@ -82,6 +82,7 @@ export async function readStartIntervalRecord(root: string): Promise<boolean | u
  */
 export async function writeStartIntervalRecord(root: string, listed: boolean): Promise<void> {
   const file = statePath(root, STATE_FILE);
+  checkStateDir(root);
   await mkdir(dirname(file), { recursive: true });
   await writeFile(file, JSON.stringify({ listed }) + "\n");
 }

@@ -1,0 +1,180 @@
+import { spawn, spawnSync } from "node:child_process";
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from "node:fs";
+import { tmpdir } from "node:os";
+import { join, relative } from "node:path";
+import { describe, expect, it } from "vitest";
+import { CREATE_STACK_CLI, DEV_CLI } from "../support/built-cli.js";
+
+/**
+ * A cloned repository is input like any other: what it commits (a `.create-stack/` folder of its
+ * own, links, a journal) must never make a command write or delete outside the project. Each
+ * case runs the built CLI in a project beside a sentinel folder that must stay as it was.
+ */
+const ENV = { ...process.env, NO_COLOR: "1" };
+const tmp = () => mkdtempSync(join(tmpdir(), "create-stack-hostile-"));
+const run = (args: string[], cwd?: string) => spawnSync("node", args, { cwd, encoding: "utf8", env: ENV, timeout: 60_000 });
+
+let base: string | undefined;
+/** A fresh copy of a scaffolded project, with a sentinel folder beside it, both in one folder. */
+function project(): { dir: string; outside: string; untouched: () => void } {
+  if (!base) {
+    base = join(tmp(), "shop");
+    const made = run([CREATE_STACK_CLI, base, "--yes", "--proxy", "nginx", "--preset", "python-http", "--name", "shop"]);
+    expect(made.status, made.stderr).toBe(0);
+  }
+  const parent = tmp();
+  const dir = join(parent, "shop");
+  cpSync(base, dir, { recursive: true });
+  // A clone brings what the repository committed: not our (git-ignored) state folder.
+  rmSync(join(dir, ".create-stack"), { recursive: true, force: true });
+  const outside = join(parent, "elsewhere");
+  mkdirSync(join(outside, "sub"), { recursive: true });
+  writeFileSync(join(outside, "precious.txt"), "keep me");
+  writeFileSync(join(outside, "sub", "more.txt"), "and me");
+  return {
+    dir,
+    outside,
+    untouched: () => {
+      const all: string[] = [];
+      const walk = (d: string) => {
+        for (const e of readdirSync(d, { withFileTypes: true })) e.isDirectory() ? walk(join(d, e.name)) : all.push(relative(outside, join(d, e.name)));
+      };
+      walk(outside);
+      expect(all.sort()).toEqual(["precious.txt", "sub/more.txt"]);
+      expect(readFileSync(join(outside, "precious.txt"), "utf8")).toBe("keep me");
+    },
+  };
+}
+
+const stackOf = (dir: string) => readFileSync(join(dir, "stack.yaml"), "utf8");
+
+describe("a hostile clone, the built CLI: nothing outside the project is written or deleted", () => {
+  it(".create-stack/tmp -> ../../elsewhere: dev sync and dev add refuse (E_SYMLINK, exit 2) and delete nothing there", () => {
+    const p = project();
+    mkdirSync(join(p.dir, ".create-stack"));
+    symlinkSync("../../elsewhere", join(p.dir, ".create-stack", "tmp"));
+    for (const args of [["sync"], ["add", "service", "billing", "--route", "/billing"]]) {
+      const res = run([DEV_CLI, ...args, "--json"], p.dir);
+      expect(res.status, res.stderr).toBe(2);
+      expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ code: "E_SYMLINK", hint: expect.stringContaining("remove .create-stack/tmp") });
+      p.untouched();
+    }
+    expect(stackOf(p.dir)).not.toContain("billing");
+  }, 120_000);
+
+  it("a journal deleting and renaming outside: refused (E_STATE_INVALID, exit 2), kept, not run", () => {
+    const p = project();
+    mkdirSync(join(p.dir, ".create-stack", "tmp"), { recursive: true });
+    const journal = JSON.stringify({
+      version: 1,
+      ops: [
+        { op: "delete", target: join(p.outside, "precious.txt") },
+        { op: "rename", tmp: join(p.outside, "sub", "more.txt"), target: join(p.dir, "stolen.txt") },
+      ],
+    });
+    writeFileSync(join(p.dir, ".create-stack", "journal"), journal);
+    for (const args of [["sync"], ["add", "service", "billing"]]) {
+      const res = run([DEV_CLI, ...args], p.dir);
+      expect(res.status, res.stderr).toBe(2);
+      expect(res.stderr).toContain(`error: .create-stack/journal deletes ${join(p.outside, "precious.txt")}, which create-stack never writes; nothing was done`);
+      expect(res.stderr).toContain("look at .create-stack/journal");
+      p.untouched();
+      expect(readFileSync(join(p.dir, ".create-stack", "journal"), "utf8")).toBe(journal);
+      expect(existsSync(join(p.dir, "stolen.txt"))).toBe(false);
+    }
+  }, 120_000);
+
+  it(".create-stack -> ../elsewhere: no created-files record, schema copy or lock is written there", () => {
+    const p = project();
+    symlinkSync("../elsewhere", join(p.dir, ".create-stack"));
+    for (const args of [["sync"], ["add", "service", "billing", "--route", "/billing"]]) {
+      const res = run([DEV_CLI, ...args, "--json"], p.dir);
+      expect(res.status, `${args.join(" ")}: ${res.stderr}`).toBe(2);
+      expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ code: "E_SYMLINK", hint: expect.stringContaining("remove .create-stack ") });
+      p.untouched();
+    }
+  }, 120_000);
+
+  it("a dangling .create-stack/lock link: dev add says what to remove at once instead of waiting ten minutes", () => {
+    const p = project();
+    mkdirSync(join(p.dir, ".create-stack"));
+    symlinkSync("../../elsewhere/lock", join(p.dir, ".create-stack", "lock"));
+    const started = Date.now();
+    const res = run([DEV_CLI, "add", "service", "billing"], p.dir);
+    expect(res.status, res.stderr).toBe(2);
+    expect(Date.now() - started).toBeLessThan(30_000);
+    expect(res.stderr).toMatch(/^error: \.create-stack\/lock is a symbolic link/m);
+    expect(res.stderr).toMatch(/remove \.create-stack\/lock/);
+    p.untouched();
+    expect(stackOf(p.dir)).not.toContain("billing");
+  }, 120_000);
+
+  it("once the link is removed, the same commands work again", () => {
+    const p = project();
+    mkdirSync(join(p.dir, ".create-stack"));
+    symlinkSync("../../elsewhere", join(p.dir, ".create-stack", "tmp"));
+    expect(run([DEV_CLI, "sync"], p.dir).status).toBe(2);
+    spawnSync("rm", [join(p.dir, ".create-stack", "tmp")]);
+    const res = run([DEV_CLI, "add", "service", "billing", "--route", "/billing"], p.dir);
+    expect(res.status, res.stderr).toBe(0);
+    expect(stackOf(p.dir)).toMatch(/^ {2}billing:$/m);
+    p.untouched();
+  }, 120_000);
+});
+
+const hasStrace = spawnSync("strace", ["-V"]).status === 0;
+// One libuv worker thread: strace's count of renames then names the same rename in every run.
+const TRACE_ENV = { ...ENV, UV_THREADPOOL_SIZE: "1" };
+
+/** Every file under `dir` with its content, without the state folder. */
+function snapshot(dir: string): Record<string, string> {
+  const out: Record<string, string> = {};
+  const walk = (d: string) => {
+    for (const e of readdirSync(d, { withFileTypes: true })) {
+      const p = join(d, e.name);
+      if (e.isDirectory()) {
+        if (relative(dir, p) !== ".create-stack") walk(p);
+      } else out[relative(dir, p)] = readFileSync(p, "utf8");
+    }
+  };
+  walk(dir);
+  return out;
+}
+
+describe("a race, the built CLI: a hand save during dev add is kept", () => {
+  it("stack.yaml saved (temp file + rename, as editors do) while dev add's renames are held up: E_CHANGED, the save kept, nothing else written", async () => {
+    if (!hasStrace) throw new Error("strace is missing: apt-get install strace (npm run test:all installs it)");
+    const add = [DEV_CLI, "add", "service", "svc", "--route", "/svc"];
+    // Which rename commits the journal: the window opens there and closes with stack.yaml's rename.
+    const probe = project();
+    const trace = join(tmp(), "trace");
+    spawnSync("strace", ["-f", "-qq", "-o", trace, "-e", "trace=rename", "node", ...add], { cwd: probe.dir, env: TRACE_ENV });
+    const renames = readFileSync(trace, "utf8").split("\n").filter((l) => l.includes("rename("));
+    const commit = renames.findIndex((l) => l.includes("journal.next-")) + 1;
+    expect(commit).toBeGreaterThan(0);
+    expect(renames.length).toBeGreaterThan(commit + 3);
+
+    const p = project();
+    const before = snapshot(p.dir);
+    const child = spawn("strace", ["-f", "-qq", "-o", "/dev/null", "-e", "trace=rename", "-e", `inject=rename:delay_enter=2000000:when=${commit}`, "node", ...add], { cwd: p.dir, env: TRACE_ENV, stdio: ["ignore", "pipe", "pipe"] });
+    let stderr = "";
+    child.stderr.on("data", (d) => (stderr += d));
+    const exited = new Promise<number | null>((resolve) => child.on("close", resolve));
+    const stateDir = join(p.dir, ".create-stack");
+    for (let i = 0; i < 600 && !(existsSync(stateDir) && readdirSync(stateDir).some((n) => n.startsWith("journal.next-"))); i++) await new Promise((r) => setTimeout(r, 20));
+    // The user's save, landing while the journal's commit is held up.
+    const edited = before["stack.yaml"]!.replace(/^name: shop$/m, "name: shop # saved by hand");
+    expect(edited).not.toBe(before["stack.yaml"]);
+    writeFileSync(join(p.dir, ".stack.yaml.swp"), edited);
+    spawnSync("mv", [join(p.dir, ".stack.yaml.swp"), join(p.dir, "stack.yaml")]);
+    const code = await exited;
+    expect(code, stderr).toBe(1);
+    expect(stderr).toContain("error: stack.yaml changed while this command ran; nothing was written");
+    expect(snapshot(p.dir)).toEqual({ ...before, "stack.yaml": edited });
+    // The next command finds nothing to finish and the save in place.
+    const next = run([DEV_CLI, "add", "service", "svc", "--route", "/svc"], p.dir);
+    expect(next.status, next.stderr).toBe(0);
+    expect(readFileSync(join(p.dir, "stack.yaml"), "utf8")).toMatch(/name: shop # saved by hand/);
+    expect(readFileSync(join(p.dir, "stack.yaml"), "utf8")).toMatch(/^ {2}svc:$/m);
+  }, 120_000);
+});
