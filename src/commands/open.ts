@@ -2,7 +2,9 @@ import { spawn } from "node:child_process";
 import { StackError } from "../errors/stack-error.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { compareRoutes } from "../stack/route.js";
-import { openDev } from "../dev/dev-context.js";
+import { connectDev } from "../dev/dev-context.js";
+import { assertKnownServices } from "../dev/service-names.js";
+import { loadProject } from "../stack/load-project.js";
 import { findStackRoot } from "../stack/find-stack.js";
 import { readDashboard } from "../dashboard/dashboard-record.js";
 
@@ -16,7 +18,10 @@ function opener(): string[] | undefined {
 /** `dev open [SERVICE]`: the service's route through the proxy (default: the first route) in the browser. */
 export async function open(args: { C: string; service?: string; print: boolean; ui?: boolean }): Promise<void> {
   if (args.ui) return openDashboard(findStackRoot(args.C), args.print);
-  const ctx = await openDev(args.C);
+  const ctx = connectDev(loadProject(args.C));
+  // A name the stack does not have is a typo, whether or not the engine answers.
+  if (args.service) assertKnownServices(ctx, [args.service]);
+  await ctx.engine.ping();
   const routed = ctx.project.services.filter((s) => s.route).sort((a, b) => compareRoutes(a.route!, b.route!));
   const svc = args.service ? routed.find((s) => s.name === args.service) : routed[0];
   if (!svc) {

@@ -110,6 +110,12 @@ describe("dev status rows", () => {
     expect(table).toMatch(/api +running +- +3m 12s +3 /);
     expect(table).toMatch(/worker +exited \(3\) +- +- +0/);
     expect(formatDuration(42)).toBe("42 s");
+    // Stopped with dev stop: said so, and Docker's last health verdict is not shown as current.
+    const stopped = serviceRows(project, [{ ...base, id: "3", name: "p-api-1", service: "api", state: "exited", exitCode: 137, health: "unhealthy" }], new Map(), undefined, now, new Set(["api"]));
+    expect(stopped[0]).toMatchObject({ state: "exited", stoppedOnPurpose: true, health: "-", exitCode: undefined });
+    expect(formatTable(stopped)).toMatch(/api +stopped \(dev stop\) +- /);
+    const crashed = serviceRows(project, [{ ...base, id: "4", name: "p-api-1", service: "api", state: "exited", exitCode: 1, health: "unhealthy" }], new Map(), undefined, now);
+    expect(crashed[0]).toMatchObject({ state: "exited", health: "-", exitCode: 1 });
     expect(formatDuration(2 * 3600 + 5 * 60)).toBe("2h 5m");
   });
 });

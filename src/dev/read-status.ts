@@ -4,6 +4,7 @@ import { readStateJson } from "../fs/state-dir.js";
 import { RESTARTS_FILE } from "./restart-counts.js";
 import type { DevEvent } from "./dev-events.js";
 import { statusModel, type StatusModel } from "./status-model.js";
+import { readStoppedServices } from "./stopped-services.js";
 
 /**
  * Reads what the status model needs from the engine and the state folder. Inspected, not only
@@ -12,6 +13,14 @@ import { statusModel, type StatusModel } from "./status-model.js";
 export async function readStatus(ctx: DevContext, events: DevEvent[]): Promise<StatusModel> {
   const containers = await Promise.all((await ctx.engine.listContainers(ctx.name, { all: true })).map((c) => ctx.engine.inspect(c.id).catch(() => c)));
   const restarts = (await readStateJson<Record<string, number>>(ctx.project.root, RESTARTS_FILE)) ?? {};
-  const proxyPort = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
-  return statusModel({ project: ctx.project, containers, proxyPort, restarts, events });
+  const env = await readProjectEnv(ctx.project.root);
+  return statusModel({
+    project: ctx.project,
+    containers,
+    proxyPort: env.get("PROXY_PORT"),
+    httpsPort: env.get("PROXY_HTTPS_PORT"),
+    restarts,
+    events,
+    stopped: readStoppedServices(ctx.project.root),
+  });
 }

@@ -9,16 +9,22 @@ export interface ServiceRow {
   /** The same route over HTTPS (the proxy's HTTPS port, the name its certificate carries). */
   httpsUrl?: string;
   ports: string[];
-  /** Set when the container has stopped. */
+  /** Set when the container has stopped (by itself: not for one stopped on purpose). */
   exitCode?: number;
+  /** Stopped through the tool (dev stop, dev down): left stopped until dev start or dev up. */
+  stoppedOnPurpose?: boolean;
   /** Restarts by `dev up` (saves and crashes) plus Docker's own. */
   restarts?: number;
   /** Seconds since it started, while running. */
   uptimeSeconds?: number;
 }
 
-/** One row per container of the project, with the URL its route has through the proxy. */
-export function serviceRows(project: Project, containers: ContainerInfo[], env: ReadonlyMap<string, string>, restarts?: Record<string, number>, now = Date.now()): ServiceRow[] {
+/**
+ * One row per container of the project, with the URL its route has through the proxy. A stopped
+ * container has no health (Docker keeps the last verdict: "unhealthy" for one stopped on purpose);
+ * one stopped through the tool (`stopped`, from .create-stack/stopped.json) says so.
+ */
+export function serviceRows(project: Project, containers: ContainerInfo[], env: ReadonlyMap<string, string>, restarts?: Record<string, number>, now = Date.now(), stopped: ReadonlySet<string> = new Set()): ServiceRow[] {
   const proxyPort = env.get("PROXY_PORT");
   const httpsPort = env.get("PROXY_HTTPS_PORT");
   const routes = new Map(project.services.filter((s) => s.route).map((s) => [s.name, s.route!]));
@@ -27,11 +33,12 @@ export function serviceRows(project: Project, containers: ContainerInfo[], env: 
     .map((c) => ({
       service: c.service,
       state: c.state,
-      health: c.health === "none" ? "-" : c.health,
+      ...(c.state !== "running" && stopped.has(c.service) ? { stoppedOnPurpose: true } : {}),
+      health: c.health === "none" || c.state !== "running" ? "-" : c.health,
       url: routes.has(c.service) && proxyPort ? `http://127.0.0.1:${proxyPort}${routes.get(c.service)}` : undefined,
       httpsUrl: routes.has(c.service) && httpsPort ? `https://localhost:${httpsPort}${routes.get(c.service)}` : undefined,
       ports: c.ports.filter((p) => p.hostPort).map((p) => `${p.hostIp ?? "127.0.0.1"}:${p.hostPort}->${p.containerPort}`),
-      exitCode: c.state === "exited" || c.state === "dead" ? c.exitCode : undefined,
+      exitCode: (c.state === "exited" || c.state === "dead") && !stopped.has(c.service) ? c.exitCode : undefined,
       restarts: restarts || c.restartCount !== undefined ? (restarts?.[c.service] ?? 0) + (c.restartCount ?? 0) : undefined,
       uptimeSeconds: c.state === "running" && c.startedAt && Date.parse(c.startedAt) > 0 ? Math.max(0, Math.round((now - Date.parse(c.startedAt)) / 1000)) : undefined,
     }));
@@ -50,7 +57,7 @@ export function formatTable(rows: ServiceRow[]): string {
   // The HTTPS column only where the proxy serves HTTPS (every proxy preset shipped does).
   const https = rows.some((r) => r.httpsUrl) ? ["HTTPS"] : [];
   const httpsCell = (r: ServiceRow) => (https.length ? [r.httpsUrl ?? "-"] : []);
-  const state = (r: ServiceRow) => (r.exitCode !== undefined ? `${r.state} (${r.exitCode})` : r.state);
+  const state = (r: ServiceRow) => (r.stoppedOnPurpose ? "stopped (dev stop)" : r.exitCode !== undefined ? `${r.state} (${r.exitCode})` : r.state);
   const cells = extra
     ? [
         ["SERVICE", "STATE", "HEALTH", "UP", "RESTARTS", "URL", ...https, "PORTS"],

@@ -28,8 +28,12 @@ export interface StatusModel {
 export interface StatusInputs {
   project: Project;
   containers: ContainerInfo[];
-  /** The proxy's host port (PROXY_PORT), the only .env value the model uses: no secret ever enters it. */
+  /** The proxy's host port (PROXY_PORT), with PROXY_HTTPS_PORT the only .env values the model uses: no secret ever enters it. */
   proxyPort?: string;
+  /** The proxy's HTTPS host port (PROXY_HTTPS_PORT). */
+  httpsPort?: string;
+  /** Services stopped through the tool (dev stop): shown as stopped on purpose. */
+  stopped?: ReadonlySet<string>;
   /** Restarts by dev up per service. */
   restarts?: Record<string, number>;
   events?: DevEvent[];
@@ -45,8 +49,10 @@ const GROUP_OF_KIND: Record<ServiceStatus["kind"], string> = { service: "service
  */
 export function statusModel(inputs: StatusInputs): StatusModel {
   const { project, containers } = inputs;
-  const env = new Map(inputs.proxyPort ? [["PROXY_PORT", inputs.proxyPort]] : []);
-  const rows: ServiceRow[] = serviceRows(project, containers, env, inputs.restarts, inputs.now);
+  const env = new Map<string, string>();
+  if (inputs.proxyPort) env.set("PROXY_PORT", inputs.proxyPort);
+  if (inputs.httpsPort) env.set("PROXY_HTTPS_PORT", inputs.httpsPort);
+  const rows: ServiceRow[] = serviceRows(project, containers, env, inputs.restarts, inputs.now, inputs.stopped);
   const stack = stackServices(project);
   if (containers.length) {
     const have = new Set(containers.map((c) => c.service));

@@ -25,6 +25,7 @@ import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
 import { buildProgress } from "./build-progress.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
+import { proxyReloadedLine, proxyRoutes, reloadProxyIfStale } from "./proxy-routes.js";
 
 export interface WatchOutcome {
   /** The stack was stopped from elsewhere (dev down, dev stop of every service): nothing left to stop. */
@@ -86,6 +87,27 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     },
   });
   const countRestart = restartCounter(root);
+  // The proxy serves the routes on disk: checked (one GET) after every apply, restart or start,
+  // and reloaded when they differ (a `dev add` whose build failed wrote a config nothing reloaded;
+  // the fix saved later starts the service). The reload runs under the project lock (a `dev add`
+  // reloads it too) and compares with stack.yaml as it is then. One check at a time.
+  // (Under the lock already, an apply checks at once: queued behind a check waiting for the lock
+  // it holds, it would wait forever.)
+  const checkProxyRoutes = async (locked: boolean): Promise<void> => {
+    try {
+      if (done.signal.aborted || (!locked && stackBroken) || !(await proxyRoutes(ctx))?.stale) return;
+      const reload = async () => {
+        const reloaded = await reloadProxyIfStale(withProject(ctx, loadProject(root)));
+        if (reloaded) log(proxyReloadedLine(reloaded));
+      };
+      if (locked) await reload();
+      else await withProjectWrite(root, "dev up (reloading the proxy)", reload, { onWait: () => undefined, signal: done.signal });
+    } catch (err) {
+      if (!done.signal.aborted) log(reportError(err).text);
+    }
+  };
+  let proxyCheck = Promise.resolve();
+  const syncProxyRoutes = (): Promise<void> => (proxyCheck = proxyCheck.then(() => checkProxyRoutes(false)));
   // Services sharing a folder (api and its worker) fail the same build: print it once.
   const shownBuilds = new Map<string, { output: string; service: string }>();
   const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
@@ -172,6 +194,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         if (out.line && !change.quiet) log(out.line);
         report(out.kind);
         ok = true;
+        void syncProxyRoutes();
         countRestart(name);
         if (change.rebuild && svc.app) shownBuilds.delete(svc.app.path ?? name);
       } catch (err) {
@@ -255,6 +278,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
           // stack.yaml is valid and the files follow it: what failed is starting a container.
           log(`${reportError(err).text}\n  (stack.yaml is applied to the files; the services compose names above are not running as configured)`);
         }
+        await checkProxyRoutes(true);
       },
       { onWait: (holder) => log(`stack.yaml changed: applying it once ${holder} is done`), signal: opts.signal },
     ).catch((err: unknown) => {
@@ -278,6 +302,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
   const watcher = await startWatcher({ root, ignore: watchIgnores(ctx.project), onChanges, poll: opts.poll });
   if (watcher.backend === "polling") log("watching by polling (no native file events here): changes show up within a second");
   log(`watching ${watched.map((w) => w.name).join(", ") || "nothing (no service has sources)"}; Ctrl-C to stop`);
+  void syncProxyRoutes();
 
   // While the engine is away nothing can be restarted; once it is back, whatever it stopped
   // meanwhile sent no event: the keeper re-lists and brings the whole stack back, in order.
@@ -310,6 +335,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
   if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();
+  await proxyCheck;
   crashes.close();
   keeper.close();
   presence.close();

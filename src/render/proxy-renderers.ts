@@ -39,6 +39,8 @@ export interface ProxyRenderer {
    * serves it. Absent when the proxy follows changes by itself (Traefik watches the engine).
    */
   reload?(io: ProxyIo, services: ResolvedService[]): Promise<void>;
+  /** Where the running proxy tells which routing table it serves, and that table's version. */
+  servedRoutes?: { path: string; version(services: ResolvedService[]): string };
   /** How the proxy runs on Docker Swarm (dev export swarm), when that differs from compose. */
   swarm?: SwarmProxy;
 }
@@ -85,6 +87,7 @@ const RENDERERS: Record<string, ProxyRenderer> = {
     tlsFiles: [{ name: NGINX_TLS_FILE, content: NGINX_TLS_CONTENT }],
     namesService: true,
     reload: reloadNginx,
+    servedRoutes: { path: NGINX_VERSION_PATH, version: nginxRoutesVersion },
   },
   caddy: {
     files: (project, services) => [{ path: CADDY_CONFIG_PATH, content: renderCaddyConfig(project, services) }],

@@ -109,9 +109,12 @@ describe("reload modes", () => {
         boxed: { template: "python-http", reload: "container" },
         hot: { template: "fastapi", reload: true },
         cache: { image: "memcached:1.6", command: ["memcached"] },
+        web: { template: "node", path: "services/web" },
+        edge: { template: "node-http", path: "services/edge" },
+        site: { template: "django", path: "services/site" },
       }).map((s) => [s.name, reloadModeOf(s)]),
     );
-    expect(modes).toEqual({ api: "process", fast: "process", worker: "process", boxed: "container", hot: "self", cache: "container" });
+    expect(modes).toEqual({ api: "process", fast: "process", worker: "process", boxed: "container", hot: "self", cache: "container", web: "process", edge: "process", site: "process" });
   });
 
   it("the command is wrapped, escaped for compose interpolation", () => {
@@ -122,12 +125,16 @@ describe("reload modes", () => {
   });
 
   it("knows each template's command, placeholders filled; stack.yaml's is taken literally", () => {
-    const [api, fast, worker, own] = stack({
+    const [api, fast, worker, own, web, edge] = stack({
       api: { template: "python-http" },
       fast: { template: "fastapi", port: 9000 },
       worker: { template: "worker", path: "services/api" },
       own: { template: "python-http", command: ["sh", "-c", "echo $HOME && python app.py"] },
+      web: { template: "node", path: "services/web" },
+      edge: { template: "node-http", path: "services/edge" },
     });
+    expect(knownCommand(web!)).toEqual(["node", "server.js"]);
+    expect(knownCommand(edge!)).toEqual(["node", "server.js"]);
     expect(knownCommand(api!)).toEqual(["python", "app.py"]);
     expect(knownCommand(fast!)).toEqual(["python", "-m", "uvicorn", "main:app", "--host", "0.0.0.0", "--port", "9000"]);
     expect(knownCommand(worker!)?.slice(0, 4)).toEqual(["python", "-m", "celery", "-A"]);

@@ -10,6 +10,9 @@ export const DEFAULT_IGNORES = [
   "**/.pytest_cache/**",
   "**/.mypy_cache/**",
   "**/*.pyc",
+  // SQLite data (the Django starter's database without DATABASE_URL): written by the app itself.
+  "**/*.sqlite3",
+  "**/*.sqlite3-journal",
   "**/*.swp",
   "**/*.swx",
   "**/*~",

@@ -35,7 +35,7 @@ describe("the django starter", () => {
     expect(logs.stdout).toMatch(/Applying auth\.0001_initial\.\.\. OK/);
     // runserver's own reloader is off: one server process, restarted by dev up instead.
     // (Only python processes count: the dev layer's supervisor shell carries the command in its arguments.)
-    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '^python[0-9.]* manage.py [r]unserver'"]);
+    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '^python[0-9.]* [s]erve.py'"]);
     expect(ps.stdout.trim()).toBe("1");
   });
 });

@@ -69,6 +69,15 @@ describe("daily use of the built CLIs", () => {
     expect(readFileSync(join(dir, ".env"), "utf8")).not.toMatch(/BILLING_PORT/);
   }, 60_000);
 
+  it("dev open of a service the stack does not have says so, with the services it has", () => {
+    const dir = join(mkdtempSync(join(tmpdir(), "cs-daily-")), "open-app");
+    expect(run(CREATE, [dir, "--yes", "--preset", "python-http", "--proxy", "nginx"]).status).toBe(0);
+    const res = run(DEV, ["open", "nope", "--print"], dir);
+    expect(res.status).toBe(2);
+    expect(res.stderr).toMatch(/unknown service: nope/);
+    expect(res.stderr).toMatch(/hint: services: api, nginx/);
+  }, 30_000);
+
   it("outside a project the hint names create-stack", () => {
     const res = run(DEV, ["status"], mkdtempSync(join(tmpdir(), "cs-daily-")));
     expect(res.status).toBe(2);

@@ -1,0 +1,118 @@
+import { readFile, writeFile } from "node:fs/promises";
+import { createServer } from "node:net";
+import { join } from "node:path";
+import { afterAll, describe, expect, it } from "vitest";
+import { parseDocument } from "yaml";
+import { DevProcess } from "./dev-process.js";
+import { CREATE_STACK, DEV, EXTRAS_IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
+
+// The Node and Django starters reload their process on a save, as the Python ones do: the
+// container (its id, its start time) stays, the new code answers.
+
+const made: { project: string; root: string; dev?: DevProcess }[] = [];
+
+function freePort(): Promise<number> {
+  return new Promise((resolve) => {
+    const server = createServer().listen(0, "127.0.0.1", () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+  });
+}
+
+/** A new project, its host ports moved to free ones (the defaults are often taken on a shared engine). */
+async function create(prefix: string, args: string[], extra: Record<string, unknown> = {}) {
+  const project = uniqueName(prefix);
+  const root = join(await tempDir(), project);
+  const entry: (typeof made)[number] = { project, root };
+  made.push(entry);
+  const res = await sh("node", [CREATE_STACK, root, "--yes", "--name", project, "--health-interval", "1s", ...args, ...EXTRAS_IMAGE_ARGS]);
+  expect(res.code, res.stderr).toBe(0);
+  if (Object.keys(extra).length) {
+    const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
+    for (const [name, svc] of Object.entries(extra)) stack.setIn(["services", name], svc);
+    await writeFile(join(root, "stack.yaml"), stack.toString());
+  }
+  expect((await sh("node", [DEV, "sync"], { cwd: root })).code).toBe(0);
+  const envFile = join(root, ".env");
+  let env = await readFile(envFile, "utf8");
+  for (const [line, key] of env.matchAll(/^([A-Z0-9_]+_PORT)=\d+$/gm)) env = env.replace(line, `${key}=${await freePort()}`);
+  await writeFile(envFile, env);
+  entry.dev = new DevProcess(root, ["up"]);
+  await entry.dev.waitFor(/^watching /, { timeoutMs: 600_000 });
+  return { project, root, dev: entry.dev, proxy: `http://127.0.0.1:${envValue(env, "PROXY_PORT")}` };
+}
+
+async function container(project: string, service: string) {
+  return (await containers(project)).find((c) => c.service === service)!;
+}
+
+async function edit(file: string, from: string | RegExp, to: string): Promise<void> {
+  const text = await readFile(file, "utf8");
+  const next = text.replace(from, to);
+  expect(next).not.toBe(text);
+  await writeFile(file, next);
+}
+
+afterAll(async () => {
+  for (const { project, root, dev } of made) {
+    dev?.kill();
+    await removeProject(project);
+    await cleanupDir(join(root, ".."));
+  }
+});
+
+describe("node starters", () => {
+  it("a save reloads the process in its container, for node (Express from the image's node_modules) and node-http", async () => {
+    const { project, root, dev, proxy } = await create("cs-e2e-node-reload", ["--preset", "node", "--proxy", "nginx"], {
+      edge: { template: "node-http", route: "/edge" },
+    });
+    for (const [service, file] of [["web", "server.js"], ["edge", "server.js"]] as const) {
+      const before = await container(project, service);
+      const from = dev.lines.length;
+      await edit(join(root, "services", service, file), `hello from ${service}`, `${service} saved once`);
+      await dev.waitFor(new RegExp(`^${service} reloaded in [\\d.]+ s \\(1 file\\)$`), { from, timeoutMs: 180_000 });
+      const res = await getUntilOk(`${proxy}/${service}/x`);
+      expect(JSON.parse(res.body)).toMatchObject({ service, message: `${service} saved once` });
+      const after = await container(project, service);
+      expect(after.id).toBe(before.id);
+      expect(after.startedAt).toBe(before.startedAt);
+      expect(dev.count(/restarted in|crashed/, from)).toBe(0);
+      if (service === "web") expect((await fetch(`${proxy}/web/x`)).headers.get("x-powered-by")).toBe("Express");
+    }
+    // The image's node_modules is what the app runs with, not the (empty) host folder.
+    const modules = await compose(root, ["exec", "-T", "web", "node", "-p", "require.resolve.paths('express')[0] + ' ' + require('fs').existsSync('/app/node_modules/express/package.json')"]);
+    expect(modules.stdout.trim()).toBe("/app/node_modules true");
+  });
+});
+
+describe("the django starter", () => {
+  it("a save reloads runserver in place without running migrate again; a new migration is still applied by a save", async () => {
+    const { project, root, dev, proxy } = await create("cs-e2e-django-reload", ["--preset", "django", "--proxy", "nginx"]);
+    const before = await container(project, "api");
+    const logs = async () => (await compose(root, ["logs", "--no-color", "api"])).stdout;
+    expect(await logs()).toMatch(/Applying auth\.0001_initial\.\.\. OK/);
+    const migrateRuns = async () => (await logs()).match(/Operations to perform:/g)?.length ?? 0;
+    expect(await migrateRuns()).toBe(1);
+    const from = dev.lines.length;
+    await edit(join(root, "services/api/config/urls.py"), `"hello from api"`, `"saved once"`);
+    await dev.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from, timeoutMs: 300_000 });
+    const res = await getUntilOk(`${proxy}/api/`);
+    expect(JSON.parse(res.body)).toMatchObject({ service: "api", message: "saved once", database: "sqlite" });
+    expect((await container(project, "api")).startedAt).toBe(before.startedAt);
+    // Nothing new to apply: no migrate run on the reload.
+    expect(await migrateRuns()).toBe(1);
+    // One python process serves (runserver's own reloader is off).
+    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '^python[0-9.]* serve.py'"]);
+    expect(ps.stdout.trim()).toBe("1");
+    // A new app's migrations are applied by the reload its save causes.
+    const next = dev.lines.length;
+    await edit(join(root, "services/api/config/settings.py"), `"django.contrib.auth",`, `"django.contrib.auth",\n    "django.contrib.sessions",`);
+    await dev.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from: next, timeoutMs: 300_000 });
+    expect(await logs()).toMatch(/Applying sessions\.0001_initial\.\.\. OK/);
+    expect(await migrateRuns()).toBe(2);
+    // The database file the migration wrote is data, not code: no second reload follows.
+    await new Promise((r) => setTimeout(r, 2000));
+    expect(dev.count(/^api (reloaded|restarted)/, next), dev.lines.slice(next).join("\n")).toBe(1);
+  });
+});
