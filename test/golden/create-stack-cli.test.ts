@@ -64,7 +64,7 @@ describe("create-stack, the built CLI", { timeout: 120_000 }, () => {
       [["--preset", "traefik,nginx"], /cannot be used together/],
       [["--preset", "worker"], /needs the redis preset/],
       [["--image", "nonsense"], /is not FROM=TO/],
-      [["--proxy", "apache"], /--proxy "apache" is not a proxy preset[\s\S]*hint: choose one of: nginx, traefik, none/],
+      [["--proxy", "apache"], /--proxy "apache" is not a proxy preset[\s\S]*hint: choose one of: caddy, nginx, traefik, none/],
     ];
     for (const [args, message] of cases) {
       const res = run([dir, "--yes", ...args]);
