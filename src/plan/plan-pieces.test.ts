@@ -62,7 +62,7 @@ describe(".env entries", () => {
     expect(entries.map((e) => e.key)).toEqual([
       "COMPOSE_PROJECT_NAME", "COMPOSE_FILE", "COMPOSE_PATH_SEPARATOR",
       "POSTGRES_USER", "POSTGRES_DB", "POSTGRES_PASSWORD", "POSTGRES_PORT",
-      "PROXY_PORT", "TRAEFIK_DASHBOARD_PORT",
+      "PROXY_PORT", "PROXY_HTTPS_PORT", "TRAEFIK_DASHBOARD_PORT",
       "API_PORT", "MY_APP_PORT",
     ]);
     expect(entries.filter((e) => e.managed).map((e) => e.key)).toEqual(["COMPOSE_FILE"]);

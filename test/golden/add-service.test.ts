@@ -40,7 +40,7 @@ describe("dev add service, planned in memory", () => {
     }
     // The new service's host port must not collide with the api's 8000 already in .env.
     expect(plan.files.find((f) => f.path === ".env")!.content).toContain("BILLING_PORT=8001");
-    expect(plan.notes).toEqual(["new host ports in .env: BILLING_PORT=8001"]);
+    expect(plan.notes).toEqual(["new host ports in .env: PROXY_HTTPS_PORT=8443, BILLING_PORT=8001"]);
     expect(plan.files.find((f) => f.path === ".env")!.mode).toBe(0o600);
   });
 
