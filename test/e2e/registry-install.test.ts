@@ -176,7 +176,7 @@ describe("from a registry", () => {
     const pkgDir = join(prefix, "lib/node_modules/create-stack");
     // Installed as published: the bundle, no sources, nothing built on this machine; the native
     // watcher from its prebuilt platform package (no compiler output in @parcel/watcher).
-    expect(readdirSync(pkgDir).sort()).toEqual(["LICENSE", "README.md", "dist", "node_modules", "package.json", "presets", "schema", "templates"]);
+    expect(readdirSync(pkgDir).sort()).toEqual(["LICENSE", "README.md", "dist", "node_modules", "package.json", "presets", "schema", "templates", "ui"]);
     expect(readdirSync(join(pkgDir, "dist"))).toEqual(["bin"]);
     expect(existsSync(join(pkgDir, "node_modules/@parcel/watcher-linux-x64-glibc/watcher.node"))).toBe(true);
     expect(existsSync(join(pkgDir, "node_modules/@parcel/watcher/build"))).toBe(false);
