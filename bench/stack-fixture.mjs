@@ -9,7 +9,7 @@ import { fileURLToPath } from "node:url";
 export const CREATE_STACK = fileURLToPath(new URL("../dist/bin/create-stack.js", import.meta.url));
 export const DEV = fileURLToPath(new URL("../dist/bin/dev.js", import.meta.url));
 const P = process.env.TEST_IMAGE_PREFIX ?? "create-stack-test";
-export const IMAGE_ARGS = ["postgres:16", "redis:7", "nginx:1.27", "python:3.12-slim"].flatMap((img) => [
+export const IMAGE_ARGS = ["postgres:16", "redis:7", "nginx:1.27", "caddy:2.8", "python:3.12-slim"].flatMap((img) => [
   "--image",
   `${img}=${P}/${img.split(":")[0]}:latest`,
 ]);

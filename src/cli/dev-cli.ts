@@ -225,6 +225,7 @@ const cli = global(yargs(devArgs))
       y
         .positional("service", { type: "string" })
         .option("print", { type: "boolean", default: false, describe: "Only print the URL" })
+        .option("https", { type: "boolean", default: false, describe: "The route's HTTPS address (https://localhost:PROXY_HTTPS_PORT/...)" })
         .option("ui", { type: "boolean", default: false, describe: "Open the running dev up's dashboard instead" }),
     (argv) => runCommand(argv, async () => (await import("../commands/open.js")).open(argv)),
   )

@@ -8,6 +8,7 @@ import { reloadProxy, runningStack } from "../edit/running-stack.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { lookAtSource } from "../edit/look-at-source.js";
 import { proxyPresetOf } from "../presets/stack-proxy.js";
+import { routeUrls } from "../stack/route-urls.js";
 import { proxyRenderer } from "../render/proxy-renderers.js";
 
 export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path" | "dockerfile" | "healthCmd" | "healthHttp"> {
@@ -71,10 +72,13 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
 
   if (ctx) {
     const proxy = proxyPresetOf(ctx.project.parsed.config.presets, ctx.project.presets);
-    const proxyPort = proxy && (await readProjectEnv(ctx.project.root)).get(proxy.proxy!.port_env);
+    const env = proxy ? await readProjectEnv(ctx.project.root) : new Map<string, string>();
+    const proxyPort = proxy && env.get(proxy.proxy!.port_env);
     if (args.route && proxyPort) {
       const url = `http://127.0.0.1:${proxyPort}${args.route === "/" ? "" : args.route}/`;
+      const httpsUrl = routeUrls(args.route, env, true).httpsUrl;
       live.url = url;
+      if (httpsUrl) live.httpsUrl = httpsUrl;
       const proxyNamesService = live.proxyReloaded === true && proxyRenderer(proxy).namesService;
       live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService }), { timeoutMs: 60_000 }).catch(() => false);
       live.routeSeconds = (performance.now() - t0) / 1000;
@@ -83,6 +87,7 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
           ? `${args.name} answers at ${url} ${fmt(live.routeSeconds as number)} after the command started (its own start: ${fmt(live.serviceStartSeconds as number)})`
           : `${args.name} started, but ${url} did not answer within 60 s: check dev logs ${args.name}`,
       );
+      if (live.routeAnswered && httpsUrl) out(`  over HTTPS: ${httpsUrl}`);
     } else out(`${args.name} started in ${fmt(live.serviceStartSeconds as number)}`);
   } else if (!args.json) {
     out(args.start ? "the stack is not running: dev up starts everything" : "not started (--no-start): dev up starts it");

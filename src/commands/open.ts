@@ -2,6 +2,7 @@ import { spawn } from "node:child_process";
 import { StackError } from "../errors/stack-error.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { compareRoutes } from "../stack/route.js";
+import { routeUrls } from "../stack/route-urls.js";
 import { connectDev } from "../dev/dev-context.js";
 import { assertKnownServices } from "../dev/service-names.js";
 import { loadProject } from "../stack/load-project.js";
@@ -15,8 +16,8 @@ function opener(): string[] | undefined {
   return process.env.DISPLAY || process.env.WAYLAND_DISPLAY || process.env.BROWSER ? [process.env.BROWSER || "xdg-open"] : undefined;
 }
 
-/** `dev open [SERVICE]`: the service's route through the proxy (default: the first route) in the browser. */
-export async function open(args: { C: string; service?: string; print: boolean; ui?: boolean }): Promise<void> {
+/** `dev open [SERVICE]`: the service's route through the proxy (default: the first route) in the browser; `--https` over HTTPS. */
+export async function open(args: { C: string; service?: string; print: boolean; ui?: boolean; https?: boolean }): Promise<void> {
   if (args.ui) return openDashboard(findStackRoot(args.C), args.print);
   const ctx = connectDev(loadProject(args.C));
   // A name the stack does not have is a typo, whether or not the engine answers.
@@ -28,9 +29,12 @@ export async function open(args: { C: string; service?: string; print: boolean; 
     const which = args.service ? `${args.service} has no route` : "no service has a route";
     throw new StackError({ code: "E_NO_ROUTE", message: which, hint: routed.length ? `routed: ${routed.map((s) => s.name).join(", ")}` : "give one a route in stack.yaml, or: dev add service NAME --route /path" });
   }
-  const port = (await readProjectEnv(ctx.project.root)).get("PROXY_PORT");
-  if (!port) throw new StackError({ code: "E_NO_PROXY", message: "this stack has no proxy port in .env", hint: "add a proxy: dev add preset nginx (or traefik)" });
-  const url = `http://127.0.0.1:${port}${svc.route === "/" ? "/" : `${svc.route}/`}`;
+  const urls = routeUrls(svc.route!, await readProjectEnv(ctx.project.root), true);
+  const url = args.https ? urls.httpsUrl : urls.url;
+  if (!url) {
+    const key = args.https ? "PROXY_HTTPS_PORT" : "PROXY_PORT";
+    throw new StackError({ code: "E_NO_PROXY", message: `this stack has no ${key} in .env`, hint: urls.url || urls.httpsUrl ? `open the other scheme: dev open ${svc.name}${args.https ? "" : " --https"}` : "add a proxy: dev add preset nginx (or caddy, traefik); dev up then picks its ports" });
+  }
   if (args.print) {
     process.stdout.write(url + "\n");
     return;

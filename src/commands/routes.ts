@@ -1,16 +1,18 @@
 import { loadProject } from "../stack/load-project.js";
 import { compareRoutes } from "../stack/route.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { routeUrls } from "../stack/route-urls.js";
 
 export async function routesCommand(args: { C: string; json: boolean }): Promise<void> {
   const project = loadProject(args.C);
   const env = await readProjectEnv(project.root);
-  const port = env.get("PROXY_PORT");
-  const httpsPort = env.get("PROXY_HTTPS_PORT");
   const routes = project.services
     .filter((s) => s.route)
     .sort((a, b) => compareRoutes(a.route!, b.route!))
-    .map((s) => ({ path: s.route!, service: s.name, port: s.port ?? null, url: port ? `http://127.0.0.1:${port}${s.route}` : null, httpsUrl: httpsPort ? `https://localhost:${httpsPort}${s.route}` : null, stripPrefix: s.strip }));
+    .map((s) => {
+      const urls = routeUrls(s.route!, env);
+      return { path: s.route!, service: s.name, port: s.port ?? null, url: urls.url ?? null, httpsUrl: urls.httpsUrl ?? null, stripPrefix: s.strip };
+    });
   if (args.json) {
     process.stdout.write(JSON.stringify({ proxy: project.parsed.config.presets.find((p) => project.presets.get(p)?.kind === "proxy") ?? null, routes }, null, 2) + "\n");
     return;

@@ -1,13 +1,11 @@
-import { chmod } from "node:fs/promises";
-import { readStateJson, statePath, writeStateJson } from "../fs/state-dir.js";
+import { readStateJson, writeStateJson } from "../fs/state-dir.js";
 import { readDevUp } from "../dev/dev-up-record.js";
 
 export const DASHBOARD_FILE = "dashboard.json";
 
 /** Where `dev open --ui` finds the running dashboard. The URL carries the token: readable by the user only. */
 export async function recordDashboard(root: string, url: string): Promise<void> {
-  await writeStateJson(root, DASHBOARD_FILE, { pid: process.pid, url });
-  await chmod(statePath(root, DASHBOARD_FILE), 0o600).catch(() => undefined);
+  await writeStateJson(root, DASHBOARD_FILE, { pid: process.pid, url }, { mode: 0o600 });
 }
 
 /** The dashboard of the dev up running for this project, if one runs and serves one. */

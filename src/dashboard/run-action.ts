@@ -14,6 +14,6 @@ export async function runAction(opened: DevContext, service: string, action: Ser
   const lines: string[] = [];
   const log = (line: string) => lines.push(line);
   const run = { restart: restartServices, rebuild: buildServices, stop: stopServices, start: startServices }[action];
-  await run(ctx, [service], log);
+  await run(ctx, [service], log, { by: "dashboard" });
   return lines.join("\n");
 }

@@ -5,29 +5,42 @@ import { buildProgress } from "./build-progress.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
 import { restartService } from "./restart/restart-service.js";
 import { restartStackService } from "./restart/restart-stack-service.js";
+import { withServiceLocks } from "./service-lock.js";
 import { assertKnownServices, knownServices } from "./service-names.js";
 import { markStarted, markStopped } from "./stopped-services.js";
 import { waitStackHealthy } from "./wait-stack.js";
 
 /**
  * The daily operations on services, as `dev restart|stop|start|build` and the dashboard's buttons
- * run them: one implementation, so both do the same thing.
+ * run them: one implementation, so both do the same thing, and one lock per service (see
+ * service-lock.ts), so an operation waits for another on the same service, from wherever it came.
  */
 
+/** Who asks (shown to an operation that waits for this one): `dev` for the CLI, `dashboard`. */
+export interface ActionOptions {
+  by?: string;
+}
+
+/** Holds the named services' locks for `fn`, saying once per service when another operation holds one. */
+function locked<T>(ctx: DevContext, services: string[], action: string, log: (line: string) => void, opts: ActionOptions, fn: () => Promise<T>): Promise<T> {
+  const what = `${opts.by ?? "dev"} ${action} ${services.join(" ")}`.trim();
+  return withServiceLocks(ctx.project.root, services, what, fn, { onWait: (service, holder) => log(`${service}: waiting for ${holder} to finish`) });
+}
+
 /** An Engine API restart of each service (never an in-place reload), waiting until each serves again; seconds per service. */
-export async function restartServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+export async function restartServices(ctx: DevContext, services: string[], log: (line: string) => void, opts: ActionOptions = {}): Promise<void> {
   const apps = new Map(ctx.project.services.map((s) => [s.name, s]));
   const known = knownServices(ctx);
   const unknown = services.filter((s) => !known.includes(s));
   if (unknown.length) throw unknownServiceError(unknown, known);
   const env = await readProjectEnv(ctx.project.root);
-  await Promise.all(
+  await locked(ctx, services, "restart", log, opts, () => Promise.all(
     services.map(async (name) => {
       const app = apps.get(name);
       const seconds = app ? (await restartService(ctx, app, { rebuild: false, env, container: true })).seconds : await restartStackService(ctx, name, env);
       log(`${name} restarted in ${seconds.toFixed(2)} s`);
     }),
-  );
+  ));
 }
 
 /**
@@ -35,26 +48,34 @@ export async function restartServices(ctx: DevContext, services: string[], log: 
  * way stays stopped: a running `dev up` neither restarts it on a save nor treats its exit as a
  * crash, until it is started through the tool.
  */
-export async function stopServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+export async function stopServices(ctx: DevContext, services: string[], log: (line: string) => void, opts: ActionOptions = {}): Promise<void> {
   assertKnownServices(ctx, services);
-  // Recorded first: the watcher reads it when the stop's events arrive.
-  if (services.length) await markStopped(ctx.project.root, services);
-  await runCompose(ctx, ["stop", ...services], `stopping ${services.join(", ") || ctx.name}`);
+  await locked(ctx, services, "stop", log, opts, async () => {
+    // Recorded first: the watcher reads it when the stop's events arrive.
+    if (services.length) await markStopped(ctx.project.root, services);
+    await runCompose(ctx, ["stop", ...services], `stopping ${services.join(", ") || ctx.name}`);
+  });
   log(services.length ? `stopped ${services.join(", ")} (dev start ${services.join(" ")} runs ${services.length > 1 ? "them" : "it"} again)` : `${ctx.name} stopped (dev up or dev start runs it again)`);
 }
 
 /** Starts stopped services (creating missing containers) and waits for their health. */
-export async function startServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+export async function startServices(ctx: DevContext, services: string[], log: (line: string) => void, opts: ActionOptions = {}): Promise<void> {
   assertKnownServices(ctx, services);
-  await runCompose(ctx, ["up", "-d", "--no-recreate", ...services], `starting ${services.join(", ") || ctx.name}`);
-  await markStarted(ctx.project.root, services.length ? services : "all");
-  await waitStackHealthy(ctx, services, log);
-  await runHooks(ctx, servicesWithHooks(ctx, services), log);
+  await locked(ctx, services, "start", log, opts, async () => {
+    await runCompose(ctx, ["up", "-d", "--no-recreate", ...services], `starting ${services.join(", ") || ctx.name}`);
+    await markStarted(ctx.project.root, services.length ? services : "all");
+    await waitStackHealthy(ctx, services, log);
+    await runHooks(ctx, servicesWithHooks(ctx, services), log);
+  });
 }
 
 /** Builds images (progress shown); running services are recreated on the new image. */
-export async function buildServices(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
+export async function buildServices(ctx: DevContext, services: string[], log: (line: string) => void, opts: ActionOptions = {}): Promise<void> {
   assertKnownServices(ctx, services);
+  await locked(ctx, services, "build", log, opts, () => buildLocked(ctx, services, log));
+}
+
+async function buildLocked(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
   const progress = buildProgress(log);
   try {
     await runCompose(ctx, composeBuildArgs(services), `building ${services.join(", ") || ctx.name}`, { code: "E_BUILD", onLine: progress.onLine });

@@ -1,5 +1,6 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import type { Project } from "../stack/load-project.js";
+import { routeUrls } from "../stack/route-urls.js";
 
 export interface ServiceRow {
   service: string;
@@ -25,8 +26,6 @@ export interface ServiceRow {
  * one stopped through the tool (`stopped`, from .create-stack/stopped.json) says so.
  */
 export function serviceRows(project: Project, containers: ContainerInfo[], env: ReadonlyMap<string, string>, restarts?: Record<string, number>, now = Date.now(), stopped: ReadonlySet<string> = new Set()): ServiceRow[] {
-  const proxyPort = env.get("PROXY_PORT");
-  const httpsPort = env.get("PROXY_HTTPS_PORT");
   const routes = new Map(project.services.filter((s) => s.route).map((s) => [s.name, s.route!]));
   return [...containers]
     .sort((a, b) => a.service.localeCompare(b.service))
@@ -35,8 +34,7 @@ export function serviceRows(project: Project, containers: ContainerInfo[], env: 
       state: c.state,
       ...(c.state !== "running" && stopped.has(c.service) ? { stoppedOnPurpose: true } : {}),
       health: c.health === "none" || c.state !== "running" ? "-" : c.health,
-      url: routes.has(c.service) && proxyPort ? `http://127.0.0.1:${proxyPort}${routes.get(c.service)}` : undefined,
-      httpsUrl: routes.has(c.service) && httpsPort ? `https://localhost:${httpsPort}${routes.get(c.service)}` : undefined,
+      ...routeFields(routes.get(c.service), env),
       ports: c.ports.filter((p) => p.hostPort).map((p) => `${p.hostIp ?? "127.0.0.1"}:${p.hostPort}->${p.containerPort}`),
       exitCode: (c.state === "exited" || c.state === "dead") && !stopped.has(c.service) ? c.exitCode : undefined,
       restarts: restarts || c.restartCount !== undefined ? (restarts?.[c.service] ?? 0) + (c.restartCount ?? 0) : undefined,
@@ -66,4 +64,10 @@ export function formatTable(rows: ServiceRow[]): string {
     : [["SERVICE", "STATE", "HEALTH", "URL", ...https, "PORTS"], ...rows.map((r) => [r.service, state(r), r.health, r.url ?? "-", ...httpsCell(r), r.ports.join(", ") || "-"])];
   const widths = cells[0]!.map((_, i) => Math.max(...cells.map((row) => row[i]!.length)));
   return cells.map((row) => row.map((cell, i) => cell.padEnd(widths[i]!)).join("  ").trimEnd()).join("\n");
+}
+
+/** A row's url and httpsUrl, present (possibly undefined) as the table's columns expect. */
+function routeFields(route: string | undefined, env: ReadonlyMap<string, string>): { url?: string; httpsUrl?: string } {
+  const urls = route ? routeUrls(route, env) : {};
+  return { url: urls.url, httpsUrl: urls.httpsUrl };
 }

@@ -25,6 +25,10 @@ export interface LockOptions {
   onWait?: (holder: string) => void;
   /** Stop waiting (dev up stopping while another command holds the lock). */
   signal?: AbortSignal;
+  /** The lock file in the state folder (default `lock`, the project write lock). */
+  file?: string;
+  /** What the lock guards, for the message when it stays taken (default "writing this project"). */
+  guards?: string;
 }
 
 export type ReleaseLock = () => Promise<void>;
@@ -36,7 +40,8 @@ export type ReleaseLock = () => Promise<void>;
  */
 export async function acquireProjectLock(root: string, what: string, opts: LockOptions = {}): Promise<ReleaseLock> {
   const dir = join(root, STATE_DIR);
-  const file = join(dir, LOCK_FILE);
+  const name = opts.file ?? LOCK_FILE;
+  const file = join(dir, name);
   const info: LockInfo = { pid: process.pid, start: startTimeOf(process.pid), token: randomBytes(8).toString("hex"), what };
   const deadline = Date.now() + (opts.timeoutMs ?? 600_000);
   let told = false;
@@ -63,7 +68,7 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
       if ((err as NodeJS.ErrnoException).code === "ENOENT") continue;
       if ((err as NodeJS.ErrnoException).code !== "EEXIST") throw err;
     }
-    if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) throw stateLinkError(join(STATE_DIR, LOCK_FILE), file);
+    if ((await lstat(file).catch(() => undefined))?.isSymbolicLink()) throw stateLinkError(join(STATE_DIR, name), file);
     const holder = await readLock(file);
     if (holder ? !isAlive(holder) : await isOldEmptyLock(file)) {
       await breakStaleLock(file, holder);
@@ -77,8 +82,8 @@ export async function acquireProjectLock(root: string, what: string, opts: LockO
     if (Date.now() > deadline) {
       throw runtimeError(
         "E_LOCKED",
-        `another command is writing this project: ${holder ? `${holder.what} (pid ${holder.pid})` : "unknown"}`,
-        `wait for it to finish and run the command again; if no such process runs, delete ${join(STATE_DIR, LOCK_FILE)}`,
+        `another command is ${opts.guards ?? "writing this project"}: ${holder ? `${holder.what} (pid ${holder.pid})` : "unknown"}`,
+        `wait for it to finish and run the command again; if no such process runs, delete ${join(STATE_DIR, name)}`,
       );
     }
     await new Promise((r) => setTimeout(r, delay + Math.random() * delay));

@@ -22,6 +22,19 @@ describe("the project's state folder", () => {
     expect(readdirSync(join(root, ".create-stack"))).toEqual(["stopped.json"]);
   });
 
+  it("a record holding a secret is readable by its owner only (made with that mode, whatever the umask)", async () => {
+    const root = project();
+    const old = process.umask(0);
+    try {
+      await writeStateJson(root, "dashboard.json", { url: "http://127.0.0.1:1/?token=t" }, { mode: 0o600 });
+      expect(statSync(statePath(root, "dashboard.json")).mode & 0o777).toBe(0o600);
+      await writeStateJson(root, "other.json", {});
+      expect(statSync(statePath(root, "other.json")).mode & 0o777).toBe(0o644);
+    } finally {
+      process.umask(old);
+    }
+  });
+
   it("a failed write leaves the old state and no temp file, and says why", async () => {
     const root = project();
     await writeStateJson(root, "counts.json", { api: 1 });

@@ -114,7 +114,7 @@ export async function writeSchemaCopy(root: string): Promise<void> {
   // temp file goes in tmp/, which ignores itself (and is emptied by the next command's recovery).
   await makeTempDir(root);
   try {
-    await writeStateFile(root, "stack.schema.json", want, join(tempDir(root), `${randomBytes(4).toString("hex")}-stack.schema.json`));
+    await writeStateFile(root, "stack.schema.json", want, undefined, join(tempDir(root), `${randomBytes(4).toString("hex")}-stack.schema.json`));
   } finally {
     await cleanTempDir(root);
   }
@@ -129,18 +129,20 @@ export async function readStateJson<T>(root: string, name: string): Promise<T | 
   }
 }
 
-export async function writeStateJson(root: string, name: string, data: unknown): Promise<void> {
-  await writeStateFile(root, name, JSON.stringify(data, null, 2) + "\n");
+export async function writeStateJson(root: string, name: string, data: unknown, opts: { mode?: number } = {}): Promise<void> {
+  await writeStateFile(root, name, JSON.stringify(data, null, 2) + "\n", opts.mode);
 }
 
 /** A reader in another process sees the old content or the new, never half a file. */
-async function writeStateFile(root: string, name: string, content: string, tmp = statePath(root, `.${name}.create-stack-${randomBytes(4).toString("hex")}`)): Promise<void> {
+async function writeStateFile(root: string, name: string, content: string, mode = 0o644, tmp = statePath(root, `.${name}.create-stack-${randomBytes(4).toString("hex")}`)): Promise<void> {
   checkStateDir(root);
   await mkdir(join(root, STATE_DIR), { recursive: true });
   try {
     // wx: a name that exists (a link planted there) is never written through.
-    const fh = await open(tmp, "wx", 0o644);
+    // The mode at creation (a secret is never readable by others, not even for a moment).
+    const fh = await open(tmp, "wx", mode);
     try {
+      if (mode !== 0o644) await fh.chmod(mode);
       await fh.writeFile(content);
     } finally {
       await fh.close();

@@ -1,9 +1,10 @@
 import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 import type { Preset } from "../presets/preset.js";
-import { NGINX_CONFIG_PATH, NGINX_TLS_CONTENT, NGINX_TLS_FILE, NGINX_VERSION_PATH, nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
+import { NGINX_CONFIG_PATH, NGINX_TLS_CONTENT, NGINX_TLS_FILE, renderNginxConfig } from "./nginx-config.js";
 import { CADDY_CONFIG_PATH, renderCaddyConfig } from "./caddy-config.js";
 import { reloadCaddy } from "./reload-caddy.js";
+import { ROUTES_VERSION_PATH, routesVersion } from "./routes-version.js";
 import { traefikLabels, withoutDevTls, withoutRestartingPage } from "./traefik-labels.js";
 import { condition, waitFor } from "../wait/index.js";
 
@@ -87,7 +88,7 @@ const RENDERERS: Record<string, ProxyRenderer> = {
     tlsFiles: [{ name: NGINX_TLS_FILE, content: NGINX_TLS_CONTENT }],
     namesService: true,
     reload: reloadNginx,
-    servedRoutes: { path: NGINX_VERSION_PATH, version: nginxRoutesVersion },
+    servedRoutes: { path: ROUTES_VERSION_PATH, version: routesVersion },
   },
   caddy: {
     files: (project, services) => [{ path: CADDY_CONFIG_PATH, content: renderCaddyConfig(project, services) }],
@@ -123,13 +124,13 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
   const before = await nginxWorkers(io);
   const res = await io.exec(["nginx", "-s", "reload"]);
   if (res.exitCode !== 0) throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
-  const expected = nginxRoutesVersion(services);
+  const expected = routesVersion(services);
   let last = { oldAccepting: before.length, newAccepting: 0, version: undefined as string | undefined };
   const switched = condition("nginx serving the new configuration", async () => {
     const now = await nginxWorkers(io);
     last = { oldAccepting: now.filter((pid) => before.includes(pid)).length, newAccepting: now.filter((pid) => !before.includes(pid)).length, version: undefined };
     if (last.oldAccepting > 0 || last.newAccepting === 0) return false;
-    last.version = await io.get(NGINX_VERSION_PATH);
+    last.version = await io.get(ROUTES_VERSION_PATH);
     return last.version === expected;
   });
   await waitFor(switched, { timeoutMs: boundMs }).catch(() => {

@@ -5,7 +5,7 @@ import { dirname, join } from "node:path";
 import { describe, expect, it } from "vitest";
 import { isStackError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
-import { NGINX_VERSION_PATH, nginxRoutesVersion } from "./nginx-config.js";
+import { ROUTES_VERSION_PATH, routesVersion } from "./routes-version.js";
 import { reloadNginx, type ProxyIo } from "./proxy-renderers.js";
 
 const api: ResolvedService = {
@@ -37,14 +37,14 @@ function fakeNginx(steps: { workers: string[]; version: string }[], reloadExit =
     },
     async get(path) {
       io.gets++;
-      return path === NGINX_VERSION_PATH ? current().version : undefined;
+      return path === ROUTES_VERSION_PATH ? current().version : undefined;
     },
   };
   return io;
 }
 
 describe("nginx reload waits for the new worker generation", () => {
-  const want = nginxRoutesVersion([api]);
+  const want = routesVersion([api]);
 
   it("resolves once no old worker accepts, a new one does, and the new routes are served; not before", async () => {
     const io = fakeNginx([
@@ -134,7 +134,7 @@ describe("nginx reload waits for the new worker generation", () => {
  * rest with NULs. The listing command runs for real (sh, tr), on a copy of /proc in a folder.
  */
 describe("nginx reload reads the proxy's real process table", () => {
-  const want = nginxRoutesVersion([api]);
+  const want = routesVersion([api]);
   const title = (t: string) => t + "\0".repeat(24);
 
   function procTable(dir: string, procs: Record<string, string>) {

@@ -3,7 +3,8 @@ import type { ResolvedService } from "../stack/resolve-services.js";
 import { mergeEnvFile, renderEnvLines } from "./env-file.js";
 import { parseEnvFile } from "../fs/parse-env-file.js";
 import { mergeLines, requirementName } from "./merge-lines.js";
-import { nginxRoutesVersion, renderNginxConfig } from "./nginx-config.js";
+import { renderNginxConfig } from "./nginx-config.js";
+import { routesVersion } from "./routes-version.js";
 import { traefikLabels } from "./traefik-labels.js";
 import { stringifyCompose } from "./compose-yaml.js";
 
@@ -84,22 +85,22 @@ describe("nginx routes", () => {
     expect(conf).toContain("    location / {\n        set $upstream_web http://web:80;\n");
     expect(conf).not.toContain("location = /\n");
     expect(conf).not.toMatch(/bare:|\/bare|db:/);
-    expect(conf).toContain(`return 200 "${nginxRoutesVersion([svc("api", "/api", 8000), svc("admin-ui", "/api/admin", 3000, false), svc("web", "/", 80)])}";`);
+    expect(conf).toContain(`return 200 "${routesVersion([svc("api", "/api", 8000), svc("admin-ui", "/api/admin", 3000, false), svc("web", "/", 80)])}";`);
   });
 
   it("the routes fingerprint changes with any route, service, port or strip change, not with order", () => {
     const table = [svc("api", "/api", 8000), svc("web", "/", 80)];
-    const v = nginxRoutesVersion(table);
+    const v = routesVersion(table);
     expect(v).toMatch(/^[0-9a-f]{12}$/);
-    expect(nginxRoutesVersion([...table].reverse())).toBe(v);
-    expect(nginxRoutesVersion([...table, svc("db", undefined, 5432), svc("x", "/x", undefined)])).toBe(v);
+    expect(routesVersion([...table].reverse())).toBe(v);
+    expect(routesVersion([...table, svc("db", undefined, 5432), svc("x", "/x", undefined)])).toBe(v);
     for (const changed of [
       [svc("api", "/api2", 8000), table[1]!],
       [svc("apx", "/api", 8000), table[1]!],
       [svc("api", "/api", 8001), table[1]!],
       [svc("api", "/api", 8000, false), table[1]!],
       [table[0]!],
-    ]) expect(nginxRoutesVersion(changed)).not.toBe(v);
+    ]) expect(routesVersion(changed)).not.toBe(v);
   });
 });
 

@@ -1,5 +1,6 @@
 import { createHash } from "node:crypto";
 import type { ResolvedService } from "../stack/resolve-services.js";
+import { compareRoutes } from "../stack/route.js";
 
 /**
  * Where a file-configured proxy serves the fingerprint of its routing table (see the nginx and
@@ -15,4 +16,26 @@ export function routesVersion(services: ResolvedService[]): string {
     .sort()
     .join("\n");
   return createHash("sha256").update(table).digest("hex").slice(0, 12);
+}
+
+/** One row of a file-configured proxy's routing table, as its template lays it out. */
+export interface RouteRow {
+  route: string;
+  service: string;
+  port: number;
+  strip?: boolean;
+  root: boolean;
+  /** A name the proxy's config can use for the route (letters, digits, "_"). */
+  id: string;
+}
+
+/**
+ * The routing table every file-configured proxy renders (nginx, Caddy): routed services with a
+ * port, most specific first. `idPrefix` keeps each config's own naming of its upstreams.
+ */
+export function routeTable(services: ResolvedService[], idPrefix = ""): RouteRow[] {
+  return services
+    .filter((s) => s.route && s.port !== undefined)
+    .sort((a, b) => compareRoutes(a.route!, b.route!))
+    .map((s) => ({ route: s.route!, service: s.name, port: s.port!, strip: s.strip, root: s.route === "/", id: `${idPrefix}${s.name.replace(/-/g, "_")}` }));
 }

@@ -96,6 +96,16 @@ describe("daily use", () => {
     expect(piped.stderr).not.toMatch(/EPIPE|error/);
   });
 
+  it("two restarts of one service from two terminals run one after the other, the second saying what it waits for", async () => {
+    const [a, b] = await Promise.all([dev(["restart", "api"]), dev(["restart", "api"])]);
+    expect(a.code, a.stderr).toBe(0);
+    expect(b.code, b.stderr).toBe(0);
+    const waited = [a, b].filter((r) => /api: waiting for dev restart api \(pid \d+\) to finish/.test(r.stdout));
+    expect(waited, a.stdout + b.stdout).toHaveLength(1);
+    // No lock left behind.
+    expect(await readFile(join(root, ".create-stack/service-api.lock"), "utf8").catch(() => "gone")).toBe("gone");
+  });
+
   it("dev logs interleaves services by time", async () => {
     // Lines written to each container's main output, alternating between two services.
     for (const [svc, mark] of [["redis", "mark-1"], ["api", "mark-2"], ["redis", "mark-3"], ["api", "mark-4"]]) {

@@ -154,10 +154,16 @@ describe.each(["nginx", "caddy"])("HTTPS through %s", (proxyName) => {
     expect(seen.every((a) => a.status === 200 || a.status === 503), JSON.stringify(seen.map((a) => a.status))).toBe(true);
   });
 
-  it("dev add service: its route and NAME.localhost answer over HTTPS without restarting the proxy", async () => {
+  it("dev add service: prints its HTTPS address; its route and NAME.localhost answer over HTTPS without restarting the proxy; dev open --https gives it", async () => {
     const proxyBefore = (await containers(project)).find((c) => c.service === proxyName)!;
     const added = await sh("node", [DEV, "add", "service", "shop", "--template", "python-http", "--route", "/shop"], { cwd: root, timeoutMs: 300_000 });
     expect(added.code, added.stdout + added.stderr).toBe(0);
+    // It says both addresses, and dev open gives the HTTPS one on asking.
+    expect(added.stdout).toContain(`http://127.0.0.1:${http}/shop/`);
+    expect(added.stdout).toContain(`over HTTPS: https://localhost:${https}/shop/`);
+    const opened = await sh("node", [DEV, "open", "shop", "--https", "--print"], { cwd: root });
+    expect(opened.code, opened.stderr).toBe(0);
+    expect(opened.stdout.trim()).toBe(`https://localhost:${https}/shop/`);
     for (const [host, path] of [["localhost", "/shop/"], ["shop.localhost", "/"]] as const) {
       let res: Answer | undefined;
       for (let i = 0; i < 100; i++) {
