@@ -36,6 +36,14 @@ function linkCell(s) {
     a.rel = "noopener";
     td.append(a);
   }
+  if (s.httpsUrl) {
+    const a = el("a", "https", "https");
+    a.href = s.httpsUrl;
+    a.target = "_blank";
+    a.rel = "noopener";
+    a.title = s.httpsUrl;
+    td.append(a);
+  }
   for (const p of s.ports) {
     const m = /^(.*):(\d+)->(\d+)$/.exec(p);
     if (!m) continue;

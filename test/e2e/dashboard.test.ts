@@ -136,6 +136,8 @@ describe("dev up's dashboard", () => {
     await page.waitForSelector('#services tr[data-service="nginx"]');
     expect(await page.textContent("#conn")).toBe("live");
     expect(await page.getAttribute('#services tr[data-service="api"] .links a', "href")).toBe(`${proxy}/api`);
+    const httpsPort = envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_HTTPS_PORT");
+    expect(await page.getAttribute('#services tr[data-service="api"] .links a.https', "href")).toBe(`https://localhost:${httpsPort}/api`);
     // A request through the proxy shows in the logs (nginx's access log, the app's own).
     await getUntilOk(`${proxy}/api/?marker=streamed-line`);
     await page.waitForSelector("#logs div:not(.spacer):has-text('streamed-line')", { timeout: 15_000 });
