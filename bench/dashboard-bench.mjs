@@ -117,18 +117,23 @@ export async function run() {
     const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "cs-bench-chromium-")), { executablePath: CHROMIUM, headless: true, args });
     try {
       const page = await ctx.newPage();
+      // When the content first is in the page, timed in the page (the next frame after it was
+      // inserted): playwright's own polling and round trips are not the page's cost.
+      await page.addInitScript((sel) => {
+        document.addEventListener("DOMContentLoaded", () => {
+          const seen = () => {
+            if (window.__contentAt || !document.querySelector(sel)) return;
+            window.__contentAt = -1;
+            requestAnimationFrame(() => (window.__contentAt = performance.now()));
+          };
+          seen();
+          new MutationObserver(seen).observe(document.body, { childList: true, subtree: true });
+        });
+      }, selector);
       await page.goto(base + path);
       await page.waitForSelector(selector);
-      return await page.evaluate(
-        (sel) =>
-          new Promise((resolve) =>
-            requestAnimationFrame(() => {
-              const fcp = performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN;
-              resolve({ fcp, content: document.querySelector(sel) ? performance.now() : NaN });
-            }),
-          ),
-        selector,
-      );
+      await page.waitForFunction(() => window.__contentAt > 0);
+      return await page.evaluate(() => ({ fcp: performance.getEntriesByName("first-contentful-paint")[0]?.startTime ?? NaN, content: window.__contentAt }));
     } finally {
       await ctx.close();
     }
@@ -144,7 +149,7 @@ export async function run() {
     const median = (xs) => [...xs].sort((a, b) => a - b)[Math.floor(xs.length / 2)];
     rows.push({ name: "first paint, blank page (baseline)", value: median(blank.map((r) => r.fcp)), unit: "ms" });
     rows.push({ name: `first paint, dashboard with ${SERVICES} services`, value: median(dash.map((r) => r.fcp)), unit: "ms", target: 300 });
-    rows.push({ name: `${SERVICES} services on screen (navigation to frame)`, value: median(dash.map((r) => r.content)), unit: "ms" });
+    rows.push({ name: `${SERVICES} services on screen (navigation to the frame after they are in the page)`, value: median(dash.map((r) => r.content)), unit: "ms" });
 
     const ctx = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "cs-bench-chromium-")), { executablePath: CHROMIUM, headless: true, args, viewport: { width: 1280, height: 860 } });
     const page = await ctx.newPage();
