@@ -1,5 +1,5 @@
 import { X509Certificate, createPrivateKey } from "node:crypto";
-import { mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, symlinkSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it, vi } from "vitest";
@@ -84,6 +84,16 @@ describe("a project's certificate", () => {
     expect(ensureProjectTls(root, ["api", "web"], otherCa).made).toBe("signed by another CA");
     writeFileSync(first.certFile, "junk");
     expect(ensureProjectTls(root, ["api", "web"], otherCa).made).toBe("no certificate yet");
+  });
+
+  it("is never written through a link: a cloned .create-stack/tls pointing outside is refused (E_SYMLINK), nothing written there", () => {
+    const root = join(tmp, "hostile");
+    const outside = join(tmp, "outside");
+    mkdirSync(join(root, ".create-stack"), { recursive: true });
+    mkdirSync(outside);
+    symlinkSync(outside, join(root, PROJECT_TLS_DIR));
+    expect(() => ensureProjectTls(root, ["api"], caDir)).toThrow(expect.objectContaining({ code: "E_SYMLINK" }));
+    expect(readdirSync(outside)).toEqual([]);
   });
 
   it("two projects share one CA", () => {

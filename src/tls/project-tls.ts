@@ -1,7 +1,8 @@
-import { X509Certificate, createPrivateKey } from "node:crypto";
+import { X509Certificate, createPrivateKey, randomBytes } from "node:crypto";
 import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import forge from "node-forge";
+import { checkStateDir } from "../fs/state-dir.js";
 import { ensureLocalCa, localCaDir, rsaKeyPair, serialNumber, signCertificate, type LocalCa } from "./local-ca.js";
 
 /** The project's TLS folder, inside the git-ignored state folder; proxies mount it read-only. */
@@ -28,6 +29,9 @@ export interface ProjectTls {
  * 30 days. Otherwise nothing is written: a proxy that already serves it keeps the same files.
  */
 export function ensureProjectTls(root: string, serviceNames: string[], caDir = localCaDir(), extraFiles: { name: string; content: string }[] = []): ProjectTls {
+  // The state folder as every write finds it: no link as the folder or in it (`tls -> elsewhere`
+  // would put the key outside the project).
+  checkStateDir(root);
   const ca = ensureLocalCa(caDir);
   const dir = join(root, PROJECT_TLS_DIR);
   // Files the proxy reads beside the certificate (its HTTPS listener): rewritten only when changed.
@@ -60,9 +64,10 @@ function readIfThere(file: string): string | undefined {
   }
 }
 
+/** A new temp file (`wx`: never through a link planted at its name), then renamed into place. */
 function writeAtomic(file: string, content: string, mode: number): void {
-  const tmp = `${file}.tmp-${process.pid}`;
-  writeFileSync(tmp, content, { mode });
+  const tmp = `${file}.tmp-${randomBytes(4).toString("hex")}`;
+  writeFileSync(tmp, content, { mode, flag: "wx" });
   chmodSync(tmp, mode);
   renameSync(tmp, file);
 }
