@@ -11,6 +11,7 @@ import { DEV, destroy, scaffold, sleep } from "./stack-fixture.mjs";
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
 const WINDOW_MS = Number(process.env.BENCH_IDLE_MS ?? 20_000);
 const TICKS = 100; // USER_HZ on Linux
+const SETTLE_MS = Number(process.env.BENCH_SETTLE_MS ?? 10_000);
 
 function cpuTicks(pid) {
   const fields = readFileSync(`/proc/${pid}/stat`, "utf8").split(") ")[1].split(" ");
@@ -40,7 +41,7 @@ export async function run() {
       await sleep(200);
     }
     const url = /^dashboard: (\S+)$/m.exec(out)[1];
-    await sleep(3000);
+    await sleep(SETTLE_MS);
     const without = await cpuPercent(child.pid);
     browser = await chromium.launchPersistentContext(mkdtempSync(join(tmpdir(), "cs-bench-chromium-")), {
       executablePath: CHROMIUM,
@@ -50,7 +51,9 @@ export async function run() {
     const page = await browser.newPage();
     await page.goto(url);
     await page.waitForSelector("#services tr[data-service]");
-    await sleep(3000);
+    // Settled first: on connecting, the page gets the last 200 lines of every container (seconds
+    // of work on a loaded machine), which is the page loading, not idle.
+    await sleep(SETTLE_MS);
     const withPage = await cpuPercent(child.pid);
     return [
       { name: "dev up CPU, idle, no page open (baseline)", value: without, unit: "%" },
