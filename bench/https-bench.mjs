@@ -63,6 +63,7 @@ async function saves(fixture, urls, ca) {
     writeFileSync(file, text);
     await untilBody(urls[scheme], marker, ca);
     times[scheme].push(performance.now() - t0);
+    if (process.env.BENCH_VERBOSE) process.stderr.write(`    save ${i} over ${scheme}: ${(performance.now() - t0).toFixed(0)} ms\n`);
     await sleep(300);
   }
   return { http: percentile(times.http, 50), https: percentile(times.https, 50) };
