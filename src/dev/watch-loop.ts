@@ -45,7 +45,8 @@ export interface WatchOptions {
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
-    .filter((s) => (s.preset || s.build) && s.path)
+    // An adopted image service with a mounted source (nginx and its conf.d) restarts on a change too.
+    .filter((s) => ((s.preset || s.build) && s.path) || (s.adopted && s.watch.length > 0))
     .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: reloadModeOf(s) === "self" }));
 }
 

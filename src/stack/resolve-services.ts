@@ -109,7 +109,9 @@ function resolveAdopted(stack: StackConfig, name: string, svc: ServiceConfig): R
   const envName = envNameOf(name);
   const path = svc.path ?? svc.build;
   const rebuildOn = svc.rebuild_on ?? [];
-  const watch = [...new Set([...(svc.path ? [svc.path] : []), ...(svc.watch ?? []), ...(svc.build !== undefined && rebuildOn.length ? [svc.build] : [])])];
+  // The build context, and a Dockerfile outside it (build: {context: docker/dev, dockerfile: ../dev.Dockerfile}).
+  const building = svc.build !== undefined && rebuildOn.length ? [svc.build, ...(svc.dockerfile ? [svc.dockerfile] : [])] : [];
+  const watch = [...new Set([...(svc.path ? [svc.path] : []), ...(svc.watch ?? []), ...building])];
   return {
     name,
     adopted: true,

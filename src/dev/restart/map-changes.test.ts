@@ -62,3 +62,13 @@ describe("a save restarts only the services that watch the file", () => {
     expect(mapChangesToServices(saved("ui/app.js", "ui/package.json"), reloading).get("ui")).toEqual({ files: ["ui/app.js", "ui/package.json"], rebuild: true });
   });
 });
+
+describe("an adopted service whose mounted folder lies inside its build context", () => {
+  const web = svc("web", ["app", "."], ["**", "!app/**", "Dockerfile", "requirements.txt"]);
+  it("a change outside the mount is baked into the image: rebuild", () => {
+    expect(mapChangesToServices(saved("lib/util.py"), [web]).get("web")).toEqual({ files: ["lib/util.py"], rebuild: true });
+  });
+  it("a change in the mount is live: restart only", () => {
+    expect(mapChangesToServices(saved("app/main.py"), [web]).get("web")).toEqual({ files: ["app/main.py"], rebuild: false });
+  });
+});

@@ -1,5 +1,5 @@
 import type { FileChange } from "../../watch/watcher.js";
-import { ignoreMatcher } from "../../watch/glob.js";
+import { orderedMatcher } from "../../watch/glob.js";
 
 export interface WatchedService {
   name: string;
@@ -38,7 +38,7 @@ function within(path: string, base: string): boolean {
 export function mapChangesToServices(changes: FileChange[], services: WatchedService[]): Map<string, ServiceChange> {
   const out = new Map<string, ServiceChange>();
   for (const svc of services) {
-    const rebuilds = ignoreMatcher(svc.rebuildOn);
+    const rebuilds = orderedMatcher(svc.rebuildOn);
     const files: string[] = [];
     let rebuild = false;
     for (const c of changes) {
