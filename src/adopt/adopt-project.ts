@@ -51,7 +51,8 @@ export function adoptProject(input: AdoptInput): Adoption {
   const nginxRead = nginx ? nginxOfProject(nginx, input.services, files, rel) : undefined;
   if (nginxRead) unmapped.push(...nginxRead.unmapped);
 
-  const ignore: string[] = [];
+  /** .dockerignore globs, project-relative, with the build context they speak for. */
+  const ignore: { glob: string; context: string }[] = [];
   const services: Record<string, AdoptedService> = {};
   for (const svc of input.services) {
     const out: AdoptedService = {};
@@ -64,7 +65,9 @@ export function adoptProject(input: AdoptInput): Adoption {
         const dockerfileAbs = svc.build.dockerfile ? posix.resolve(svc.build.context, svc.build.dockerfile) : posix.join(svc.build.context, "Dockerfile");
         const dockerfile = rel(dockerfileAbs);
         if (dockerfile && dockerfile !== posix.join(context, "Dockerfile")) out.dockerfile = dockerfile;
-        for (const glob of dockerignoreGlobs(files.read(posix.join(svc.build.context, ".dockerignore")), context)) if (!ignore.includes(glob)) ignore.push(glob);
+        for (const glob of dockerignoreGlobs(files.read(posix.join(svc.build.context, ".dockerignore")), context)) {
+          if (!ignore.some((i) => i.glob === glob && i.context === context)) ignore.push({ glob, context });
+        }
       }
     }
     if (svc.image !== undefined) out.image = svc.image;
@@ -127,10 +130,25 @@ export function adoptProject(input: AdoptInput): Adoption {
   // a pattern that would hide what a service mounts (purldb's **/etc and nginx's etc/nginx/conf.d),
   // another build context, a Dockerfile (purldb's .dockerignore names it: docker still reads it)
   // or a dependency manifest is not a project-wide ignore.
-  const kept = ignore.filter((glob) => {
+  // Such a pattern still speaks for the images built from its context: their rebuild_on takes it
+  // back (purldb's web is not rebuilt for an edit of the nginx config that **/etc keeps out of it).
+  const guarded = protectedPaths(services);
+  const hidesAny = (glob: string, paths: string[]) => {
     const hides = ignoreMatcher([glob, `${glob}/**`]);
-    return !protectedPaths(services).some((m) => m.split("/").some((_, i, parts) => hides(parts.slice(0, i + 1).join("/"))));
-  });
+    return paths.some((m) => m.split("/").some((_, i, parts) => hides(parts.slice(0, i + 1).join("/"))));
+  };
+  const kept: string[] = [];
+  for (const { glob, context } of ignore) {
+    if (!hidesAny(glob, guarded)) {
+      if (!kept.includes(glob)) kept.push(glob);
+      continue;
+    }
+    for (const s of Object.values(services)) {
+      const readAnyway = [s.dockerfile ?? inFolder(context, "Dockerfile"), ...(s.rebuild_on ?? []).filter((g) => !/[*?[{!]/.test(g))];
+      if (s.build !== context || !s.rebuild_on?.some((g) => g.endsWith("**")) || hidesAny(glob, readAnyway)) continue;
+      s.rebuild_on.push(`!${glob}`, `!${glob}/**`);
+    }
+  }
   const compose = input.compose.map((f) => rel(f) ?? f);
   return { name: input.name, compose, ...(proxy ? { proxy } : {}), services, ignore: kept, disabled: input.disabled, unmapped };
 }

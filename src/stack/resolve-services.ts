@@ -28,6 +28,8 @@ export interface ResolvedService {
   watch: string[];
   /** Project-relative globs whose change rebuilds the image rather than restarting the container. */
   rebuildOn: string[];
+  /** Adopted services: where a change restarts it (its mounted sources); elsewhere in `watch` it only rebuilds. */
+  restartPaths?: string[];
   /** stack.yaml's `reload:` as written (see ReloadMode in render/supervisor). */
   reload: boolean | "process" | "container";
   /** stack.yaml's `group:` (the dashboard's grouping). */
@@ -126,6 +128,7 @@ function resolveAdopted(stack: StackConfig, name: string, svc: ServiceConfig): R
     env: {},
     watch,
     rebuildOn,
+    restartPaths: [...(svc.path ? [svc.path] : []), ...(svc.watch ?? [])],
     reload: svc.reload ?? "container",
     command: svc.command,
     envName,
