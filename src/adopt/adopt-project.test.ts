@@ -79,3 +79,16 @@ describe("a .dockerignore as watcher ignores", () => {
     expect(a.services.web!.rebuild_on).toEqual(["**"]);
   });
 });
+
+describe("the supervisor for an adopted command", () => {
+  const mounted = { build: { context: ROOT }, volumes: [bind("app", "/srv/app")], command: ["python3", "app/main.py"] };
+  it("their command is kept when the Dockerfile here sets no ENTRYPOINT and a source folder is mounted", () => {
+    expect(adopt({ "Dockerfile": "FROM x\nCMD [\"python3\"]\n", "app/main.py": "" }, [service("web", mounted)]).services.web!.command).toEqual(["python3", "app/main.py"]);
+  });
+  it("not with an ENTRYPOINT (it would get the supervisor as its argument), an entrypoint in compose, no Dockerfile to read, or no mount", () => {
+    expect(adopt({ "Dockerfile": "FROM x\nENTRYPOINT [\"/entry.sh\"]\n", "app/main.py": "" }, [service("web", mounted)]).services.web!.command).toBeUndefined();
+    expect(adopt({ "Dockerfile": "FROM x\n", "app/main.py": "" }, [service("web", { ...mounted, entrypoint: true })]).services.web!.command).toBeUndefined();
+    expect(adopt({ "app/main.py": "" }, [service("web", mounted)]).services.web!.command).toBeUndefined();
+    expect(adopt({ "Dockerfile": "FROM x\n", "app/main.py": "" }, [service("web", { ...mounted, volumes: [] })]).services.web!.command).toBeUndefined();
+  });
+});

@@ -88,6 +88,11 @@ export function adoptProject(input: AdoptInput): Adoption {
       else if (!watch.includes(path)) watch.push(path);
     }
     if (watch.length) out.watch = watch;
+    // A known command (no entrypoint of theirs in between) over a mounted source: a change reloads
+    // the process in place under our supervisor instead of restarting the container.
+    // Only over an image built here from a Dockerfile without an ENTRYPOINT: an entrypoint would be
+    // handed the supervisor as its argument.
+    if (out.path !== undefined && svc.command?.length && !svc.entrypoint && svc.build && ownEntrypoint(files.read(dockerfileOf(svc.build))) === false) out.command = svc.command;
     if (out.build !== undefined) {
       const folders = [...(out.path !== undefined ? [out.path] : []), ...watch.filter((w) => files.isDirectory(posix.join(root, w)))];
       out.rebuild_on = rebuildTriggers(out.build, out.dockerfile, folders, new Set(files.list(posix.join(root, out.build))));
@@ -151,6 +156,13 @@ export function adoptProject(input: AdoptInput): Adoption {
   }
   const compose = input.compose.map((f) => rel(f) ?? f);
   return { name: input.name, compose, ...(proxy ? { proxy } : {}), services, ignore: kept, disabled: input.disabled, unmapped };
+}
+
+const dockerfileOf = (build: { context: string; dockerfile?: string }) => (build.dockerfile ? posix.resolve(build.context, build.dockerfile) : posix.join(build.context, "Dockerfile"));
+
+/** Whether a Dockerfile sets an ENTRYPOINT; undefined when it cannot be read. */
+function ownEntrypoint(text: string | undefined): boolean | undefined {
+  return text === undefined ? undefined : /^\s*ENTRYPOINT\b/im.test(text);
 }
 
 /** Paths the watcher must see: mounted sources, build contexts, Dockerfiles, dependency manifests. */

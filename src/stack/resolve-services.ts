@@ -129,7 +129,8 @@ function resolveAdopted(stack: StackConfig, name: string, svc: ServiceConfig): R
     watch,
     rebuildOn,
     restartPaths: [...(svc.path ? [svc.path] : []), ...(svc.watch ?? [])],
-    reload: svc.reload ?? "container",
+    // Its command over a mounted source (adopt writes it): reloaded in place by the supervisor.
+    reload: svc.reload ?? (svc.command && svc.path ? "process" : "container"),
     command: svc.command,
     envName,
     vars: { project: stack.name, name, envName, port: String(svc.port ?? ""), route: svc.route ?? "", path: path ?? "" },

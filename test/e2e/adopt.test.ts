@@ -1,5 +1,5 @@
 import { createHash } from "node:crypto";
-import { cp, mkdir, readFile, readdir, stat, writeFile } from "node:fs/promises";
+import { cp, mkdir, readFile, readdir, rename, stat, writeFile } from "node:fs/promises";
 import { existsSync } from "node:fs";
 import { join, relative } from "node:path";
 import { createServer } from "node:net";
@@ -49,6 +49,14 @@ async function runningId(project: string, service: string): Promise<string> {
     .poll(async () => (id = (await sh("docker", ["ps", "-q", "--filter", `label=com.docker.compose.project=${project}`, "--filter", `label=com.docker.compose.service=${service}`, "--filter", "status=running"])).stdout.trim().split("\n")[0] ?? ""), { timeout: 60_000 })
     .not.toBe("");
   return id;
+}
+
+/** Waits until dev up has printed nothing for 5 s (a rebuild's follow-up has run). */
+async function settled(dev: DevProcess): Promise<void> {
+  for (let n = -1; n !== dev.lines.length; ) {
+    n = dev.lines.length;
+    await new Promise((r) => setTimeout(r, 5000));
+  }
 }
 
 /** Whether nothing listens on these host ports (a project of fixed ports shares the machine). */
@@ -148,7 +156,8 @@ while cmd not in ("migrate", "collectstatic"):
     const stack = await readFile(join(root, "stack.yaml"), "utf8");
     expect(stack).toMatch(/compose:\n {2}- docker-compose\.yml\n/);
     // Their **/etc keeps the nginx config out of web's image: an edit of it is no rebuild of web.
-    expect(stack).toMatch(/ {2}web:\n {4}adopted: true\n {4}build: \.\n {4}watch: \[\.env\]\n {4}rebuild_on: \["\*\*", "!\*\*\/etc", "!\*\*\/etc\/\*\*"/);
+    // (and its **/.* keeps .env out, which web mounts: a change of it restarts web, no rebuild).
+    expect(stack).toContain('  web:\n    adopted: true\n    build: .\n    watch: [.env]\n    rebuild_on: ["**", "!**/.*", "!**/.*/**", "!**/etc", "!**/etc/**", "!.env", "!.env/**"]\n    port: 8000\n    route: /\n');
     // Their .dockerignore names the Dockerfile; docker reads it all the same, so it stays watched.
     expect(stack).not.toMatch(/^ {2}- Dockerfile$/m);
     expect(await readFile(join(root, ".env"), "utf8")).toMatch(/^COMPOSE_FILE=docker-compose\.yml/m);
@@ -196,12 +205,17 @@ while cmd not in ("migrate", "collectstatic"):
 
   it("dev add service adds a service beside theirs, says what their nginx config needs for its route", async () => {
     const from = devUp!.lines.length;
-    await mkdir(join(root, "extra"));
-    await writeFile(join(root, "extra", "Dockerfile"), `FROM ${testImage("python")}\nWORKDIR /srv\nCOPY . .\nCMD ["python3", "app.py"]\n`);
-    await writeFile(join(root, "extra", "app.py"), httpApp("extra", 1, 8000));
+    // The new service's folder arrives whole (as a checkout would bring it): one change.
+    const made = await tempDir();
+    await mkdir(join(made, "extra"));
+    await writeFile(join(made, "extra", "Dockerfile"), `FROM ${testImage("python")}\nWORKDIR /srv\nCOPY . .\nCMD ["python3", "app.py"]\n`);
+    await writeFile(join(made, "extra", "app.py"), httpApp("extra", 1, 8000));
+    await rename(join(made, "extra"), join(root, "extra"));
+    await cleanupDir(made);
     // extra/ lies in web's build context (.): docker would copy it into their image, so the
     // services built from it are rebuilt first.
     for (const name of ["web", "scheduler", "rq_worker"]) await devUp!.waitFor(new RegExp(`^${name} rebuilt and restarted in`), { from, timeoutMs: 300_000 });
+    await settled(devUp!);
     const afterRebuild = devUp!.lines.length;
     const res = await dev(root, ["add", "service", "extra", "--path", "extra", "--route", "/extra", "--port", "8000"]);
     expect(res.code, res.stderr + res.stdout).toBe(0);
@@ -212,15 +226,22 @@ while cmd not in ("migrate", "collectstatic"):
     expect(inside.code, inside.stderr).toBe(0);
     expect(JSON.parse(inside.stdout)).toMatchObject({ service: "extra", path: "/ping" });
     // What dev add wrote (stack.yaml, our layer) is no change of their build context.
-    await new Promise((r) => setTimeout(r, 3000));
-    expect(devUp!.count(/^(web|scheduler|rq_worker) rebuilt/, afterRebuild)).toBe(0);
+    await settled(devUp!);
+    expect(devUp!.count(/^(web|scheduler|rq_worker) rebuilt/, afterRebuild), devUp!.lines.slice(afterRebuild).join("\n")).toBe(0);
     await unchanged();
   });
 
   it("dev status and dev logs show their services and ours", async () => {
-    const status = await dev(root, ["status"]);
+    // dev up applies the stack.yaml dev add wrote, and web and its siblings restart for the .env
+    // they mount (COMPOSE_FILE gained our layer): status is read once that has settled.
+    let status = await dev(root, ["status"]);
+    await expect
+      .poll(async () => {
+        status = await dev(root, ["status"]);
+        return ["web", "nginx", "db", "redis", "extra"].filter((name) => !new RegExp(`^${name}\\s+running`, "m").test(status.stdout));
+      }, { timeout: 180_000, interval: 2000 })
+      .toEqual([]);
     expect(status.code, status.stderr).toBe(0);
-    for (const name of ["web", "nginx", "db", "redis", "extra"]) expect(status.stdout).toMatch(new RegExp(`^\\s*${name}\\b.*running`, "m"));
     const logs = await dev(root, ["logs", "-n", "20", "web"]);
     expect(logs.code, logs.stderr).toBe(0);
     expect(logs.stdout).toMatch(/web on 8000/);
@@ -319,5 +340,67 @@ describe.runIf(saleorPortsFree)("celery-saleor (image services only: compose v1 
     expect((await containers(project)).filter((c) => c.status === "running")).toEqual([]);
     await unchanged();
     expect((await stat(join(root, "stack.yaml"))).isFile()).toBe(true);
+  });
+});
+
+describe("a project of one's own: their command over a mounted source runs under the supervisor (our dev layer)", () => {
+  const project = uniqueName("cs-e2e-adopt-own");
+  let root = "";
+  let devUp: DevProcess | undefined;
+  let port = 0;
+  const compose = `services:
+  app:
+    build: .
+    working_dir: /srv
+    command: ["python3", "app/main.py"]
+    volumes:
+      - ./app:/srv/app
+    ports:
+      - "127.0.0.1:\${APP_PORT}:8000"
+`;
+  const dockerfile = `FROM ${testImage("python")}\nWORKDIR /srv\nCOPY app app\n`;
+
+  beforeAll(async () => {
+    root = join(await tempDir(), "own");
+    await mkdir(join(root, "app"), { recursive: true });
+    await writeFile(join(root, "docker-compose.yml"), compose);
+    await writeFile(join(root, "Dockerfile"), dockerfile);
+    await writeFile(join(root, "app", "main.py"), httpApp("app", 1, 8000));
+    port = await getPort();
+    await writeFile(join(root, ".env"), `COMPOSE_PROJECT_NAME=${project}\nAPP_PORT=${port}\n`);
+  });
+
+  afterAll(async () => {
+    devUp?.kill();
+    await removeProject(project);
+    await cleanupDir(join(root, ".."));
+  });
+
+  it("adopt keeps their command; dev up runs it supervised; an edit reloads the process, not the container", async () => {
+    const res = await dev(root, ["adopt"]);
+    expect(res.code, res.stderr + res.stdout).toBe(0);
+    expect(await readFile(join(root, "stack.yaml"), "utf8")).toMatch(/ {4}path: app\n[\s\S]* {4}command: \[python3, app\/main\.py\]\n/);
+    expect(await readFile(join(root, "docker-compose.yml"), "utf8")).toBe(compose);
+    expect(await readFile(join(root, "compose.dev.yaml"), "utf8")).toContain("# create-stack supervisor");
+    devUp = new DevProcess(root, ["up"]);
+    await devUp.waitFor(/^watching /, { timeoutMs: 300_000 });
+    expect(JSON.parse((await getUntilOk(`http://127.0.0.1:${port}/`)).body)).toMatchObject({ service: "app", version: 1 });
+    const id = await runningId(project, "app");
+    const started = (await sh("docker", ["inspect", "-f", "{{.State.StartedAt}}", id])).stdout.trim();
+    const from = devUp.lines.length;
+    await writeFile(join(root, "app", "main.py"), httpApp("app", 2, 8000));
+    await devUp.waitFor(/^app reloaded in [\d.]+ s \(1 file\)/, { from, timeoutMs: 120_000 });
+    expect(JSON.parse((await getUntilOk(`http://127.0.0.1:${port}/`)).body)).toMatchObject({ version: 2 });
+    // The same container, never restarted: the supervisor restarted the process inside it.
+    expect(await runningId(project, "app")).toBe(id);
+    expect((await sh("docker", ["inspect", "-f", "{{.State.StartedAt}}", id])).stdout.trim()).toBe(started);
+    // An edit of the Dockerfile rebuilds it.
+    const rebuildFrom = devUp.lines.length;
+    await writeFile(join(root, "Dockerfile"), dockerfile + "ENV AGAIN=1\n");
+    await devUp.waitFor(/^app rebuilt and restarted in/, { from: rebuildFrom, timeoutMs: 300_000 });
+    expect(await readFile(join(root, "docker-compose.yml"), "utf8")).toBe(compose);
+    devUp.interrupt();
+    await devUp.exited;
+    expect((await dev(root, ["down"])).code).toBe(0);
   });
 });
