@@ -194,6 +194,8 @@ while cmd not in ("migrate", "collectstatic"):
     // The user's own edit of their config (the test's hashes follow it: the tool never writes it).
     const conf = join(root, "etc/nginx/conf.d/default.conf");
     const text = await readFile(conf, "utf8");
+    // The Dockerfile save before may still have a follow-up rebuild of web in flight.
+    await settled(devUp!);
     const from = devUp!.lines.length;
     await writeFile(conf, text.replace("proxy_read_timeout 600s;", "proxy_read_timeout 601s;"));
     before["etc/nginx/conf.d/default.conf"] = createHash("sha256").update(await readFile(conf)).digest("hex");
