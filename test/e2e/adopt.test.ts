@@ -183,6 +183,8 @@ while cmd not in ("migrate", "collectstatic"):
   });
 
   it("an edit of the Dockerfile their .dockerignore names rebuilds web", async () => {
+    // A follow-up rebuild of the edit before may still be running: its line is not this one's.
+    await settled(devUp!);
     const from = devUp!.lines.length;
     await writeFile(join(root, "Dockerfile"), `FROM ${testImage("python")}\nWORKDIR /opt/purldb\nCOPY . .\nRUN install -m 755 gunicorn /usr/local/bin/gunicorn\nENV BUILT_AGAIN=1\n`);
     await devUp!.waitFor(/^web rebuilt and restarted in [\d.]+ s/, { from, timeoutMs: 300_000 });
