@@ -32,6 +32,9 @@ export interface WatchOutcome {
   stoppedElsewhere: boolean;
 }
 import { reloadModeOf } from "../render/supervisor.js";
+import { LAYER_FILES } from "../render/layer-files.js";
+import { START_INTERVAL_FILE } from "../render/start-interval-layer.js";
+import { STATE_DIR } from "../fs/state-dir.js";
 import type { DevEventSink, ReloadKind } from "./dev-events.js";
 
 export interface WatchOptions {
@@ -42,11 +45,24 @@ export interface WatchOptions {
   events?: DevEventSink;
 }
 
+/**
+ * create-stack's own files, which may lie in an adopted service's build context (build: .): our
+ * writes to them (dev add, dev adopt) are no change of theirs to rebuild or restart for.
+ */
+const OWN_FILES = [STACK_FILE, `${STATE_DIR}/**`, ...Object.values(LAYER_FILES), START_INTERVAL_FILE];
+
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
-    .filter((s) => (s.preset || s.build) && s.path)
-    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: reloadModeOf(s) === "self" }));
+    // An adopted image service with a mounted source (nginx and its conf.d) restarts on a change too.
+    .filter((s) => ((s.preset || s.build) && s.path) || (s.adopted && s.watch.length > 0))
+    .map((s) => ({
+      name: s.name,
+      paths: s.watch,
+      rebuildOn: s.rebuildOn,
+      reload: reloadModeOf(s) === "self",
+      ...(s.adopted ? { restartPaths: s.restartPaths, ignore: OWN_FILES } : {}),
+    }));
 }
 
 /**
