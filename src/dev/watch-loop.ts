@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
@@ -11,6 +11,7 @@ import { startWatcher, type FileChange } from "../watch/watcher.js";
 import { watchIgnores } from "./watch-ignores.js";
 import { mapChangesToServices, type RestartCause, type ServiceChange, type WatchedService } from "./restart/map-changes.js";
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
+import { createSaveEchoes, looksMidWrite } from "./restart/save-echoes.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { composeBuildArgs, runCompose, withProject, type DevContext } from "./dev-context.js";
 import { restartService, type RestartOutcome } from "./restart/restart-service.js";
@@ -145,6 +146,8 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     waiting: (name): boolean => crashes.waiting(name),
   });
 
+  // The second half of an in-place save reported after its run began is no news (see save-echoes).
+  const echoes = createSaveEchoes((path) => fileStamp(join(root, path)));
   const scheduler = createRestartScheduler({
     // An editor's save (write, rename) lands within a few ms: 30 ms gathers it and adds little
     // to the restart itself (see bench/up-bench.mjs).
@@ -160,6 +163,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         return true;
       }
       crashes.expectRestart(name);
+      echoes.started(name, change.files);
       inFlight++;
       let ok = false;
       const progress = change.rebuild ? buildProgress(log) : undefined;
@@ -205,6 +209,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         else if (isStackError(err) && err.code === "E_BUILD" && svc.app) reportBuildFailure(svc.app, err);
         else log(reportError(err).text);
       } finally {
+        echoes.ended(name);
         progress?.stop();
         inFlight--;
         crashes.restartDone(name, ok);
@@ -292,9 +297,14 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     const changes = withoutOwnWrites(root, all.filter((c) => !folders.includes(c)));
     if (all.some((c) => c.path === STACK_FILE)) void onStackChange();
     for (const name of mapChangesToServices(folders, watched).keys()) void scheduler.push(name, { files: [], rebuild: false, burst: true });
-    for (const [name, change] of mapChangesToServices(changes, watched)) {
-      crashes.codeChanged(name);
-      void scheduler.push(name, change);
+    for (const w of watched) {
+      const fresh = echoes.fresh(w.name, changes);
+      const change = mapChangesToServices(fresh, [w]).get(w.name);
+      if (!change) continue;
+      // Emptied by the first half of an in-place save: the rest is coming.
+      if (looksMidWrite(fresh, (path) => fileSize(join(root, path)))) change.burst = true;
+      crashes.codeChanged(w.name);
+      void scheduler.push(w.name, change);
     }
   };
 
@@ -410,6 +420,23 @@ function describePath(out: RestartOutcome): string {
   if (out.path === "container") return "restarted";
   // 137: the old process outlived its stop grace period and was killed.
   return out.exitCode === 137 ? "reloaded (the old process was killed after its grace period)" : "reloaded";
+}
+
+function fileStamp(path: string): string | undefined {
+  try {
+    const s = lstatSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return lstatSync(path).size;
+  } catch {
+    return undefined;
+  }
 }
 
 function isDirectory(path: string): boolean {
