@@ -1,7 +1,7 @@
 import { unknownServiceError } from "../errors/stack-error.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
-import { movePortsTaken } from "../dev/check-ports.js";
+import { movePortsTaken, portKeys } from "../dev/check-ports.js";
 import { openDev, runCompose, type DevContext, withProject } from "../dev/dev-context.js";
 import { formatTable, serviceRows } from "../dev/service-table.js";
 import { createStack, startStack } from "../dev/start-stack.js";
@@ -69,7 +69,7 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
     for (const note of sync.plan.notes) log(note);
     const own = await ctx.engine.listContainers(ctx.name);
     const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
-    for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
+    for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx.project), ownPorts)) log(moved);
     log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
     t0 = performance.now();
     const progress = buildProgress(log);
@@ -135,10 +135,3 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   }
 }
 
-function portKeys(ctx: DevContext): string[] {
-  const keys = ctx.project.services.filter((s) => s.port !== undefined).map((s) => `${s.envName}_PORT`);
-  for (const name of ctx.project.parsed.config.presets) {
-    for (const [key, spec] of Object.entries(ctx.project.presets.get(name)?.env ?? {})) if (spec.port !== undefined) keys.push(key);
-  }
-  return keys;
-}

@@ -17,6 +17,7 @@ import { composeBuildArgs, runCompose, withProject, type DevContext } from "./de
 import { restartService, type RestartOutcome } from "./restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
+import { bringBackOnFreePorts, isPortTakenError } from "./move-taken-ports.js";
 import { StackKeeper } from "./stack-keeper.js";
 import { stackServices, type StackService } from "./stack-services.js";
 import { readStoppedServices } from "./stopped-services.js";
@@ -186,7 +187,12 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         });
       };
       try {
-        const out = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
+        const out = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine).catch(async (err: unknown) => {
+          // Another program took its host port while it was down: moved, as `dev up` does at start.
+          if (!isPortTakenError(err)) throw err;
+          const back = await bringBackOnFreePorts(ctx, svc, err, log, done.signal);
+          return { line: `${svc.name} recreated in ${back.seconds.toFixed(2)} s on a free host port${change.cause ? ` (${CAUSES[change.cause]})` : ""}`, kind: "recreate" as const };
+        });
         // `dev down` or `dev stop` from another terminal may have landed while this ran (it asked
         // before starting): what it started would outlive the stop, and a stack that was taken
         // down would keep running. Stopped again here, while its stop is still ours.
