@@ -2,10 +2,11 @@ import { unknownServiceError } from "../errors/stack-error.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken, portKeys } from "../dev/check-ports.js";
-import { openDev, runCompose, type DevContext, withProject } from "../dev/dev-context.js";
+import { openDev, type DevContext, withProject } from "../dev/dev-context.js";
 import { formatTable, serviceRows } from "../dev/service-table.js";
 import { createStack, startStack } from "../dev/start-stack.js";
 import { watchLoop } from "../dev/watch-loop.js";
+import { stopStackAtOnce } from "../dev/service-actions.js";
 import { markStarted } from "../dev/stopped-services.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
@@ -125,8 +126,8 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
     await dashboard?.close();
     dashboard = undefined;
     if (!args.detach && !outcome.stoppedElsewhere) {
-      await runCompose(ctx, ["stop"], "stopping the stack");
-      log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
+      const seconds = await stopStackAtOnce(ctx);
+      log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them), in ${seconds.toFixed(1)} s`);
     }
   } finally {
     await dashboard?.close();

@@ -23,6 +23,7 @@ import { stackServices, type StackService } from "./stack-services.js";
 import { readStoppedServices } from "./stopped-services.js";
 import { withoutOwnWrites } from "./own-writes.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
+import { otherLockHolder } from "../fs/project-lock.js";
 import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
 import { buildProgress } from "./build-progress.js";
@@ -135,6 +136,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     // dockerd shutting down: it stops every container before its event stream drops.
     onEngineLeaving: () => engineGone(),
     onEngineStayed: () => engineBack(),
+    commandElsewhere: () => otherLockHolder(root),
     onCrash: (c) => opts.events?.record({ type: "crash", at: new Date().toISOString(), ...c }),
   });
   const keeper: StackKeeper = new StackKeeper({
