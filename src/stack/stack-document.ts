@@ -18,9 +18,8 @@ const KEY_COMMENTS: Record<string, string> = {
   presets: " Add-ons, proxy and tools. Add one later with: dev add preset NAME",
   services: [
     ` Your services. template: starter code (${TEMPLATES.join(", ")});`,
-    " image: run an image as is. path: source folder (watched by `dev up`); port: port inside the",
-    " container; route: proxy path prefix; depends_on: services or presets to start first.",
-    " Add one with: dev add service NAME",
+    " image: run an image as is. path: source folder (watched by `dev up`); port: port inside the container;",
+    " route: proxy path prefix; depends_on: services or presets to start first. Add one: dev add service NAME",
   ].join("\n"),
   images: " Image overrides (e.g. a private registry mirror): image a preset names -> image to use.",
   health: " Timing of every generated healthcheck.",
