@@ -33,6 +33,8 @@ export interface ComposeServiceView {
   image?: string;
   build?: { context: string; dockerfile?: string };
   command?: string[];
+  /** Its compose file sets an entrypoint (our supervisor would become that entrypoint's argument). */
+  entrypoint?: boolean;
   ports: PortView[];
   expose: number[];
   volumes: VolumeView[];
@@ -69,6 +71,11 @@ export interface AdoptedService {
   host?: string;
   strip_prefix?: boolean;
   depends_on?: string[];
+  /**
+   * Its command, when its compose file gives one and it has a mounted source folder: `dev up`
+   * runs it under its supervisor (our dev layer), so a change reloads the process in place.
+   */
+  command?: string[];
 }
 
 export interface AdoptedProxy {

@@ -51,7 +51,8 @@ export function adoptProject(input: AdoptInput): Adoption {
   const nginxRead = nginx ? nginxOfProject(nginx, input.services, files, rel) : undefined;
   if (nginxRead) unmapped.push(...nginxRead.unmapped);
 
-  const ignore: string[] = [];
+  /** .dockerignore globs, project-relative, with the build context they speak for. */
+  const ignore: { glob: string; context: string }[] = [];
   const services: Record<string, AdoptedService> = {};
   for (const svc of input.services) {
     const out: AdoptedService = {};
@@ -64,12 +65,8 @@ export function adoptProject(input: AdoptInput): Adoption {
         const dockerfileAbs = svc.build.dockerfile ? posix.resolve(svc.build.context, svc.build.dockerfile) : posix.join(svc.build.context, "Dockerfile");
         const dockerfile = rel(dockerfileAbs);
         if (dockerfile && dockerfile !== posix.join(context, "Dockerfile")) out.dockerfile = dockerfile;
-        const dockerignore = files.read(posix.join(svc.build.context, ".dockerignore"));
-        for (const line of (dockerignore ?? "").split(/\r?\n/).map((l) => l.trim())) {
-          if (!line || line.startsWith("#") || line.startsWith("!")) continue;
-          const pattern = line.replace(/^\/+/, "").replace(/\/+$/, "");
-          const glob = context === "." ? pattern : `${context}/${pattern}`;
-          if (!ignore.includes(glob)) ignore.push(glob);
+        for (const glob of dockerignoreGlobs(files.read(posix.join(svc.build.context, ".dockerignore")), context)) {
+          if (!ignore.some((i) => i.glob === glob && i.context === context)) ignore.push({ glob, context });
         }
       }
     }
@@ -91,18 +88,14 @@ export function adoptProject(input: AdoptInput): Adoption {
       else if (!watch.includes(path)) watch.push(path);
     }
     if (watch.length) out.watch = watch;
+    // A known command (no entrypoint of theirs in between) over a mounted source: a change reloads
+    // the process in place under our supervisor instead of restarting the container.
+    // Only over an image built here from a Dockerfile without an ENTRYPOINT: an entrypoint would be
+    // handed the supervisor as its argument.
+    if (out.path !== undefined && svc.command?.length && !svc.entrypoint && svc.build && ownEntrypoint(files.read(dockerfileOf(svc.build))) === false) out.command = svc.command;
     if (out.build !== undefined) {
-      const context = out.build;
-      const inContext = (f: string) => (context === "." ? f : `${context}/${f}`);
-      if (out.path === undefined) {
-        // No mount: the image holds the code, so any change in the context rebuilds it.
-        out.rebuild_on = [inContext("**")];
-      } else {
-        const dockerfile = out.dockerfile ?? inContext("Dockerfile");
-        const present = new Set(files.list(posix.join(root, context)));
-        const found = MANIFESTS.filter((f) => present.has(f)).map(inContext);
-        out.rebuild_on = [dockerfile, ...found];
-      }
+      const folders = [...(out.path !== undefined ? [out.path] : []), ...watch.filter((w) => files.isDirectory(posix.join(root, w)))];
+      out.rebuild_on = rebuildTriggers(out.build, out.dockerfile, folders, new Set(files.list(posix.join(root, out.build))));
     }
 
     const deps = svc.dependsOn.filter((d) => names.has(d));
@@ -138,15 +131,89 @@ export function adoptProject(input: AdoptInput): Adoption {
   if (traefik) proxy = { kind: "traefik", service: traefik.name };
   else if (nginx && nginxRead?.config) proxy = { kind: "nginx", service: nginx.name, config: nginxRead.config };
 
-  // A .dockerignore speaks for its build context only: a pattern that would hide what another
-  // service mounts (purldb's **/etc and nginx's etc/nginx/conf.d) is not a project-wide ignore.
-  const mounted = Object.values(services).flatMap((s) => [...(s.path !== undefined && s.path !== "." ? [s.path] : []), ...(s.watch ?? [])]);
-  const kept = ignore.filter((glob) => {
+  // A .dockerignore speaks for its build context only, and never for what the build itself reads:
+  // a pattern that would hide what a service mounts (purldb's **/etc and nginx's etc/nginx/conf.d),
+  // another build context, a Dockerfile (purldb's .dockerignore names it: docker still reads it)
+  // or a dependency manifest is not a project-wide ignore.
+  // Such a pattern still speaks for the images built from its context: their rebuild_on takes it
+  // back (purldb's web is not rebuilt for an edit of the nginx config that **/etc keeps out of it).
+  const guarded = protectedPaths(services);
+  const hidesAny = (glob: string, paths: string[]) => {
     const hides = ignoreMatcher([glob, `${glob}/**`]);
-    return !mounted.some((m) => m.split("/").some((_, i, parts) => hides(parts.slice(0, i + 1).join("/"))));
-  });
+    return paths.some((m) => m.split("/").some((_, i, parts) => hides(parts.slice(0, i + 1).join("/"))));
+  };
+  const kept: string[] = [];
+  for (const { glob, context } of ignore) {
+    if (!hidesAny(glob, guarded)) {
+      if (!kept.includes(glob)) kept.push(glob);
+      continue;
+    }
+    for (const s of Object.values(services)) {
+      const readAnyway = [s.dockerfile ?? inFolder(context, "Dockerfile"), ...(s.rebuild_on ?? []).filter((g) => !/[*?[{!]/.test(g))];
+      if (s.build !== context || !s.rebuild_on?.some((g) => g.endsWith("**")) || hidesAny(glob, readAnyway)) continue;
+      s.rebuild_on.push(`!${glob}`, `!${glob}/**`);
+    }
+  }
   const compose = input.compose.map((f) => rel(f) ?? f);
   return { name: input.name, compose, ...(proxy ? { proxy } : {}), services, ignore: kept, disabled: input.disabled, unmapped };
+}
+
+const dockerfileOf = (build: { context: string; dockerfile?: string }) => (build.dockerfile ? posix.resolve(build.context, build.dockerfile) : posix.join(build.context, "Dockerfile"));
+
+/** Whether a Dockerfile sets an ENTRYPOINT; undefined when it cannot be read. */
+function ownEntrypoint(text: string | undefined): boolean | undefined {
+  return text === undefined ? undefined : /^\s*ENTRYPOINT\b/im.test(text);
+}
+
+/** Paths the watcher must see: mounted sources, build contexts, Dockerfiles, dependency manifests. */
+function protectedPaths(services: Record<string, AdoptedService>): string[] {
+  const out = new Set<string>();
+  for (const s of Object.values(services)) {
+    for (const m of [...(s.path !== undefined ? [s.path] : []), ...(s.watch ?? [])]) out.add(m);
+    if (s.build === undefined) continue;
+    out.add(s.build);
+    out.add(s.dockerfile ?? inFolder(s.build, "Dockerfile"));
+    for (const g of s.rebuild_on ?? []) if (!/[*?[{!]/.test(g)) out.add(g);
+  }
+  out.delete(".");
+  return [...out];
+}
+
+/**
+ * A build context's .dockerignore as project-relative watcher ignores. One that takes files back
+ * with `!` (an allowlist: `*` then `!src`) is left out whole: the watcher's ignores have no
+ * take-back, and ignoring its `*` would hide the very sources the image is built from.
+ */
+function dockerignoreGlobs(text: string | undefined, context: string): string[] {
+  const lines = (text ?? "").split(/\r?\n/).map((l) => l.trim()).filter((l) => l && !l.startsWith("#"));
+  if (lines.some((l) => l.startsWith("!"))) return [];
+  return lines.map((l) => inFolder(context, l.replace(/^\/+/, "").replace(/\/+$/, "")));
+}
+
+const under = (path: string, folder: string) => folder === "." || path === folder || path.startsWith(`${folder}/`);
+const inFolder = (folder: string, f: string) => (folder === "." ? f : `${folder}/${f}`);
+
+/**
+ * What rebuilds an image built from `context`, given the folders the service bind-mounts. What
+ * the image holds and no mount covers is only refreshed by a build:
+ * - the context is the mounted folder (build: . with .:/app): the code is live, so only the
+ *   Dockerfile and the dependency manifests rebuild;
+ * - the context lies inside a mounted folder (build: docker/dev with .:/app): a folder of its
+ *   own for the image (scripts, config copied in), so all of it rebuilds;
+ * - mounted folders lie inside the context (build: . with ./src:/app/src): the rest of the
+ *   context rebuilds, the mounted folders restart (`!` takes them back), their manifests rebuild;
+ * - no mount: the image holds the code, so any change in the context rebuilds it.
+ */
+function rebuildTriggers(context: string, dockerfileOption: string | undefined, folders: string[], present: Set<string>): string[] {
+  const dockerfile = dockerfileOption ?? inFolder(context, "Dockerfile");
+  const manifests = MANIFESTS.filter((f) => present.has(f)).map((f) => inFolder(context, f));
+  const all = inFolder(context, "**");
+  const withDockerfile = (globs: string[]) => (under(dockerfile, context) ? globs : [...globs, dockerfile]);
+  if (folders.includes(context)) return [dockerfile, ...manifests];
+  if (folders.some((f) => under(context, f))) return withDockerfile([all]);
+  const inside = folders.filter((f) => under(f, context));
+  if (inside.length === 0) return withDockerfile([all]);
+  return [all, ...inside.map((f) => `!${f}/**`), dockerfile, ...manifests];
 }
 
 /** The route stack.yaml keeps: a path one first, then a host one; the rest are listed. */

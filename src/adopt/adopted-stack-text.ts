@@ -2,8 +2,8 @@ import { Document, isMap, isScalar, isSeq, parseDocument, type Pair, type YAMLMa
 import { SCHEMA_URL, STACK_TEXT_OPTIONS } from "../stack/stack-document.js";
 import type { Adoption, AdoptedService } from "./adopt-model.js";
 
-const SERVICE_KEYS: (keyof AdoptedService)[] = ["image", "build", "dockerfile", "path", "watch", "rebuild_on", "port", "route", "host", "strip_prefix", "depends_on"];
-const FLOW_LISTS = ["watch", "rebuild_on", "depends_on"];
+const SERVICE_KEYS: (keyof AdoptedService)[] = ["image", "build", "dockerfile", "path", "watch", "rebuild_on", "port", "route", "host", "strip_prefix", "depends_on", "command"];
+const FLOW_LISTS = ["watch", "rebuild_on", "depends_on", "command"];
 
 /** An adopted service as stack.yaml data, keys in a fixed order. */
 function serviceData(svc: AdoptedService): Record<string, unknown> {
@@ -38,7 +38,9 @@ export function renderAdoptedStack(a: Adoption): string {
     proxy: " Your proxy: routes are read from it; services added with `dev add service --route` go through it.",
     services: [
       " adopted: defined in your compose files. path: bind-mounted source (a change restarts it);",
-      " rebuild_on: what rebuilds its image; route/host: how your proxy reaches it.",
+      " rebuild_on: what rebuilds its image; route/host: how your proxy reaches it. command: your",
+      " command, run under create-stack's supervisor (its dev layer) so a change of the mounted",
+      " source reloads the process in place; reload: container restarts the container instead.",
       " Services you add with `dev add service NAME` are listed here without adopted:.",
     ].join("\n"),
     ignore: " From your .dockerignore files: the watcher skips these.",

@@ -56,8 +56,15 @@ function viewOf(project: ComposeProject, name: string, node: MapNode, linkAliase
       view.build = { context: resolve(dirOf((contextNode ?? build).origin), context), ...(dockerfile ? { dockerfile } : {}) };
     }
   }
+  // The command as compose runs it: a list, or a string compose splits into words (one without
+  // quotes, escapes or variables; anything else would be a guess at its shell-words split).
   const command = get(node, "command");
   if (command?.kind === "seq") view.command = strings(command);
+  else {
+    const text = textOf(command);
+    if (text !== undefined && text.trim() && !/["'\\$`]/.test(text)) view.command = text.trim().split(/\s+/);
+  }
+  if (get(node, "entrypoint") !== undefined) view.entrypoint = true;
   const guard = <T>(fn: () => T, what: string, o: Origin): T | undefined => {
     try {
       return fn();

@@ -10,31 +10,41 @@ import { composeViews } from "./compose-views.js";
 /** Names of the layers create-stack writes: a project file by one of them would be overwritten. */
 const OUR_LAYERS = new Set(["compose.yaml", "compose.dev.yaml", "compose.proxy.yaml", "compose.tools.yaml", "compose.start-interval.yaml"]);
 
-/** The project on disk, read-only. */
+/**
+ * The project on disk, read-only. Each path is read or looked at once: adopt asks about the same
+ * mounts and contexts for every service that shares them (a 100-service project: hundreds of stats).
+ */
 export function diskProjectFiles(root: string): ProjectFiles {
+  const once = <T>(fn: (abs: string) => T) => {
+    const seen = new Map<string, T>();
+    return (abs: string): T => {
+      if (!seen.has(abs)) seen.set(abs, fn(abs));
+      return seen.get(abs)!;
+    };
+  };
   return {
     root,
-    read: (abs) => {
+    read: once((abs) => {
       try {
         return readFileSync(abs, "utf8");
       } catch {
         return undefined;
       }
-    },
-    isDirectory: (abs) => {
+    }),
+    isDirectory: once((abs) => {
       try {
         return statSync(abs).isDirectory();
       } catch {
         return false;
       }
-    },
-    list: (dir) => {
+    }),
+    list: once((dir) => {
       try {
         return readdirSync(dir);
       } catch {
         return [];
       }
-    },
+    }),
   };
 }
 

@@ -22,9 +22,11 @@ describe("parseTraefikRule", () => {
   it.each([
     ["!PathPrefix(`/x`)", /negation/],
     ["PathPrefix(`/app1{regex:$$|/.*}`)", /path template/],
-    ["PathPrefix(`/x`", /never closed/],
+    ["PathPrefix(`/x`", /"\)" closing PathPrefix before the end \(column 16\)/],
+    ["Hots(`a.test`)", /unknown matcher Hots \(column 1\)/],
     ["PathPrefix(`/x`) &&", /unexpected|expected/],
-    ["Host(a.test)", /quoted/],
+    ["Host(a.test)", /unexpected "\." \(column 7\)/],
+    ["Host(`a.test`, b)", /expected a quoted argument, found "b"/],
   ])("%s is refused with a reason", (rule, reason) => {
     const r = parseTraefikRule(rule);
     expect(r.ok).toBe(false);

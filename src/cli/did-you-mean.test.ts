@@ -1,5 +1,6 @@
 import { describe, expect, it } from "vitest";
-import { closest, suggestOptions } from "./did-you-mean.js";
+import { closest } from "../errors/closest-name.js";
+import { suggestOptions } from "./did-you-mean.js";
 
 describe("did you mean", () => {
   it("finds a close option name, not a far one", () => {

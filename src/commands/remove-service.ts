@@ -26,6 +26,8 @@ export async function removeServiceCommand(args: { C: string; name: string; volu
       extra = sourceDeletes(project.root, path);
       deleted = path;
     } else if (path) out(`kept its source in ${path} (delete it yourself, or use --delete-source)`);
+    // Its own Dockerfile's folder: the user's files, never ours to delete.
+    if (!removed?.preset && removed?.build && args.deleteSource) out(`kept ${removed.build.context}: its own Dockerfile's folder is yours (--delete-source deletes only starter code create-stack wrote)`);
 
     // Its host port leaves .env too: nothing else reads it, and a later service may want the name.
     const dropEnvKeys = removed?.port !== undefined ? [`${removed.envName}_PORT`] : [];

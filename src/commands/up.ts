@@ -1,11 +1,12 @@
 import { unknownServiceError } from "../errors/stack-error.js";
 import { presetServiceNames } from "../presets/preset-services.js";
 import { syncProject } from "../plan/sync-project.js";
-import { movePortsTaken } from "../dev/check-ports.js";
-import { openDev, runCompose, type DevContext, withProject } from "../dev/dev-context.js";
+import { movePortsTaken, portKeys } from "../dev/check-ports.js";
+import { openDev, type DevContext, withProject } from "../dev/dev-context.js";
 import { formatTable, serviceRows } from "../dev/service-table.js";
 import { createStack, startStack } from "../dev/start-stack.js";
 import { watchLoop } from "../dev/watch-loop.js";
+import { stopStackAtOnce } from "../dev/service-actions.js";
 import { markStarted } from "../dev/stopped-services.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
@@ -69,7 +70,7 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
     for (const note of sync.plan.notes) log(note);
     const own = await ctx.engine.listContainers(ctx.name);
     const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
-    for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx), ownPorts)) log(moved);
+    for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx.project), ownPorts)) log(moved);
     log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
     t0 = performance.now();
     const progress = buildProgress(log);
@@ -125,8 +126,8 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
     await dashboard?.close();
     dashboard = undefined;
     if (!args.detach && !outcome.stoppedElsewhere) {
-      await runCompose(ctx, ["stop"], "stopping the stack");
-      log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them)`);
+      const seconds = await stopStackAtOnce(ctx);
+      log(`${ctx.name} stopped (containers kept for a quick restart; dev down removes them), in ${seconds.toFixed(1)} s`);
     }
   } finally {
     await dashboard?.close();
@@ -135,10 +136,3 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   }
 }
 
-function portKeys(ctx: DevContext): string[] {
-  const keys = ctx.project.services.filter((s) => s.port !== undefined).map((s) => `${s.envName}_PORT`);
-  for (const name of ctx.project.parsed.config.presets) {
-    for (const [key, spec] of Object.entries(ctx.project.presets.get(name)?.env ?? {})) if (spec.port !== undefined) keys.push(key);
-  }
-  return keys;
-}

@@ -1,4 +1,5 @@
 import { StackError } from "../errors/stack-error.js";
+import { didYouMean } from "../errors/closest-name.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { defaultProxy } from "../presets/stack-proxy.js";
 import { DEFAULT_HEALTH, NAME_PATTERN, type ServiceConfig, type StackConfig } from "../stack/stack-config.js";
@@ -26,7 +27,7 @@ export function buildStackConfig(choices: CreateChoices, presets: PresetRegistry
     throw new StackError({
       code: "E_UNKNOWN_PRESET",
       message: `unknown preset${unknown.length > 1 ? "s" : ""}: ${unknown.join(", ")}`,
-      hint: `known presets: ${presets.names().join(", ")}`,
+      hint: `${unknown.map((u) => didYouMean(u, presets.names())).join("")}known presets: ${presets.names().join(", ")}`,
     });
   }
   let list = [...new Set(choices.presets)];

@@ -4,6 +4,16 @@ import { contentHash } from "../fs/content-hash.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { parseEnvFile } from "../fs/parse-env-file.js";
 import { allocateFreePort } from "../plan/resolve-env.js";
+import type { Project } from "../stack/load-project.js";
+
+/** The .env keys of the stack's host ports: its services' and its presets'. */
+export function portKeys(project: Project): string[] {
+  const keys = project.services.filter((s) => s.port !== undefined).map((s) => `${s.envName}_PORT`);
+  for (const name of project.parsed.config.presets) {
+    for (const [key, spec] of Object.entries(project.presets.get(name)?.env ?? {})) if (spec.port !== undefined) keys.push(key);
+  }
+  return keys;
+}
 
 /**
  * Host ports in .env that something else took since scaffolding are moved to free ones, so `up`

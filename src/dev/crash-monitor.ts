@@ -35,6 +35,11 @@ export interface CrashMonitorOptions {
   onEngineStayed?: () => void;
   /** Each crash as it is reported: why, the end of its output and the wait before the restart. */
   onCrash?: (crash: { service: string; cause: RestartCause; why: string; lines: string[]; backoffMs: number }) => void;
+  /**
+   * Another command of ours changing the project right now (dev add, dev remove, dev restart in
+   * another terminal): its name. What it stops or removes is its doing, said as such.
+   */
+  commandElsewhere?: () => string | undefined;
   /** How long the engine may take to answer before it counts as gone (default 3 s). */
   verdictTimeoutMs?: number;
   /** While the engine is going away, how often to ask whether it answers again (default 1 s). */
@@ -80,6 +85,8 @@ export class CrashMonitor {
   private readonly now: () => number;
   /** The last lines shown per service: a retry that crashes the same way says so in one line. */
   private readonly shown = new Map<string, string>();
+  /** What other commands of ours did, said once each. */
+  private readonly told = new Set<string>();
 
   constructor(private readonly opts: CrashMonitorOptions) {
     this.now = opts.now ?? Date.now;
@@ -88,7 +95,15 @@ export class CrashMonitor {
   onEvent(e: EngineEvent): void {
     if (e.oneoff || this.paused || this.leaving) return;
     // Whether it is ours is decided now: our restart may be over by the time it is handled.
-    const ours = this.restarting.has(e.service) || this.composing > 0;
+    let ours = this.restarting.has(e.service) || this.composing > 0;
+    if (!ours && (e.action === "kill" || e.action === "die" || e.action === "destroy")) {
+      const by = this.opts.commandElsewhere?.();
+      if (by !== undefined) {
+        ours = true;
+        this.cancel(e.service);
+        if (e.action !== "kill" && this.opts.watches(e.service)) this.tellElsewhere(e.service, by, e.action === "destroy");
+      }
+    }
     if (this.held) this.held.push({ e, ours });
     else if ((e.action === "die" || e.action === "destroy") && !ours && this.opts.watches(e.service)) {
       this.held = [{ e, ours }];
@@ -131,6 +146,14 @@ export class CrashMonitor {
         return;
       }
     }
+  }
+
+  /** Once per service and command: what the other command did to it. */
+  private tellElsewhere(service: string, by: string, removed: boolean): void {
+    const key = `${service}\0${by}\0${removed}`;
+    if (this.told.has(key)) return;
+    this.told.add(key);
+    this.opts.log(`${service}${removed ? "'s container was removed" : " was stopped"} by ${by} (our own command, not a crash)`);
   }
 
   /** A restart we made did not come up (it crashed again during start-up): back off and retry. */

@@ -3,6 +3,8 @@ import { detectCompose, type ComposeCli } from "../engine/compose-cli.js";
 import type { Engine } from "../engine/engine.js";
 import type { ErrorCode } from "../errors/error-codes.js";
 import { runtimeError } from "../errors/stack-error.js";
+import { isPortTaken, portTakenError } from "../engine/port-taken.js";
+import { readProjectEnv } from "../fs/read-env.js";
 import { loadProject, type Project } from "../stack/load-project.js";
 import { composeFailureHint, failureLines } from "./compose-output.js";
 
@@ -58,6 +60,10 @@ export async function runCompose(ctx: DevContext, args: string[], what: string, 
   const res = await compose.run(args, { cwd: ctx.project.root, stdio: "pipe", onLine: opts.onLine });
   if (res.exitCode !== 0) {
     const hint = composeFailureHint(res.combined, "fix what compose reports above, then run the command again");
+    if (isPortTaken(res.combined.join("\n"))) {
+      const env = await readProjectEnv(ctx.project.root).catch(() => undefined);
+      throw portTakenError(`${what} failed`, res.combined.find((l) => isPortTaken(l)) ?? "", undefined, env);
+    }
     throw runtimeError(opts.code ?? "E_COMPOSE", `${what} failed (${compose.command.join(" ")} ${args.join(" ")})`, hint, failureLines(res.combined));
   }
   return res.stdout;

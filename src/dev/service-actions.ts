@@ -4,6 +4,7 @@ import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js"
 import { buildProgress } from "./build-progress.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
 import { restartService } from "./restart/restart-service.js";
+import { stopTimeoutOf } from "../render/supervisor.js";
 import { restartStackService } from "./restart/restart-stack-service.js";
 import { withServiceLocks } from "./service-lock.js";
 import { assertKnownServices, knownServices } from "./service-names.js";
@@ -91,4 +92,23 @@ async function buildLocked(ctx: DevContext, services: string[], log: (line: stri
   await runCompose(ctx, ["up", "-d", "--no-deps", ...built], `recreating ${built.join(", ")}`);
   await waitStackHealthy(ctx, built, log);
   log(`built and recreated ${built.join(", ")}`);
+}
+
+/**
+ * Stops every running container of the stack at once, each with its own grace period (compose
+ * stops dependents first, one level after another: a broker's clean shutdown then comes after
+ * every app's). Containers are kept. Returns the seconds it took.
+ */
+export async function stopStackAtOnce(ctx: DevContext): Promise<number> {
+  const started = performance.now();
+  const apps = new Map(ctx.project.services.map((s) => [s.name, s]));
+  const running = await ctx.engine.listContainers(ctx.name);
+  await Promise.all(
+    running.map((c) => {
+      const app = apps.get(c.service);
+      // A preset's service: its own stop_grace_period (a broker's clean shutdown takes seconds).
+      return ctx.engine.stop(c.id, { timeoutSeconds: app ? stopTimeoutOf(app) : undefined });
+    }),
+  );
+  return (performance.now() - started) / 1000;
 }

@@ -1,5 +1,6 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
+import { isPortTaken, PORT_TAKEN_HINT } from "../engine/port-taken.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
 import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
@@ -35,6 +36,7 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
       } catch (err) {
         // The engine's own words (e.g. a host port another program took meanwhile), as one line.
         const why = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
+        if (isPortTaken(why)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${why}`, PORT_TAKEN_HINT);
         throw runtimeError("E_START_FAILED", `${c.service} could not start: ${why}`, "fix the cause, then run dev up again (host ports taken before it starts are moved to free ones)");
       }
     },

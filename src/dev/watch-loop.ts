@@ -1,4 +1,4 @@
-import { statSync } from "node:fs";
+import { lstatSync, statSync } from "node:fs";
 import { join } from "node:path";
 import type { EngineEvent } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
@@ -11,16 +11,19 @@ import { startWatcher, type FileChange } from "../watch/watcher.js";
 import { watchIgnores } from "./watch-ignores.js";
 import { mapChangesToServices, type RestartCause, type ServiceChange, type WatchedService } from "./restart/map-changes.js";
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
+import { createSaveEchoes, looksMidWrite } from "./restart/save-echoes.js";
 import { CrashMonitor } from "./crash-monitor.js";
 import { composeBuildArgs, runCompose, withProject, type DevContext } from "./dev-context.js";
 import { restartService, type RestartOutcome } from "./restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
+import { bringBackOnFreePorts, isPortTakenError } from "./move-taken-ports.js";
 import { StackKeeper } from "./stack-keeper.js";
 import { stackServices, type StackService } from "./stack-services.js";
 import { readStoppedServices } from "./stopped-services.js";
 import { withoutOwnWrites } from "./own-writes.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
+import { otherLockHolder } from "../fs/project-lock.js";
 import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
 import { buildProgress } from "./build-progress.js";
@@ -32,6 +35,9 @@ export interface WatchOutcome {
   stoppedElsewhere: boolean;
 }
 import { reloadModeOf } from "../render/supervisor.js";
+import { LAYER_FILES } from "../render/layer-files.js";
+import { START_INTERVAL_FILE } from "../render/start-interval-layer.js";
+import { STATE_DIR } from "../fs/state-dir.js";
 import type { DevEventSink, ReloadKind } from "./dev-events.js";
 
 export interface WatchOptions {
@@ -42,11 +48,24 @@ export interface WatchOptions {
   events?: DevEventSink;
 }
 
+/**
+ * create-stack's own files, which may lie in an adopted service's build context (build: .): our
+ * writes to them (dev add, dev adopt) are no change of theirs to rebuild or restart for.
+ */
+const OWN_FILES = [STACK_FILE, `${STATE_DIR}/**`, ...Object.values(LAYER_FILES), START_INTERVAL_FILE];
+
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
   return services
-    .filter((s) => (s.preset || s.build) && s.path)
-    .map((s) => ({ name: s.name, paths: s.watch, rebuildOn: s.rebuildOn, reload: reloadModeOf(s) === "self" }));
+    // An adopted image service with a mounted source (nginx and its conf.d) restarts on a change too.
+    .filter((s) => ((s.preset || s.build) && s.path) || (s.adopted && s.watch.length > 0))
+    .map((s) => ({
+      name: s.name,
+      paths: s.watch,
+      rebuildOn: s.rebuildOn,
+      reload: reloadModeOf(s) === "self",
+      ...(s.adopted ? { restartPaths: s.restartPaths, ignore: OWN_FILES } : {}),
+    }));
 }
 
 /**
@@ -133,6 +152,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     // dockerd shutting down: it stops every container before its event stream drops.
     onEngineLeaving: () => engineGone(),
     onEngineStayed: () => engineBack(),
+    commandElsewhere: () => otherLockHolder(root),
     onCrash: (c) => opts.events?.record({ type: "crash", at: new Date().toISOString(), ...c }),
   });
   const keeper: StackKeeper = new StackKeeper({
@@ -145,6 +165,8 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     waiting: (name): boolean => crashes.waiting(name),
   });
 
+  // The second half of an in-place save reported after its run began is no news (see save-echoes).
+  const echoes = createSaveEchoes((path) => fileStamp(join(root, path)));
   const scheduler = createRestartScheduler({
     // An editor's save (write, rename) lands within a few ms: 30 ms gathers it and adds little
     // to the restart itself (see bench/up-bench.mjs).
@@ -160,6 +182,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         return true;
       }
       crashes.expectRestart(name);
+      echoes.started(name, change.files);
       inFlight++;
       let ok = false;
       const progress = change.rebuild ? buildProgress(log) : undefined;
@@ -182,7 +205,12 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         });
       };
       try {
-        const out = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine);
+        const out = await restartOrBringBack(ctx, svc, change, await readProjectEnv(root), progress?.onLine).catch(async (err: unknown) => {
+          // Another program took its host port while it was down: moved, as `dev up` does at start.
+          if (!isPortTakenError(err)) throw err;
+          const back = await bringBackOnFreePorts(ctx, svc, err, log, done.signal);
+          return { line: `${svc.name} recreated in ${back.seconds.toFixed(2)} s on a free host port${change.cause ? ` (${CAUSES[change.cause]})` : ""}`, kind: "recreate" as const };
+        });
         // `dev down` or `dev stop` from another terminal may have landed while this ran (it asked
         // before starting): what it started would outlive the stop, and a stack that was taken
         // down would keep running. Stopped again here, while its stop is still ours.
@@ -205,6 +233,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         else if (isStackError(err) && err.code === "E_BUILD" && svc.app) reportBuildFailure(svc.app, err);
         else log(reportError(err).text);
       } finally {
+        echoes.ended(name);
         progress?.stop();
         inFlight--;
         crashes.restartDone(name, ok);
@@ -292,9 +321,14 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     const changes = withoutOwnWrites(root, all.filter((c) => !folders.includes(c)));
     if (all.some((c) => c.path === STACK_FILE)) void onStackChange();
     for (const name of mapChangesToServices(folders, watched).keys()) void scheduler.push(name, { files: [], rebuild: false, burst: true });
-    for (const [name, change] of mapChangesToServices(changes, watched)) {
-      crashes.codeChanged(name);
-      void scheduler.push(name, change);
+    for (const w of watched) {
+      const fresh = echoes.fresh(w.name, changes);
+      const change = mapChangesToServices(fresh, [w]).get(w.name);
+      if (!change) continue;
+      // Emptied by the first half of an in-place save: the rest is coming.
+      if (looksMidWrite(fresh, (path) => fileSize(join(root, path)))) change.burst = true;
+      crashes.codeChanged(w.name);
+      void scheduler.push(w.name, change);
     }
   };
 
@@ -410,6 +444,23 @@ function describePath(out: RestartOutcome): string {
   if (out.path === "container") return "restarted";
   // 137: the old process outlived its stop grace period and was killed.
   return out.exitCode === 137 ? "reloaded (the old process was killed after its grace period)" : "reloaded";
+}
+
+function fileStamp(path: string): string | undefined {
+  try {
+    const s = lstatSync(path);
+    return `${s.ino}:${s.size}:${s.mtimeMs}:${s.ctimeMs}`;
+  } catch {
+    return undefined;
+  }
+}
+
+function fileSize(path: string): number | undefined {
+  try {
+    return lstatSync(path).size;
+  } catch {
+    return undefined;
+  }
 }
 
 function isDirectory(path: string): boolean {

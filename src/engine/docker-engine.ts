@@ -2,6 +2,7 @@ import type Docker from "dockerode";
 import { StackError } from "../errors/stack-error.js";
 import { demuxLines, LogDemuxer } from "./demux.js";
 import { keepSubscribed } from "./reconnecting.js";
+import { isPortTaken, portTakenError } from "./port-taken.js";
 import type { ContainerInfo, Engine, EngineEvent, HealthState } from "./engine.js";
 
 const PROJECT = "com.docker.compose.project";
@@ -69,13 +70,13 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
     inspect,
 
     async restart(id, o) {
-      await (await container(id)).restart({ t: o.timeoutSeconds });
+      await knownFailure("restarting the container", (async () => (await container(id)).restart({ t: o.timeoutSeconds }))());
     },
     async stop(id, o) {
       await ignoreStatus(304, (async () => (await container(id)).stop({ t: o.timeoutSeconds }))());
     },
     async start(id) {
-      await ignoreStatus(304, (async () => (await container(id)).start())());
+      await knownFailure("starting the container", ignoreStatus(304, (async () => (await container(id)).start())()));
     },
     async kill(id, signal) {
       await (await container(id)).kill({ signal });
@@ -224,6 +225,17 @@ function healthFromStatus(status: string): HealthState {
   if (status.includes("(unhealthy)")) return "unhealthy";
   if (status.includes("(health: starting)")) return "starting";
   return "none";
+}
+
+/** The engine's refusals we know the way out of, as errors that say it (not as a possible bug). */
+async function knownFailure(what: string, p: Promise<unknown>): Promise<void> {
+  try {
+    await p;
+  } catch (err) {
+    const text = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message);
+    if (isPortTaken(text)) throw portTakenError(what, text, err);
+    throw err;
+  }
 }
 
 async function ignoreStatus(code: number, p: Promise<unknown>): Promise<void> {

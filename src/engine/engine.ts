@@ -61,7 +61,8 @@ export interface Engine {
   listContainers(project: string, opts?: { service?: string; all?: boolean }): Promise<ContainerInfo[]>;
   inspect(id: string): Promise<ContainerInfo & { healthLog: string[] }>;
   restart(id: string, opts: { timeoutSeconds: number }): Promise<void>;
-  stop(id: string, opts: { timeoutSeconds: number }): Promise<void>;
+  /** Without timeoutSeconds, the container's own stop timeout (compose's stop_grace_period). */
+  stop(id: string, opts: { timeoutSeconds?: number }): Promise<void>;
   start(id: string): Promise<void>;
   /** Sends a signal to the container's main process (e.g. "SIGHUP"); one API call. */
   kill(id: string, signal: string): Promise<void>;

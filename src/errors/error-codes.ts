@@ -93,6 +93,7 @@ export const ERROR_CODES = {
   E_RESTORE: "dev db restore failed",
   E_NO_CONTAINER: "a service has no container",
   E_UNHEALTHY: "a service never became healthy",
+  E_PORT_TAKEN: "a host port a container publishes is taken by another program (dev up moves it)",
   E_START_FAILED: "the engine refused to start a container (e.g. its host port is taken)",
   E_WAIT_TIMEOUT: "something waited for was not ready in time",
   E_NGINX_RELOAD: "nginx refused the new configuration",

@@ -175,7 +175,8 @@ export function buildExportModel(input: ExportInput): ExportModel {
       hostMounts,
       publish,
       resolved,
-      startCommand: input.startCommands?.[svcName],
+      // A preset's image: the start command its preset states (no Dockerfile of ours to read).
+      startCommand: input.startCommands?.[svcName] ?? (resolved ? undefined : preset?.image_command),
     });
   }
   if (problems.length === 1) throw problems[0];

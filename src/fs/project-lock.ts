@@ -107,6 +107,19 @@ export async function withProjectLock<T>(root: string, what: string, fn: () => P
   }
 }
 
+/**
+ * The command of another live process holding the project lock, if one does: its containers'
+ * stops and removals are that command's doing (dev add, dev remove, dev restart), not crashes.
+ */
+export function otherLockHolder(root: string): string | undefined {
+  try {
+    const holder = JSON.parse(readFileSync(join(root, STATE_DIR, LOCK_FILE), "utf8")) as LockInfo;
+    return holder.pid !== process.pid && isAlive(holder) ? holder.what : undefined;
+  } catch {
+    return undefined;
+  }
+}
+
 async function readLock(file: string): Promise<LockInfo | undefined> {
   try {
     return JSON.parse(await readFile(file, "utf8")) as LockInfo;

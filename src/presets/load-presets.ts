@@ -55,6 +55,7 @@ function readPreset(file: string, folder: string, dir: string): Preset {
     requirements: raw.requirements,
     shares_code: raw.shares_code ?? false,
     connect_all: raw.connect_all ?? false,
+    image_command: raw.image_command,
     rebuild_on: raw.rebuild_on ?? ["Dockerfile"],
     reload: raw.reload ?? "restart",
     proxy: raw.proxy,

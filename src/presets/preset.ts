@@ -64,6 +64,11 @@ export interface Preset {
   /** Tool presets: give the tool every add-on's connection environment (DATABASE_URL, ...). */
   connect_all?: boolean;
   /**
+   * Add-on presets: what the preset's image runs (ENTRYPOINT then CMD). A Swarm export that builds
+   * a variable from secrets at start wraps it; without it, such a service cannot be exported.
+   */
+  image_command?: string[];
+  /**
    * Service presets only: globs relative to the service's folder whose change rebuilds the image
    * (Dockerfile, dependency manifests); any other change restarts the container.
    */

@@ -192,3 +192,23 @@ describe("compose layers from other presets", () => {
     expect(() => layersWith([], { api: { template: "broken" } })).toThrow("preset broken: unknown placeholder {{nope}}");
   });
 });
+
+describe("adopted services", () => {
+  const adopted = (svc: StackConfig["services"][string]) => layers([], { web: { adopted: true, ...svc } }, { compose: ["docker-compose.yml"] });
+
+  it("their command over a mounted source runs under the supervisor, in our dev layer only", () => {
+    const l = adopted({ build: ".", path: "app", command: ["python3", "app.py", "$HOME"] });
+    expect(l.base!.services.web).toBeUndefined();
+    const command = l.dev!.services.web.command as string[];
+    expect(command.slice(0, 2)).toEqual(["sh", "-c"]);
+    expect(command[2]).toContain("# create-stack supervisor");
+    // Values as compose read them from their file: meant literally now.
+    expect(command.slice(3)).toEqual(["web", "10", "python3", "app.py", "$$HOME"]);
+  });
+
+  it("nothing of ours without a command, without a mounted source, or with reload: container", () => {
+    for (const svc of [{ build: ".", path: "app" }, { build: ".", command: ["python3", "app.py"] }, { build: ".", path: "app", command: ["x"], reload: "container" as const }]) {
+      expect(adopted(svc).dev!.services.web, JSON.stringify(svc)).toBeUndefined();
+    }
+  });
+});

@@ -38,8 +38,12 @@ export function buildLayers(stack: StackConfig, presets: PresetRegistry, service
   const dev = layers.get("dev")!;
 
   for (const svc of services) {
-    // Defined in the project's own files, which come first in COMPOSE_FILE: nothing to render.
-    if (svc.adopted) continue;
+    // Defined in the project's own files, which come first in COMPOSE_FILE: nothing to render but
+    // the supervisor around their command, in our dev layer (theirs are never written).
+    if (svc.adopted) {
+      if (reloadModeOf(svc) === "process") dev.services[svc.name] = { command: supervisedCommand(svc.name, stopTimeoutOf(svc), knownCommand(svc)!) };
+      continue;
+    }
     if (svc.preset) add(interpolate(svc.preset.layers, svc.vars, `preset ${svc.preset.name}`));
     else if (svc.build) base.services[svc.name] = ownBuild(svc.build);
     else base.services[svc.name] = { image: svc.image };

@@ -84,7 +84,9 @@ export function knownCommand(svc: ResolvedService): string[] | undefined {
 /** See ReloadMode. Only services `dev up` watches (templates with sources) get a supervisor. */
 export function reloadModeOf(svc: ResolvedService): ReloadMode {
   if (svc.reload === true) return "self";
-  if (svc.reload === "container" || !svc.preset || !svc.path) return "container";
+  if (svc.reload === "container" || (!svc.preset && !svc.adopted) || !svc.path) return "container";
+  // An adopted service: only with the command its compose file runs, which adopt wrote down.
+  if (svc.adopted && !svc.command) return "container";
   return knownCommand(svc) ? "process" : "container";
 }
 

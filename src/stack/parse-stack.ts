@@ -1,5 +1,7 @@
 import type { ErrorObject } from "ajv";
 import { stackSchemaValidator } from "../fs/schema-validators.js";
+import { stackSchemaKeys } from "../fs/stack-schema-keys.js";
+import { didYouMean } from "../errors/closest-name.js";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { StackError, throwIfAny } from "../errors/stack-error.js";
 import { DEFAULT_HEALTH, type StackConfig } from "./stack-config.js";
@@ -183,7 +185,8 @@ function schemaError(e: ErrorObject, doc: Document, lc: LineCounter, file: strin
     const extra = String(e.params.additionalProperty);
     message = `unknown key "${extra}" in ${dotted}`;
     location = locate(doc, lc, file, [...path, extra], "key");
-    hint = "check the spelling; allowed keys are listed in the stack.yaml schema";
+    const keys = stackSchemaKeys(path);
+    hint = keys.length ? `${didYouMean(extra, keys)}allowed keys here: ${keys.join(", ")}` : "check the spelling; allowed keys are listed in the stack.yaml schema";
   } else if (e.keyword === "pattern" || (e.keyword === "minLength" && typeof doc.getIn(path) === "string")) {
     const meaning = patternMeaning(path);
     message = `${dotted}: ${JSON.stringify(String(doc.getIn(path)))} is not ${meaning.what}`;

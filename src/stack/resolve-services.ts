@@ -28,6 +28,8 @@ export interface ResolvedService {
   watch: string[];
   /** Project-relative globs whose change rebuilds the image rather than restarting the container. */
   rebuildOn: string[];
+  /** Adopted services: where a change restarts it (its mounted sources); elsewhere in `watch` it only rebuilds. */
+  restartPaths?: string[];
   /** stack.yaml's `reload:` as written (see ReloadMode in render/supervisor). */
   reload: boolean | "process" | "container";
   /** stack.yaml's `group:` (the dashboard's grouping). */
@@ -109,7 +111,9 @@ function resolveAdopted(stack: StackConfig, name: string, svc: ServiceConfig): R
   const envName = envNameOf(name);
   const path = svc.path ?? svc.build;
   const rebuildOn = svc.rebuild_on ?? [];
-  const watch = [...new Set([...(svc.path ? [svc.path] : []), ...(svc.watch ?? []), ...(svc.build !== undefined && rebuildOn.length ? [svc.build] : [])])];
+  // The build context, and a Dockerfile outside it (build: {context: docker/dev, dockerfile: ../dev.Dockerfile}).
+  const building = svc.build !== undefined && rebuildOn.length ? [svc.build, ...(svc.dockerfile ? [svc.dockerfile] : [])] : [];
+  const watch = [...new Set([...(svc.path ? [svc.path] : []), ...(svc.watch ?? []), ...building])];
   return {
     name,
     adopted: true,
@@ -124,7 +128,9 @@ function resolveAdopted(stack: StackConfig, name: string, svc: ServiceConfig): R
     env: {},
     watch,
     rebuildOn,
-    reload: svc.reload ?? "container",
+    restartPaths: [...(svc.path ? [svc.path] : []), ...(svc.watch ?? [])],
+    // Its command over a mounted source (adopt writes it): reloaded in place by the supervisor.
+    reload: svc.reload ?? (svc.command && svc.path ? "process" : "container"),
     command: svc.command,
     envName,
     vars: { project: stack.name, name, envName, port: String(svc.port ?? ""), route: svc.route ?? "", path: path ?? "" },

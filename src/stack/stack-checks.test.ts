@@ -85,7 +85,19 @@ describe("parsing stack.yaml", () => {
   it("an unknown key is reported at the key, with a spelling hint", () => {
     const [e] = parseErrors("version: 1\nname: shop\nservice:\n  api: {}\n");
     expect(e).toMatchObject({ message: 'unknown key "service" in (top level)', location: { line: 3, col: 1 } });
-    expect(e!.hint).toMatch(/spelling/);
+    expect(e!.hint).toMatch(/^did you mean "services"\? allowed keys here: .*presets, services/);
+  });
+
+  it("did you mean: a misspelt key, preset or template is named with what it is close to", () => {
+    const [rout] = parseErrors("version: 1\nname: shop\nservices:\n  api:\n    image: x\n    rout: /a\n");
+    expect(rout!.hint).toMatch(/^did you mean "route"\? allowed keys here: .*\bport\b/);
+    const errors = validation(stack("[postgress]", "  a: { template: fastpi, path: services/a }\n"));
+    expect(errors.map((e) => [e.code, e.hint?.split("?")[0]])).toEqual([
+      ["E_UNKNOWN_PRESET", 'did you mean "postgres"'],
+      ["E_UNKNOWN_TEMPLATE", 'did you mean "fastapi"'],
+    ]);
+    // Nothing close: no guess.
+    expect(validation(stack("[mongo]", "  a: { image: x }\n"))[0]!.hint).toMatch(/^known presets: /);
   });
 
   it("two unknown keys in one place are two errors", () => {

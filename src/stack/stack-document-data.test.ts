@@ -106,3 +106,14 @@ describe("locating a path in stack.yaml", () => {
     expect(locate(empty, parseStack("version: 1\nname: x\n").lineCounter, "s.yaml", ["name"])).toEqual({ file: "s.yaml" });
   });
 });
+
+describe("stack.yaml's comment on services", () => {
+  it("lists every shipped template", async () => {
+    const { loadPresets } = await import("../presets/load-presets.js");
+    const { TEMPLATES } = await import("./stack-document.js");
+    expect([...TEMPLATES].sort()).toEqual(loadPresets().names("service").sort());
+    const text = createStackDocument(base).toString(STACK_TEXT_OPTIONS);
+    for (const t of TEMPLATES) expect(text).toContain(t);
+    expect(text).toMatch(/template: starter code \(python-http, fastapi, worker, node-http, node, django\);/);
+  });
+});

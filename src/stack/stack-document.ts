@@ -10,13 +10,16 @@ export const STACK_TEXT_OPTIONS = { lineWidth: 0, flowCollectionPadding: false }
  */
 export const SCHEMA_URL = ".create-stack/stack.schema.json";
 
+/** The service templates shipped (presets/ of kind service); a test keeps the list complete. */
+export const TEMPLATES = ["python-http", "fastapi", "worker", "node-http", "node", "django"];
+
 const KEY_COMMENTS: Record<string, string> = {
   name: " Project name: compose project name and prefix of proxy router names.",
   presets: " Add-ons, proxy and tools. Add one later with: dev add preset NAME",
   services: [
-    " Your services. template: starter code (python-http, fastapi, worker); image: run an image as is.",
-    " path: source folder (watched by `dev up`); port: port inside the container; route: proxy path",
-    " prefix; depends_on: services or presets to start first. Add one with: dev add service NAME",
+    ` Your services. template: starter code (${TEMPLATES.join(", ")});`,
+    " image: run an image as is. path: source folder (watched by `dev up`); port: port inside the container;",
+    " route: proxy path prefix; depends_on: services or presets to start first. Add one: dev add service NAME",
   ].join("\n"),
   images: " Image overrides (e.g. a private registry mirror): image a preset names -> image to use.",
   health: " Timing of every generated healthcheck.",

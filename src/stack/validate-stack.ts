@@ -5,6 +5,7 @@ import { presetServiceNames } from "../presets/preset-services.js";
 import { envValueProblem, ENV_VALUE_HINT } from "./env-value.js";
 import { IMAGE_HINT, imageReferenceProblem } from "./image-reference.js";
 import { routeProblem } from "./route.js";
+import { didYouMean } from "../errors/closest-name.js";
 import type { Blame } from "./parse-stack.js";
 import { pathProblem, yaml11Problem, type StackConfig } from "./stack-config.js";
 import { locate } from "./yaml-location.js";
@@ -45,7 +46,7 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
   config.presets.forEach((name, i) => {
     const preset = presets.get(name);
     if (!preset) {
-      return fail("E_UNKNOWN_PRESET", `unknown preset "${name}"`, ["presets", i], `known presets: ${usable.join(", ")}`);
+      return fail("E_UNKNOWN_PRESET", `unknown preset "${name}"`, ["presets", i], `${didYouMean(name, presets.names())}known presets: ${usable.join(", ")}`);
     }
     if (preset.kind === "service") {
       return fail("E_PRESET_KIND", `"${name}" is a service template, not a preset to list here`, ["presets", i],
@@ -100,7 +101,7 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
     const template = svc.template ? presets.get(svc.template) : undefined;
     if (svc.template && template?.kind !== "service") {
       fail("E_UNKNOWN_TEMPLATE", `unknown template "${svc.template}" for service "${name}"`, at("template"),
-        `templates: ${presets.names("service").join(", ")}`);
+        `${didYouMean(svc.template, presets.names("service"))}templates: ${presets.names("service").join(", ")}`);
     }
     for (const req of template?.requires ?? []) {
       if (!config.presets.includes(req)) {

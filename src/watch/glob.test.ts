@@ -95,3 +95,16 @@ describe("default ignores", () => {
     }
   });
 });
+
+describe("ordered globs (rebuild_on)", () => {
+  it("the last match decides; ! takes back what came before", async () => {
+    const { orderedMatcher } = await import("./glob.js");
+    const m = orderedMatcher(["**", "!app/**", "Dockerfile", "app/requirements.txt"]);
+    expect(m("lib/util.py")).toBe(true);
+    expect(m("app/main.py")).toBe(false);
+    expect(m("app/requirements.txt")).toBe(true);
+    expect(m("Dockerfile")).toBe(true);
+    expect(orderedMatcher(["!app/**"])("lib/x")).toBe(false);
+    expect(orderedMatcher(["Dockerfile", "requirements.txt"])("requirements.txt")).toBe(true);
+  });
+});

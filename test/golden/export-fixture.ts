@@ -8,7 +8,7 @@ import { loadPresets, type PresetRegistry } from "../../src/presets/load-presets
 import { parseEnvFile } from "../../src/fs/parse-env-file.js";
 import type { StackConfig } from "../../src/stack/stack-config.js";
 import { validateStack } from "../../src/stack/validate-stack.js";
-import { FIXTURES, planFixture } from "./plan-fixture.js";
+import { fixtureChoices, planChoices, type FixtureChoices } from "./plan-fixture.js";
 
 export const REGISTRY = "registry.example.com/team";
 
@@ -22,12 +22,16 @@ export interface ExportFixture {
 
 /** A fixture's stack as the exporters see it: the planned .env, Dockerfiles and nginx config, a fixed tag. */
 export async function exportFixture(name: string): Promise<ExportFixture> {
-  const choices = JSON.parse(readFileSync(join(FIXTURES, name, "case.json"), "utf8")) as CreateChoices & { routes?: Record<string, string> };
+  return exportChoices(fixtureChoices(name));
+}
+
+/** A stack made from create's choices, as the exporters see it (see exportFixture). */
+export async function exportChoices(choices: FixtureChoices): Promise<ExportFixture> {
   const presets = loadPresets();
   const stack = buildStackConfig({ ...choices, images: choices.images ?? {} }, presets);
   for (const [svc, route] of Object.entries(choices.routes ?? {})) stack.services[svc] = { template: "python-http", path: `services/${svc}`, port: 8000, route };
   validateStack(stack, presets);
-  const plan = await planFixture(name);
+  const plan = await planChoices(choices);
   const file = (path: string) => plan.files.find((f) => f.path === path)?.content;
   const env = Object.fromEntries(parseEnvFile(file(".env") ?? ""));
   const services = resolveServices(stack, presets);

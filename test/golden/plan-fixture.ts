@@ -18,11 +18,22 @@ export function fixtureCases(): string[] {
 
 /** Plans a fixture in memory, deterministically: free ports are the preferred ones, secrets numbered. */
 export async function planFixture(name: string): Promise<Plan> {
-  const choices = JSON.parse(readFileSync(join(FIXTURES, name, "case.json"), "utf8")) as CreateChoices & {
-    routes?: Record<string, string>;
-    /** Services set as given (own Dockerfiles, routes at /, ...), replacing what the presets made. */
-    services?: Record<string, ServiceConfig>;
-  };
+  return planChoices(fixtureChoices(name));
+}
+
+export type FixtureChoices = Omit<CreateChoices, "images"> & {
+  images?: Record<string, string>;
+  routes?: Record<string, string>;
+  /** Services set as given (own Dockerfiles, routes at /, ...), replacing what the presets made. */
+  services?: Record<string, ServiceConfig>;
+};
+
+export function fixtureChoices(name: string): FixtureChoices {
+  return JSON.parse(readFileSync(join(FIXTURES, name, "case.json"), "utf8")) as FixtureChoices;
+}
+
+/** Plans a stack made from create's choices in memory, as planFixture does. */
+export async function planChoices(choices: FixtureChoices): Promise<Plan> {
   const presets = loadPresets();
   const stack = buildStackConfig({ ...choices, images: choices.images ?? {} }, presets);
   for (const [svc, route] of Object.entries(choices.routes ?? {})) {

@@ -62,3 +62,26 @@ describe("a save restarts only the services that watch the file", () => {
     expect(mapChangesToServices(saved("ui/app.js", "ui/package.json"), reloading).get("ui")).toEqual({ files: ["ui/app.js", "ui/package.json"], rebuild: true });
   });
 });
+
+describe("an adopted service whose mounted folder lies inside its build context", () => {
+  const web = svc("web", ["app", "."], ["**", "!app/**", "Dockerfile", "requirements.txt"]);
+  it("a change outside the mount is baked into the image: rebuild", () => {
+    expect(mapChangesToServices(saved("lib/util.py"), [web]).get("web")).toEqual({ files: ["lib/util.py"], rebuild: true });
+  });
+  it("a change in the mount is live: restart only", () => {
+    expect(mapChangesToServices(saved("app/main.py"), [web]).get("web")).toEqual({ files: ["app/main.py"], rebuild: false });
+  });
+});
+
+describe("an adopted image built from the project root, no mount", () => {
+  const web: WatchedService = { name: "web", paths: ["."], rebuildOn: ["**", "!**/etc", "!**/etc/**"], reload: false, restartPaths: [], ignore: ["stack.yaml", "compose.yaml"] };
+  it("a file of its context rebuilds it", () => {
+    expect(mapChangesToServices(saved("app.py"), [web]).get("web")).toEqual({ files: ["app.py"], rebuild: true });
+  });
+  it("what its .dockerignore keeps out (another service's mounted config) is not its change at all", () => {
+    expect(mapChangesToServices(saved("etc/nginx/conf.d/default.conf"), [web]).has("web")).toBe(false);
+  });
+  it("create-stack's own files beside it are not its changes", () => {
+    expect(mapChangesToServices(saved("stack.yaml", "compose.yaml"), [web]).has("web")).toBe(false);
+  });
+});

@@ -1,5 +1,5 @@
 import type { FileChange } from "../../watch/watcher.js";
-import { ignoreMatcher } from "../../watch/glob.js";
+import { ignoreMatcher, orderedMatcher } from "../../watch/glob.js";
 
 export interface WatchedService {
   name: string;
@@ -9,6 +9,13 @@ export interface WatchedService {
   rebuildOn: string[];
   /** Reloads itself: never restarted. */
   reload: boolean;
+  /**
+   * Where a change restarts it, when not everywhere it watches (an adopted service: its mounted
+   * sources; the rest of its build context only rebuilds, and what rebuild_on takes back is not its).
+   */
+  restartPaths?: string[];
+  /** Files that are never its changes (create-stack's own files in an adopted build context). */
+  ignore?: string[];
 }
 
 export interface ServiceChange {
@@ -38,13 +45,16 @@ function within(path: string, base: string): boolean {
 export function mapChangesToServices(changes: FileChange[], services: WatchedService[]): Map<string, ServiceChange> {
   const out = new Map<string, ServiceChange>();
   for (const svc of services) {
-    const rebuilds = ignoreMatcher(svc.rebuildOn);
+    const rebuilds = orderedMatcher(svc.rebuildOn);
+    const ignored = ignoreMatcher(svc.ignore ?? []);
     const files: string[] = [];
     let rebuild = false;
     for (const c of changes) {
-      if (!svc.paths.some((p) => within(c.path, p))) continue;
+      if (!svc.paths.some((p) => within(c.path, p)) || ignored(c.path)) continue;
+      const rebuilt = rebuilds(c.path);
+      if (!rebuilt && svc.restartPaths && !svc.restartPaths.some((p) => within(c.path, p))) continue;
       files.push(c.path);
-      if (rebuilds(c.path)) rebuild = true;
+      if (rebuilt) rebuild = true;
     }
     if (files.length === 0 || (svc.reload && !rebuild)) continue;
     out.set(svc.name, { files: [...new Set(files)], rebuild });

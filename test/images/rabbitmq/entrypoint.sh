@@ -13,6 +13,10 @@ mkdir -p /etc/rabbitmq/conf.d /var/lib/rabbitmq
 } >"$conf"
 chown -R rabbitmq:rabbitmq /var/lib/rabbitmq /etc/rabbitmq
 if [ "$1" = rabbitmq-server ]; then
-  exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups "$@"
+  # RabbitMQ's own start script, as the official image runs it: it traps SIGTERM (docker stop)
+  # and stops the node cleanly. Debian's /usr/sbin/rabbitmq-server wrapper would stay PID 1 as a
+  # shell that ignores every signal, so each stop waited out its timeout and was killed.
+  shift
+  exec setpriv --reuid=rabbitmq --regid=rabbitmq --init-groups /usr/lib/rabbitmq/bin/rabbitmq-server "$@"
 fi
 exec "$@"
