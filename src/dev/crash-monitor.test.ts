@@ -7,7 +7,7 @@ import type { RestartCause } from "./restart/map-changes.js";
 const T0 = 1_764_126_000_000;
 const P = "shop";
 
-function setup(o: { stopped?: Set<string>; stopWindowMs?: number; onEngineLeaving?: () => void; onEngineStayed?: () => void } = {}) {
+function setup(o: { stopped?: Set<string>; stopWindowMs?: number; onEngineLeaving?: () => void; onEngineStayed?: () => void; commandElsewhere?: (service: string) => string | undefined } = {}) {
   const engine = new FakeEngine();
   const lines: string[] = [];
   const restarts: { service: string; cause: RestartCause; at: number }[] = [];
@@ -23,6 +23,7 @@ function setup(o: { stopped?: Set<string>; stopWindowMs?: number; onEngineLeavin
     stopWindowMs: o.stopWindowMs,
     onEngineLeaving: o.onEngineLeaving,
     onEngineStayed: o.onEngineStayed,
+    commandElsewhere: o.commandElsewhere,
   });
   const api = engine.add({ project: P, service: "api", logLines: ["Traceback (most recent call last):", "RuntimeError: boom"] });
   const pg = engine.add({ project: P, service: "postgres", health: "healthy", logLines: ["LOG:  database system is ready to accept connections"] });
@@ -64,6 +65,20 @@ describe("CrashMonitor", () => {
     kill(engine, fresh.id, "15");
     await vi.advanceTimersByTimeAsync(100);
     expect(text()).toMatch(/^api was stopped from outside; restarting in 3\.0 s unless it is started again/);
+  });
+
+  it("a stop made by an operation holding that service's lock (another terminal's dev restart, a dashboard button) is that operation's, said once, never restarted", async () => {
+    const acting = new Map([["api", "dashboard restart api"]]);
+    const { engine, monitor, restarts, text, api, pg } = setup({ commandElsewhere: (s) => acting.get(s) });
+    void engine.events(P, (e) => monitor.onEvent(e), new AbortController().signal);
+    kill(engine, api.id, "15");
+    await vi.advanceTimersByTimeAsync(10_000);
+    expect(text()).toBe("api was stopped by dashboard restart api (our own command, not a crash)");
+    expect(restarts).toEqual([]);
+    // Another service, which no operation holds, stopping meanwhile is still an outside stop.
+    kill(engine, pg.id, "15");
+    await vi.advanceTimersByTimeAsync(100);
+    expect(text()).toMatch(/postgres was stopped from outside/);
   });
 
   it("a crash is reported with the last log lines and restarted after 100 ms, not before", async () => {

@@ -36,10 +36,11 @@ export interface CrashMonitorOptions {
   /** Each crash as it is reported: why, the end of its output and the wait before the restart. */
   onCrash?: (crash: { service: string; cause: RestartCause; why: string; lines: string[]; backoffMs: number }) => void;
   /**
-   * Another command of ours changing the project right now (dev add, dev remove, dev restart in
-   * another terminal): its name. What it stops or removes is its doing, said as such.
+   * Another command of ours changing the project, or acting on this service, right now (dev add,
+   * dev remove, dev restart in another terminal, a dashboard button): its name. What it stops or
+   * removes is its doing, said as such.
    */
-  commandElsewhere?: () => string | undefined;
+  commandElsewhere?: (service: string) => string | undefined;
   /** How long the engine may take to answer before it counts as gone (default 3 s). */
   verdictTimeoutMs?: number;
   /** While the engine is going away, how often to ask whether it answers again (default 1 s). */
@@ -97,7 +98,7 @@ export class CrashMonitor {
     // Whether it is ours is decided now: our restart may be over by the time it is handled.
     let ours = this.restarting.has(e.service) || this.composing > 0;
     if (!ours && (e.action === "kill" || e.action === "die" || e.action === "destroy")) {
-      const by = this.opts.commandElsewhere?.();
+      const by = this.opts.commandElsewhere?.(e.service);
       if (by !== undefined) {
         ours = true;
         this.cancel(e.service);

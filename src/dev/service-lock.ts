@@ -1,4 +1,4 @@
-import { acquireProjectLock, type ReleaseLock } from "../fs/project-lock.js";
+import { acquireProjectLock, lockHolder, type ReleaseLock } from "../fs/project-lock.js";
 
 /**
  * One operation at a time per service, whoever asks: `dev restart|stop|start|build SERVICE` from
@@ -34,4 +34,12 @@ export async function withServiceLocks<T>(root: string, services: string[], what
   } finally {
     for (const release of releases.reverse()) await release();
   }
+}
+
+/**
+ * The operation now acting on a service (`dev restart api`, `dashboard restart api`), from any
+ * process, this one included: what it stops is its doing, not a crash.
+ */
+export function serviceLockHolder(root: string, service: string): string | undefined {
+  return lockHolder(root, serviceLockFile(service));
 }

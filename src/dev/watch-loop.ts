@@ -24,6 +24,7 @@ import { readStoppedServices } from "./stopped-services.js";
 import { withoutOwnWrites } from "./own-writes.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { otherLockHolder } from "../fs/project-lock.js";
+import { serviceLockHolder } from "./service-lock.js";
 import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
 import { buildProgress } from "./build-progress.js";
@@ -152,7 +153,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     // dockerd shutting down: it stops every container before its event stream drops.
     onEngineLeaving: () => engineGone(),
     onEngineStayed: () => engineBack(),
-    commandElsewhere: () => otherLockHolder(root),
+    commandElsewhere: (service) => otherLockHolder(root) ?? serviceLockHolder(root, service),
     onCrash: (c) => opts.events?.record({ type: "crash", at: new Date().toISOString(), ...c }),
   });
   const keeper: StackKeeper = new StackKeeper({

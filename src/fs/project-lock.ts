@@ -112,9 +112,19 @@ export async function withProjectLock<T>(root: string, what: string, fn: () => P
  * stops and removals are that command's doing (dev add, dev remove, dev restart), not crashes.
  */
 export function otherLockHolder(root: string): string | undefined {
+  const holder = liveHolder(root, LOCK_FILE);
+  return holder && holder.pid !== process.pid ? holder.what : undefined;
+}
+
+/** What the live holder of a lock file in the state folder (`file`) is doing, this process included. */
+export function lockHolder(root: string, file: string): string | undefined {
+  return liveHolder(root, file)?.what;
+}
+
+function liveHolder(root: string, file: string): LockInfo | undefined {
   try {
-    const holder = JSON.parse(readFileSync(join(root, STATE_DIR, LOCK_FILE), "utf8")) as LockInfo;
-    return holder.pid !== process.pid && isAlive(holder) ? holder.what : undefined;
+    const holder = JSON.parse(readFileSync(join(root, STATE_DIR, file), "utf8")) as LockInfo;
+    return isAlive(holder) ? holder : undefined;
   } catch {
     return undefined;
   }

@@ -186,6 +186,9 @@ describe("dev up's dashboard", () => {
     expect(after.id).toBe(before.id);
     expect(after.startedAt).not.toBe(before.startedAt);
     expect(after.status).toBe("running");
+    // The watcher knows the stop was the button's: no outside stop, no crash, no second restart.
+    await dev!.waitFor(/^api was stopped by dashboard restart api \(our own command, not a crash\)$/, { timeoutMs: 30_000 });
+    expect(dev!.lines.join("\n")).not.toMatch(/api was stopped from outside|api crashed/);
   });
 
   it("a page on another port cannot make the browser restart anything", async () => {
