@@ -194,7 +194,10 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         if (out.line && !change.quiet) log(out.line);
         report(out.kind);
         ok = true;
-        void syncProxyRoutes();
+        // A new or started container may be what the proxy's last reload missed (a `dev add`
+        // whose build failed); a process reload or a restart of a running container changes
+        // nothing the proxy routes, and saves come many times a minute.
+        if (out.kind === "rebuild" || out.kind === "recreate" || out.started) void syncProxyRoutes();
         countRestart(name);
         if (change.rebuild && svc.app) shownBuilds.delete(svc.app.path ?? name);
       } catch (err) {
@@ -271,7 +274,11 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         // --force-rm, and a failed build would leave its container behind.
         const added = stack.filter((s) => !had.has(s.name) && (only.length === 0 || only.includes(s.name))).map((s) => s.name);
         try {
-          if (added.length) await runCompose(ctx, composeBuildArgs(added), `building ${added.join(", ")}`, { code: "E_BUILD" });
+          // One that `dev add` has built and started already (it holds the lock until then) is
+          // not built a second time: compose's `up` finds it up to date.
+          const running = added.length ? new Set((await ctx.engine.listContainers(ctx.name)).map((c) => c.service)) : new Set<string>();
+          const toBuild = added.filter((name) => !running.has(name));
+          if (toBuild.length) await runCompose(ctx, composeBuildArgs(toBuild), `building ${toBuild.join(", ")}`, { code: "E_BUILD" });
           await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
           log(`stack.yaml applied: ${services.length} service${services.length === 1 ? "" : "s"}`);
         } catch (err) {
@@ -355,7 +362,7 @@ const CAUSES: Record<RestartCause, string> = {
  * A file change restarts the running container (Engine API, or a rebuild); a service that is
  * down, or whose container is gone, is brought back. Returns the line to print, if any.
  */
-async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<{ line?: string; kind?: ReloadKind }> {
+async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<{ line?: string; kind?: ReloadKind; started?: boolean }> {
   const files = `${change.files.length} file${change.files.length === 1 ? "" : "s"}`;
   if (svc.app && !change.cause) {
     try {
@@ -372,6 +379,7 @@ async function restartOrBringBack(ctx: DevContext, svc: StackService, change: Se
   return {
     line: `${svc.name} ${back.how === "recreated" ? "recreated" : "restarted"} in ${back.seconds.toFixed(2)} s (${CAUSES[change.cause ?? "crash"]})`,
     kind: back.how === "recreated" ? "recreate" : "container",
+    started: true,
   };
 }
 

@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  composeFileOf,
   CREATE_STACK, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, leftovers, removeProject, sh, tempDir, uniqueName, waitHealthy,
 } from "./support.js";
 
@@ -67,7 +68,7 @@ describe("scaffold, then plain compose", () => {
     const root = await scaffold(project, []);
     cleanups.push(() => removeProject(project), () => cleanupDir(join(root, "..")));
     const env = await readFile(join(root, ".env"), "utf8");
-    expect(envValue(env, "COMPOSE_FILE")).toBe("compose.yaml:compose.dev.yaml:compose.proxy.yaml:compose.tools.yaml");
+    expect(envValue(env, "COMPOSE_FILE")).toBe(await composeFileOf(["compose.yaml", "compose.dev.yaml", "compose.proxy.yaml", "compose.tools.yaml"]));
 
     // Traefik's image cannot be built offline; everything else of the default stack runs.
     const up = await compose(root, ["up", "-d", "api", "worker", "postgres", "redis"]);
