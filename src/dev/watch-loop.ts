@@ -24,6 +24,7 @@ import { withProjectWrite } from "../fs/project-transaction.js";
 import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
 import { buildProgress } from "./build-progress.js";
+import { buildFailureKey } from "./compose-output.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
 import { proxyReloadedLine, proxyRoutes, reloadProxyIfStale } from "./proxy-routes.js";
 
@@ -112,7 +113,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
   const shownBuilds = new Map<string, { output: string; service: string }>();
   const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
     const key = svc.path ?? svc.name;
-    const output = err.details.join("\n");
+    const output = buildFailureKey(err.details, svc.name);
     const shown = shownBuilds.get(key);
     if (shown && shown.output === output && shown.service !== svc.name) {
       log(`${svc.name}: the same build failure as ${shown.service} (shared folder ${key}); save a fix to rebuild both`);
