@@ -25,6 +25,7 @@ import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
 import { buildProgress } from "./build-progress.js";
 import { buildFailureKey } from "./compose-output.js";
+import { servicesOnlyAdded } from "./services-only-added.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
 import { proxyReloadedLine, proxyRoutes, reloadProxyIfStale } from "./proxy-routes.js";
 
@@ -222,6 +223,9 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
 
   // One apply at a time; saves that arrive meanwhile are coalesced into one more apply after it.
   let applying = false;
+  // .env as compose last applied it, and whether that apply succeeded (the stack as dev up started it, at first).
+  let appliedEnv: ReadonlyMap<string, string> = await readProjectEnv(root);
+  let lastUpOk = true;
   let again = false;
   let stackBroken = false;
   const onStackChange = async () => {
@@ -259,6 +263,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         }
         if (stackBroken) log("stack.yaml is valid again: applying it");
         stackBroken = false;
+        const onlyAdded = servicesOnlyAdded(ctx.project, next);
         ctx = withProject(ctx, next);
         services = next.services;
         const had = new Set(stack.map((s) => s.name));
@@ -279,8 +284,17 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
           // not built a second time: compose's `up` finds it up to date.
           const running = added.length ? new Set((await ctx.engine.listContainers(ctx.name)).map((c) => c.service)) : new Set<string>();
           const toBuild = added.filter((name) => !running.has(name));
-          if (toBuild.length) await runCompose(ctx, composeBuildArgs(toBuild), `building ${toBuild.join(", ")}`, { code: "E_BUILD" });
-          await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
+          const env = await readProjectEnv(root);
+          // New services only, each already running (as `dev add` left it), the rest of the files
+          // and .env as compose last applied them: compose would find nothing to do.
+          const upToDate = lastUpOk && onlyAdded !== undefined && onlyAdded.every((name) => running.has(name)) && [...appliedEnv].every(([k, v]) => env.get(k) === v);
+          if (!upToDate) {
+            lastUpOk = false;
+            if (toBuild.length) await runCompose(ctx, composeBuildArgs(toBuild), `building ${toBuild.join(", ")}`, { code: "E_BUILD" });
+            await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
+            lastUpOk = true;
+          }
+          appliedEnv = env;
           log(`stack.yaml applied: ${services.length} service${services.length === 1 ? "" : "s"}`);
         } catch (err) {
           // stack.yaml is valid and the files follow it: what failed is starting a container.
