@@ -357,6 +357,9 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
   if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();
+  // A restart or rebuild in flight ends first: one that finished after the stack was stopped
+  // (Ctrl-C) would leave its service running.
+  await scheduler.idle();
   await proxyCheck;
   crashes.close();
   keeper.close();

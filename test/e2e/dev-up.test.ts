@@ -221,14 +221,6 @@ describe("dev up", () => {
     await dev.waitFor(/^api rebuilt and restarted/, { from: fixed, timeoutMs: 240_000 });
     await dev.waitFor(/^worker rebuilt and restarted/, { from: fixed, timeoutMs: 240_000 });
     expect((await getUntilOk(`${proxy}/api/`)).status).toBe(200);
-    // A save seen as two writes on a loaded machine queues one more rebuild after the first: the
-    // next test stops the stack, so let the watcher finish what it has in hand first (quiet for
-    // longer than the 10 s after which a build in progress says it is still working).
-    for (const deadline = Date.now() + 180_000; Date.now() < deadline; ) {
-      const seen = dev.lines.length;
-      await sleep(12_000);
-      if (dev.lines.length === seen) break;
-    }
   });
 
   it("Ctrl-C stops watching and the stack; dev down leaves nothing but the volumes", async () => {
