@@ -62,7 +62,9 @@ async function runningProxy(ctx: DevContext, listed?: ContainerInfo[]) {
 
 async function fetchText(url: string): Promise<string | undefined> {
   try {
-    const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(500) });
+    // 2 s: on a loaded machine, through a userland port proxy (an engine without iptables), an
+    // answer can take longer than half a second, and a reload waits for exactly this answer.
+    const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(2000) });
     return res.ok ? await res.text() : undefined;
   } catch {
     return undefined;
