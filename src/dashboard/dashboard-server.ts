@@ -4,6 +4,7 @@ import { createServer, type IncomingMessage, type ServerResponse } from "node:ht
 import { join } from "node:path";
 import type { DevContext } from "../dev/dev-context.js";
 import type { DevEventRecord } from "../dev/dev-events.js";
+import type { ContainerInfo } from "../engine/engine.js";
 import { reportError } from "../errors/report-error.js";
 import { UI_DIR } from "../fs/package-paths.js";
 import { allocateFreePort } from "../plan/resolve-env.js";
@@ -43,7 +44,14 @@ const SECURITY_HEADERS = {
 export async function startDashboard(opts: DashboardOptions): Promise<Dashboard> {
   const token = randomBytes(24).toString("base64url");
   const logs = new LogTail({ engine: opts.ctx().engine });
-  const live = new LiveStatus(opts.ctx, opts.events, (containers) => logs.update(containers));
+  // Logs are followed only while a page is open: a stream per container costs the engine and
+  // dev up something for every line, and a stack of 40 services writes many; a page that opens
+  // gets each container's last lines, one that opens again what came since.
+  let latest: ContainerInfo[] = [];
+  const live = new LiveStatus(opts.ctx, opts.events, (containers) => {
+    latest = containers;
+    if (clients.size) logs.update(containers);
+  });
   const busy = new Map<string, ServiceAction>();
   const clients = new Set<ServerResponse>();
   const send = (event: string, data: unknown) => {
@@ -94,7 +102,11 @@ export async function startDashboard(opts: DashboardOptions): Promise<Dashboard>
       res.write(`retry: 1000\nevent: snapshot\ndata: ${JSON.stringify({ ...live.snapshot(), busy: Object.fromEntries(busy) })}\n\n`);
       res.write(`event: logs\ndata: ${JSON.stringify({ lines: logs.history(), dropped: 0 })}\n\n`);
       clients.add(res);
-      req.on("close", () => clients.delete(res));
+      logs.update(latest);
+      req.on("close", () => {
+        clients.delete(res);
+        if (clients.size === 0) logs.pause();
+      });
       return;
     }
     if (req.method === "POST" && url.pathname === "/actions") {

@@ -92,7 +92,7 @@ export class LiveStatus {
         try {
           const containers = await c.engine.listContainers(c.name, { all: true });
           this.onContainers(containers);
-          const next = await readStatus(c, this.events.list());
+          const next = await readStatus(c, this.events.list(), containers);
           const delta = this.model ? diffServices(this.model.services, next.services) : {};
           this.model = next;
           if (delta.services || delta.removed) this.emit(delta);

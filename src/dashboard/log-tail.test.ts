@@ -2,13 +2,13 @@ import { describe, expect, it } from "vitest";
 import type { ContainerInfo, Engine } from "../engine/engine.js";
 import { LogTail, type LogBatch } from "./log-tail.js";
 
-type Follow = { id: string; onLine: (line: string, stream: "stdout" | "stderr") => void; opts: Record<string, unknown>; end: () => void };
+type Follow = { id: string; onLine: (line: string, stream: "stdout" | "stderr") => void; opts: Record<string, unknown>; end: () => void; signal: AbortSignal };
 
 function fakeEngine(follows: Follow[]): Engine {
   return {
     followLogs: (id: string, onLine: Follow["onLine"], signal: AbortSignal, opts: Record<string, unknown>) =>
       new Promise<void>((resolve) => {
-        follows.push({ id, onLine, opts, end: resolve });
+        follows.push({ id, onLine, opts, end: resolve, signal });
         signal.addEventListener("abort", () => resolve());
       }),
   } as unknown as Engine;
@@ -75,5 +75,21 @@ describe("log tail", () => {
     await tick(30);
     expect(batches.flatMap((b) => b.lines.map((l) => l.m))).toEqual(["before", "after"]);
     tail.close();
+  });
+
+  it("paused (no page open), it follows nothing; the next update follows on from the last line seen", async () => {
+    const follows: Follow[] = [];
+    const tail = new LogTail({ engine: fakeEngine(follows), everyMs: 10 });
+    tail.update([running("c1", "api")]);
+    follows[0]!.onLine("2026-01-01T00:00:07.000000000Z seen", "stdout");
+    tail.pause();
+    expect(follows[0]!.signal.aborted).toBe(true);
+    tail.update([running("c1", "api")]);
+    expect(follows).toHaveLength(2);
+    expect(follows[1]!.opts).toMatchObject({ since: Date.parse("2026-01-01T00:00:07Z") / 1000 });
+    await tick(30);
+    expect(tail.history().map((l) => l.m)).toEqual(["seen"]);
+    tail.close();
+    expect(follows[1]!.signal.aborted).toBe(true);
   });
 });

@@ -64,6 +64,14 @@ export class LogTail {
   close(): void {
     this.closed = true;
     clearTimeout(this.timer);
+    this.pause();
+  }
+
+  /**
+   * Stops following (no page is open): the lines kept and the last time seen per container stay,
+   * so the next update() follows on from there and nothing written meanwhile is missed.
+   */
+  pause(): void {
     for (const c of this.following.values()) c.abort();
     this.following.clear();
   }

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { composeFailureHint, failureLines, progressLine } from "./compose-output.js";
+import { buildFailureKey, composeFailureHint, failureLines, progressLine } from "./compose-output.js";
 
 describe("compose output", () => {
   it("shows build and pull steps of compose v1 and v2, nothing else", () => {
@@ -25,5 +25,29 @@ describe("compose output", () => {
     const out = ["Step 4/6 : RUN pip install flask", "ERROR: Could not find a version that satisfies the requirement flask", "", "ERROR: Service 'api' failed to build"];
     expect(failureLines(out)).toEqual([out[0], out[1], out[3]]);
     expect(failureLines(Array.from({ length: 40 }, (_, i) => `l${i}`)).length).toBe(25);
+  });
+
+  it("two services built from one folder that fail the same way give one failure, on BuildKit and on v1", () => {
+    // compose v2.26 (BuildKit, plain progress) building api, then worker, from one folder: step
+    // numbers, order, timings and the service's name differ.
+    const buildkit = (svc: string, t: string) => [
+      `#7 [${svc} 3/4] COPY . .`,
+      "#7 DONE 0.1s",
+      "",
+      `#8 [${svc} 4/4] RUN echo marker && exit 3`,
+      `#8 ${t} marker`,
+      '#8 ERROR: process "/bin/sh -c echo marker && exit 3" did not complete successfully: exit code: 3',
+      "------",
+      ` > [${svc} 4/4] RUN echo marker && exit 3:`,
+      `${t} marker`,
+      "------",
+      'failed to solve: process "/bin/sh -c echo marker && exit 3" did not complete successfully: exit code: 3',
+    ];
+    expect(buildFailureKey(buildkit("api", "1.347"), "api")).toBe(buildFailureKey(["#6 [worker 3/4] COPY . .", "#6 CACHED", ...buildkit("worker", "1.249").slice(3)], "worker"));
+    expect(buildFailureKey(buildkit("api", "1.347"), "api")).not.toBe(buildFailureKey(buildkit("worker", "1.2").map((l) => l.replace("exit code: 3", "exit code: 4")), "worker"));
+    const v1 = (svc: string, id: string) => ["Step 4/4 : RUN echo marker && exit 3", ` ---> Running in ${id}`, "marker", "The command '/bin/sh -c echo marker && exit 3' returned a non-zero code: 3", `ERROR: Service '${svc}' failed to build : Build failed`];
+    expect(buildFailureKey(v1("api", "3f2a"), "api")).toBe(buildFailureKey(v1("worker", "9c1b"), "worker"));
+    // A name inside the failing command is kept: only compose's and BuildKit's own mentions go.
+    expect(buildFailureKey(["#8 ERROR: process \"/bin/sh -c ./api\" did not complete successfully: exit code: 1"], "api")).toContain("./api");
   });
 });

@@ -42,3 +42,26 @@ export function failureLines(output: string[], max = 25): string[] {
     .filter((l) => l.trim())
     .slice(-max);
 }
+
+const BUILD_ERROR = /ERROR|error:|failed to solve|returned a non-zero code|failed to build/;
+
+/**
+ * What a failed build says, without what differs between two services built from one folder:
+ * BuildKit (compose v2) numbers its steps in the order they ran, times each output line and names
+ * the service in every step (`#8 [api 4/4] RUN ...`, `#8 1.347 ...`); v1 names it in its last
+ * line (`Service 'api' failed to build`). From the first error line on, with those taken out, api
+ * and a worker sharing its folder give the same text when they fail the same way.
+ */
+export function buildFailureKey(output: string[], service: string): string {
+  const name = new RegExp(`(?<=\\[|')${service.replace(/[.*+?^${}()|[\]\\]/g, "\\$&")}(?=[ '\\]])`, "g");
+  const lines = output.map((l) =>
+    l
+      .replace(/\x1b\[[0-9;]*[A-Za-z]/g, "")
+      .replace(/^#\d+ /, "")
+      .replace(/^\d+\.\d+ /, "")
+      .replace(name, "<service>")
+      .trimEnd(),
+  );
+  const first = lines.findIndex((l) => BUILD_ERROR.test(l));
+  return (first < 0 ? lines : lines.slice(first)).filter((l) => l.trim()).join("\n");
+}

@@ -1,4 +1,5 @@
 import type { DevContext } from "./dev-context.js";
+import type { ContainerInfo } from "../engine/engine.js";
 import { proxyPresetOf, proxyServiceOf } from "../presets/stack-proxy.js";
 import { proxyRenderer } from "../render/proxy-renderers.js";
 import { readProjectEnv } from "../fs/read-env.js";
@@ -20,8 +21,8 @@ export async function reloadProxy(ctx: DevContext): Promise<string | undefined> 
  * `dev add` whose build failed wrote the new config, and nothing reloaded it since). Undefined when
  * it cannot tell: no proxy that reports its routes, not running, or not answering.
  */
-export async function proxyRoutes(ctx: DevContext): Promise<{ proxy: string; served: string; expected: string; stale: boolean } | undefined> {
-  const found = await runningProxy(ctx);
+export async function proxyRoutes(ctx: DevContext, listed?: ContainerInfo[]): Promise<{ proxy: string; served: string; expected: string; stale: boolean } | undefined> {
+  const found = await runningProxy(ctx, listed);
   const report = found?.renderer.servedRoutes;
   if (!found || !report) return undefined;
   const served = await found.io.get(report.path);
@@ -40,12 +41,13 @@ export async function reloadProxyIfStale(ctx: DevContext): Promise<string | unde
 /** The line that says so. */
 export const proxyReloadedLine = (proxy: string) => `${proxy} served older routes than stack.yaml: reloaded, it serves the current ones`;
 
-async function runningProxy(ctx: DevContext) {
+/** `listed`: the project's containers when the caller has listed them already (one list, not two). */
+async function runningProxy(ctx: DevContext, listed?: ContainerInfo[]) {
   const preset = proxyPresetOf(ctx.project.parsed.config.presets, ctx.project.presets);
   const service = preset && proxyServiceOf(preset);
   if (!preset || !service) return undefined;
   const renderer = proxyRenderer(preset);
-  const [container] = await ctx.engine.listContainers(ctx.name, { service });
+  const [container] = listed ? listed.filter((c) => c.service === service && c.state === "running") : await ctx.engine.listContainers(ctx.name, { service });
   if (!container) return undefined;
   const port = (await readProjectEnv(ctx.project.root)).get(preset.proxy!.port_env);
   return {
@@ -60,7 +62,9 @@ async function runningProxy(ctx: DevContext) {
 
 async function fetchText(url: string): Promise<string | undefined> {
   try {
-    const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(500) });
+    // 2 s: on a loaded machine, through a userland port proxy (an engine without iptables), an
+    // answer can take longer than half a second, and a reload waits for exactly this answer.
+    const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(2000) });
     return res.ok ? await res.text() : undefined;
   } catch {
     return undefined;

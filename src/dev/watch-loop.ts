@@ -28,6 +28,8 @@ import { serviceLockHolder } from "./service-lock.js";
 import { StackPresence } from "./stack-presence.js";
 import { restartCounter } from "./restart-counts.js";
 import { buildProgress } from "./build-progress.js";
+import { buildFailureKey } from "./compose-output.js";
+import { servicesOnlyAdded } from "./services-only-added.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
 import { proxyReloadedLine, proxyRoutes, reloadProxyIfStale } from "./proxy-routes.js";
 
@@ -132,7 +134,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
   const shownBuilds = new Map<string, { output: string; service: string }>();
   const reportBuildFailure = (svc: ResolvedService, err: StackError) => {
     const key = svc.path ?? svc.name;
-    const output = err.details.join("\n");
+    const output = buildFailureKey(err.details, svc.name);
     const shown = shownBuilds.get(key);
     if (shown && shown.output === output && shown.service !== svc.name) {
       log(`${svc.name}: the same build failure as ${shown.service} (shared folder ${key}); save a fix to rebuild both`);
@@ -223,7 +225,10 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         if (out.line && !change.quiet) log(out.line);
         report(out.kind);
         ok = true;
-        void syncProxyRoutes();
+        // A new or started container may be what the proxy's last reload missed (a `dev add`
+        // whose build failed); a process reload or a restart of a running container changes
+        // nothing the proxy routes, and saves come many times a minute.
+        if (out.kind === "rebuild" || out.kind === "recreate" || out.started) void syncProxyRoutes();
         countRestart(name);
         if (change.rebuild && svc.app) shownBuilds.delete(svc.app.path ?? name);
       } catch (err) {
@@ -248,6 +253,9 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
 
   // One apply at a time; saves that arrive meanwhile are coalesced into one more apply after it.
   let applying = false;
+  // .env as compose last applied it, and whether that apply succeeded (the stack as dev up started it, at first).
+  let appliedEnv: ReadonlyMap<string, string> = await readProjectEnv(root);
+  let lastUpOk = true;
   let again = false;
   let stackBroken = false;
   const onStackChange = async () => {
@@ -285,6 +293,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         }
         if (stackBroken) log("stack.yaml is valid again: applying it");
         stackBroken = false;
+        const onlyAdded = servicesOnlyAdded(ctx.project, next);
         ctx = withProject(ctx, next);
         services = next.services;
         const had = new Set(stack.map((s) => s.name));
@@ -301,8 +310,21 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         // --force-rm, and a failed build would leave its container behind.
         const added = stack.filter((s) => !had.has(s.name) && (only.length === 0 || only.includes(s.name))).map((s) => s.name);
         try {
-          if (added.length) await runCompose(ctx, composeBuildArgs(added), `building ${added.join(", ")}`, { code: "E_BUILD" });
-          await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
+          // One that `dev add` has built and started already (it holds the lock until then) is
+          // not built a second time: compose's `up` finds it up to date.
+          const running = added.length ? new Set((await ctx.engine.listContainers(ctx.name)).map((c) => c.service)) : new Set<string>();
+          const toBuild = added.filter((name) => !running.has(name));
+          const env = await readProjectEnv(root);
+          // New services only, each already running (as `dev add` left it), the rest of the files
+          // and .env as compose last applied them: compose would find nothing to do.
+          const upToDate = lastUpOk && onlyAdded !== undefined && onlyAdded.every((name) => running.has(name)) && [...appliedEnv].every(([k, v]) => env.get(k) === v);
+          if (!upToDate) {
+            lastUpOk = false;
+            if (toBuild.length) await runCompose(ctx, composeBuildArgs(toBuild), `building ${toBuild.join(", ")}`, { code: "E_BUILD" });
+            await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
+            lastUpOk = true;
+          }
+          appliedEnv = env;
           log(`stack.yaml applied: ${services.length} service${services.length === 1 ? "" : "s"}`);
         } catch (err) {
           // stack.yaml is valid and the files follow it: what failed is starting a container.
@@ -370,6 +392,9 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
   if (!done.signal.aborted) await new Promise<void>((resolve) => done.signal.addEventListener("abort", () => resolve(), { once: true }));
   await watcher.close();
   scheduler.close();
+  // A restart or rebuild in flight ends first: one that finished after the stack was stopped
+  // (Ctrl-C) would leave its service running.
+  await scheduler.idle();
   await proxyCheck;
   crashes.close();
   keeper.close();
@@ -390,7 +415,7 @@ const CAUSES: Record<RestartCause, string> = {
  * A file change restarts the running container (Engine API, or a rebuild); a service that is
  * down, or whose container is gone, is brought back. Returns the line to print, if any.
  */
-async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<{ line?: string; kind?: ReloadKind }> {
+async function restartOrBringBack(ctx: DevContext, svc: StackService, change: ServiceChange, env: ReadonlyMap<string, string>, onLine?: (line: string) => void): Promise<{ line?: string; kind?: ReloadKind; started?: boolean }> {
   const files = `${change.files.length} file${change.files.length === 1 ? "" : "s"}`;
   if (svc.app && !change.cause) {
     try {
@@ -407,6 +432,7 @@ async function restartOrBringBack(ctx: DevContext, svc: StackService, change: Se
   return {
     line: `${svc.name} ${back.how === "recreated" ? "recreated" : "restarted"} in ${back.seconds.toFixed(2)} s (${CAUSES[change.cause ?? "crash"]})`,
     kind: back.how === "recreated" ? "recreate" : "container",
+    started: true,
   };
 }
 

@@ -96,6 +96,23 @@ describe("a project's certificate", () => {
     expect(readdirSync(outside)).toEqual([]);
   });
 
+  it("keeps the project's key: a new name signs a new certificate for it; a key replaced by hand is followed", () => {
+    const root = join(tmp, "p");
+    const first = ensureProjectTls(root, ["api"], caDir);
+    const key = readFileSync(first.keyFile, "utf8");
+    const grown = ensureProjectTls(root, ["api", "web", "admin"], caDir);
+    expect(grown.made).toBe("new names: admin.localhost, web.localhost");
+    expect(readFileSync(grown.keyFile, "utf8")).toBe(key);
+    const cert = new X509Certificate(readFileSync(grown.certFile));
+    expect(cert.checkHost("admin.localhost")).toBe("admin.localhost");
+    expect(cert.checkPrivateKey(createPrivateKey(key))).toBe(true);
+    // Another key in its place: the certificate no longer matches it, so it is remade for that key.
+    const other = ensureProjectTls(join(tmp, "q"), ["api"], caDir);
+    writeFileSync(first.keyFile, readFileSync(other.keyFile));
+    expect(ensureProjectTls(root, ["api", "web", "admin"], caDir).made).toBe("the key is not the certificate's");
+    expect(new X509Certificate(readFileSync(first.certFile)).checkPrivateKey(createPrivateKey(readFileSync(other.keyFile)))).toBe(true);
+  });
+
   it("two projects share one CA", () => {
     const a = ensureProjectTls(join(tmp, "a"), ["api"], caDir);
     const b = ensureProjectTls(join(tmp, "b"), ["web"], caDir);

@@ -1,5 +1,5 @@
-import { X509Certificate, createPrivateKey, randomBytes } from "node:crypto";
-import { mkdirSync, readFileSync, renameSync, writeFileSync, chmodSync } from "node:fs";
+import { X509Certificate, createPrivateKey, createPublicKey, randomBytes, type KeyObject } from "node:crypto";
+import { mkdirSync, readFileSync, renameSync, statSync, writeFileSync, chmodSync } from "node:fs";
 import { join } from "node:path";
 import forge from "node-forge";
 import { checkStateDir } from "../fs/state-dir.js";
@@ -43,17 +43,52 @@ export function ensureProjectTls(root: string, serviceNames: string[], caDir = l
   const certFile = join(dir, LEAF_CERT_FILE);
   const keyFile = join(dir, LEAF_KEY_FILE);
   const dnsNames = [...BASE_DNS_NAMES, ...[...new Set(serviceNames)].sort().map((n) => `${n}.localhost`)];
+  // `dev up` syncs on every save of stack.yaml: once checked, the same files (by size and mtime)
+  // with the same CA and names need no parsing and no signature check.
+  const stamp = fileStamp(certFile, keyFile, ca.certPem, dnsNames);
+  if (stamp !== undefined && checked.get(certFile) === stamp) return { certFile, keyFile, ca };
   const why = staleReason(certFile, keyFile, ca, dnsNames);
-  if (!why) return { certFile, keyFile, ca };
-  const { certPem, keyPem } = makeLeaf(ca, dnsNames);
+  if (!why) {
+    if (stamp !== undefined) checked.set(certFile, stamp);
+    return { certFile, keyFile, ca };
+  }
+  // The project keeps its key: a new name or a renewal signs a new certificate for the same key
+  // (a new RSA key per routed service cost ~100-200 ms each, seconds on a loaded machine), and a
+  // proxy reading the files mid-write sees a matching pair whichever certificate it gets.
+  const { certPem, keyPem } = makeLeaf(ca, dnsNames, readKey(keyFile));
   mkdirSync(dir, { recursive: true, mode: 0o700 });
   // Key first, then the certificate, each renamed into place: a proxy reading them mid-write sees
-  // the old pair or, for a moment, the new key with the old certificate (its reload then fails
-  // and the next one succeeds), never a half-written file.
-  writeAtomic(keyFile, keyPem, 0o600);
+  // the old pair or, with a new key, for a moment the new key with the old certificate (its reload
+  // then fails and the next one succeeds), never a half-written file.
+  if (keyPem !== undefined) writeAtomic(keyFile, keyPem, 0o600);
   // The leaf, then the CA: clients that do not trust the CA yet still see the whole chain.
   writeAtomic(certFile, certPem + ca.certPem, 0o644);
+  const written = fileStamp(certFile, keyFile, ca.certPem, dnsNames);
+  if (written !== undefined) checked.set(certFile, written);
   return { certFile, keyFile, ca, made: why };
+}
+
+/** Certificates this process has checked or written, by file: what they were checked as. */
+const checked = new Map<string, string>();
+
+function fileStamp(certFile: string, keyFile: string, caPem: string, dnsNames: string[]): string | undefined {
+  try {
+    const c = statSync(certFile);
+    const k = statSync(keyFile);
+    return JSON.stringify([c.size, c.mtimeMs, c.ino, k.size, k.mtimeMs, k.ino, caPem, dnsNames, Math.floor(Date.now() / 3_600_000)]);
+  } catch {
+    return undefined;
+  }
+}
+
+/** The project's RSA key when it has a usable one (2048 bits or more), else undefined. */
+function readKey(keyFile: string): KeyObject | undefined {
+  try {
+    const key = createPrivateKey(readFileSync(keyFile));
+    return key.asymmetricKeyType === "rsa" && (key.asymmetricKeyDetails?.modulusLength ?? 0) >= 2048 ? key : undefined;
+  } catch {
+    return undefined;
+  }
 }
 
 function readIfThere(file: string): string | undefined {
@@ -76,13 +111,16 @@ const RENEW_BEFORE_MS = 30 * 24 * 3600 * 1000;
 
 function staleReason(certFile: string, keyFile: string, ca: LocalCa, dnsNames: string[]): string | undefined {
   let cert: X509Certificate;
+  let key: KeyObject;
   try {
     cert = new X509Certificate(readFileSync(certFile));
-    createPrivateKey(readFileSync(keyFile));
+    key = createPrivateKey(readFileSync(keyFile));
   } catch {
     return "no certificate yet";
   }
-  if (!cert.checkIssued(new X509Certificate(ca.certPem)) || !cert.verify(new X509Certificate(ca.certPem).publicKey)) return "signed by another CA";
+  const caCert = new X509Certificate(ca.certPem);
+  if (!cert.checkIssued(caCert) || !cert.verify(caCert.publicKey)) return "signed by another CA";
+  if (!cert.checkPrivateKey(key)) return "the key is not the certificate's";
   if (new Date(cert.validTo).getTime() - Date.now() < RENEW_BEFORE_MS) return "expires within 30 days";
   const has = new Set((cert.subjectAltName ?? "").split(", ").map((s) => s.replace(/^DNS:/, "")));
   const missing = dnsNames.filter((n) => !has.has(n));
@@ -93,8 +131,11 @@ function staleReason(certFile: string, keyFile: string, ca: LocalCa, dnsNames: s
 /** 397 days: the longest a browser accepts for a server certificate. Remade 30 days before the end. */
 const LEAF_DAYS = 397;
 
-function makeLeaf(ca: LocalCa, dnsNames: string[]): { certPem: string; keyPem: string } {
-  const keys = rsaKeyPair();
+/** The leaf for `dnsNames`; for the project's key when given (keyPem undefined: the key file stays). */
+function makeLeaf(ca: LocalCa, dnsNames: string[], key: KeyObject | undefined): { certPem: string; keyPem: string | undefined } {
+  const keys = key
+    ? { publicKey: forge.pki.publicKeyFromPem(createPublicKey(key).export({ type: "spki", format: "pem" }).toString()) as forge.pki.rsa.PublicKey, privateKeyPem: undefined }
+    : rsaKeyPair();
   const caCert = forge.pki.certificateFromPem(ca.certPem);
   const cert = forge.pki.createCertificate();
   cert.publicKey = keys.publicKey;

@@ -15,7 +15,7 @@ let up: DevProcess;
 
 beforeAll(async () => {
   root = join(await tempDir(), project);
-  const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http", "--name", project, "--health-interval", "1s", ...IMAGE_ARGS]);
+  const made = await sh("node", [CREATE_STACK, root, "--yes", "--proxy", "nginx", "--preset", "python-http", "--name", project, ...IMAGE_ARGS]);
   expect(made.code, made.stderr).toBe(0);
   // Host ports from a random block, not from 8000 up: other stacks on this engine probe the same
   // low ports at the same moment. dev add keeps a port .env already holds.
@@ -23,6 +23,10 @@ beforeAll(async () => {
   // what this test is about).
   const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
   stack.setIn(["health", "timeout"], "20s");
+  // Docker's own checks seldom: each is a Python process in its container, and 41 services
+  // checked every second kept two cores busy with nothing else (later rounds ever slower). Nothing
+  // here waits on them: dev add and dev up take a service as ready when its port answers.
+  stack.setIn(["health", "interval"], "30s");
   stack.setIn(["health", "retries"], 60);
   await writeFile(join(root, "stack.yaml"), stack.toString());
   let env = await readFile(join(root, ".env"), "utf8");

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { DevProcess } from "./dev-process.js";
 import {
-  CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName,
+  CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, envValue, getUntilOk, removeProject, sh, tempDir, testImage, uniqueName,
 } from "./support.js";
 
 const cleanups: (() => Promise<void>)[] = [];
@@ -56,6 +56,27 @@ describe("dev up when things are wrong", () => {
     expect(up.stderr).toMatch(/^error: api exited with code 1/m);
     expect(up.stderr).toContain("RuntimeError: database schema is missing");
     expect(up.stderr).toMatch(/hint: /);
+  });
+
+  it("an image that cannot be pulled: compose's own error, in its version's words, and the way out", async () => {
+    // redis mapped to an image no registry here has: the engine tries docker.io, which this
+    // machine cannot reach (as offline). compose v1 and v2 each word the failure their way.
+    const missing = testImage("no-such-image");
+    const args = IMAGE_ARGS.map((a) => (a === `redis:7=${testImage("redis")}` ? `redis:7=${missing}` : a));
+    const project = uniqueName("cs-e2e-pull");
+    const root = join(await tempDir(), project);
+    const made = await sh("node", [CREATE_STACK, root, "--yes", "--name", project, "--preset", "python-http,redis", "--proxy", "none", ...args]);
+    expect(made.code, made.stderr).toBe(0);
+    cleanups.push(() => removeProject(project), () => cleanupDir(join(root, "..")));
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, env: { NO_COLOR: "1" } });
+    expect(up.code, up.stdout + up.stderr).toBe(1);
+    // v1 names the image ("Pulling redis (.../no-such-image:latest)..."), v2 only the service
+    // ("redis Error Get ..."): the service, in the lines quoted, either way.
+    expect(up.stderr).toMatch(/Pulling redis \(|redis Error/);
+    expect(up.stderr).toMatch(/no such host|pull access denied|i\/o timeout|connection refused|network is unreachable/);
+    expect(up.stderr).toMatch(/hint: an image could not be pulled/);
+    expect(up.stderr).toMatch(/`images:` in stack\.yaml/);
+    expect(up.stderr).not.toContain("\x1b[");
   });
 
   it("unknown services are refused before anything starts", async () => {

@@ -4,7 +4,7 @@ import { afterAll, beforeAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { DevProcess } from "./dev-process.js";
 import {
-  CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, leftovers, removeProject, sh, tempDir, uniqueName,
+  CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, compose, composeCommand, containers, envValue, getUntilOk, leftovers, removeProject, sh, tempDir, uniqueName,
 } from "./support.js";
 
 const project = uniqueName("cs-e2e-devup");
@@ -199,6 +199,28 @@ describe("dev up", () => {
     await appendFile(join(root, "services/search/app.py"), "# after the manual restart\n");
     await dev.waitFor(/^search reloaded in [\d.]+ s \(1 file\)/, { from: marker });
     expect(dev.count(/crashed/, from), dev.lines.slice(from).join("\n")).toBe(0);
+  });
+
+  // Last before the stop: it recreates api and worker, whose health the status test reads.
+  it("a failing build of the folder api and worker share: progress in the builder's words, the failure shown once quoting its error; a fix rebuilds both", async () => {
+    // BuildKit (compose v2) and the classic builder (v1) word progress and failures differently.
+    const v2 = (await composeCommand())[0] === "docker";
+    const dockerfile = join(root, "services/api/Dockerfile");
+    const original = await readFile(dockerfile, "utf8");
+    const marker = `${project}-shared`;
+    const from = dev.lines.length;
+    await writeFile(dockerfile, `${original}RUN echo ${marker} && exit 3\n`);
+    await dev.waitFor(/^(api|worker): the same build failure as (api|worker) \(shared folder services\/api\)/, { from, timeoutMs: 240_000 });
+    const out = dev.lines.slice(from).join("\n");
+    expect(out).toMatch(v2 ? /^ {2}\| #\d+ \[(api|worker) \d+\/\d+\] RUN echo /m : /^ {2}\| Step \d+\/\d+ : RUN echo /m);
+    expect(out.match(/save a fix \(services\/api\/Dockerfile/g), out).toHaveLength(1);
+    expect(out).toMatch(v2 ? /did not complete successfully: exit code: 3/ : /returned a non-zero code: 3/);
+    expect(out).not.toContain("\x1b[");
+    const fixed = dev.lines.length;
+    await writeFile(dockerfile, original);
+    await dev.waitFor(/^api rebuilt and restarted/, { from: fixed, timeoutMs: 240_000 });
+    await dev.waitFor(/^worker rebuilt and restarted/, { from: fixed, timeoutMs: 240_000 });
+    expect((await getUntilOk(`${proxy}/api/`)).status).toBe(200);
   });
 
   it("Ctrl-C stops watching and the stack; dev down leaves nothing but the volumes", async () => {

@@ -2,6 +2,7 @@ import { readFile, stat } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import {
+  composeCommand, composeFileOf,
   CREATE_STACK, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, leftovers, removeProject, sh, tempDir, uniqueName, waitHealthy,
 } from "./support.js";
 
@@ -37,10 +38,22 @@ describe("scaffold, then plain compose", () => {
     expect((await stat(join(root, ".env"))).mode & 0o777).toBe(0o600);
     const env = await readFile(join(root, ".env"), "utf8");
 
-    const up = await compose(root, ["up", "-d"]);
+    // compose v2 waits for the healthchecks itself (`up --wait`, which v1 does not have): it returns
+    // once every container is healthy or running, the start_interval layer's probes included.
+    const v2 = (await composeCommand())[0] === "docker";
+    const up = await compose(root, ["up", "-d", ...(v2 ? ["--wait"] : [])]);
     expect(up.code, up.stderr).toBe(0);
+    if (v2) {
+      const at = await containers(project);
+      // No polling here: healthy the moment `up --wait` returned (nginx and worker have no healthcheck).
+      expect(at.map((c) => `${c.service} ${c.status} ${c.health ?? "-"}`).sort()).toEqual(["api running healthy", "nginx running -", "postgres running healthy", "redis running healthy", "worker running -"]);
+    }
     const running = await waitHealthy(project, 5);
     expect(running.map((c) => c.service).sort()).toEqual(["api", "nginx", "postgres", "redis", "worker"]);
+    // Container names differ (v1: project_api_1, v2: project-api-1); what create-stack and these
+    // tests read is compose's labels, which both set alike.
+    const names = (await sh("docker", ["ps", "--format", "{{.Names}}", "--filter", `label=com.docker.compose.project=${project}`])).stdout.split("\n").filter(Boolean).sort();
+    expect(names).toEqual(["api", "nginx", "postgres", "redis", "worker"].map((s) => (v2 ? `${project}-${s}-1` : `${project}_${s}_1`)));
 
     const proxy = `http://127.0.0.1:${envValue(env, "PROXY_PORT")}`;
     const res = await getUntilOk(`${proxy}/api/hello`);
@@ -67,7 +80,7 @@ describe("scaffold, then plain compose", () => {
     const root = await scaffold(project, []);
     cleanups.push(() => removeProject(project), () => cleanupDir(join(root, "..")));
     const env = await readFile(join(root, ".env"), "utf8");
-    expect(envValue(env, "COMPOSE_FILE")).toBe("compose.yaml:compose.dev.yaml:compose.proxy.yaml:compose.tools.yaml");
+    expect(envValue(env, "COMPOSE_FILE")).toBe(await composeFileOf(["compose.yaml", "compose.dev.yaml", "compose.proxy.yaml", "compose.tools.yaml"]));
 
     // Traefik's image cannot be built offline; everything else of the default stack runs.
     const up = await compose(root, ["up", "-d", "api", "worker", "postgres", "redis"]);

@@ -1,9 +1,11 @@
-import { readFile, rm } from "node:fs/promises";
+import { readFile, rm, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { compose, containers, CREATE_STACK, IMAGE_ARGS, sh, tempDir, uniqueName } from "./support.js";
+import { compose, containers, CREATE_STACK, envValue, IMAGE_ARGS, sh, tempDir, uniqueName } from "./support.js";
 
 const PYTHON = `${process.env.TEST_IMAGE_PREFIX ?? "create-stack-test"}/python:latest`;
+/** The engine the tests run on, as a socket on this host (DOCKER_HOST=unix://..., else the default). */
+const ENGINE_SOCKET = process.env.DOCKER_HOST?.startsWith("unix://") ? process.env.DOCKER_HOST.slice("unix://".length) : "/var/run/docker.sock";
 
 /**
  * Runs inside a container on the project's network, beside Traefik's place: every request goes to
@@ -91,7 +93,14 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
     dir = join(await tempDir(), name);
     const created = await sh("node", [CREATE_STACK, dir, "--yes", "--name", name, "--preset", "python-http", "--proxy", "traefik", ...IMAGE_ARGS]);
     expect(created.code, created.stderr).toBe(0);
-    // Traefik itself is not available here: start only the proxy it would talk to.
+    // Traefik itself is not available here: start only the proxy it would talk to. An engine on
+    // another socket than /var/run/docker.sock (the current lane's, beside the machine's own) is
+    // mounted in its place, at the same path inside: compose merges volumes by their target.
+    if (ENGINE_SOCKET !== "/var/run/docker.sock") {
+      const files = envValue(await readFile(join(dir, ".env"), "utf8"), "COMPOSE_FILE").split(":");
+      await writeFile(join(dir, "compose.engine-socket.yaml"), `services:\n  socket-proxy:\n    volumes:\n      - ${ENGINE_SOCKET}:/var/run/docker.sock:ro\n`);
+      await writeFile(join(dir, ".env"), (await readFile(join(dir, ".env"), "utf8")).replace(/^COMPOSE_FILE=.*$/m, `COMPOSE_FILE=${[...files, "compose.engine-socket.yaml"].join(":")}`));
+    }
     const up = await compose(dir, ["up", "-d", "--no-deps", "socket-proxy"], 180_000);
     expect(up.code, up.stderr).toBe(0);
     const proxy = (await containers(name)).find((c) => c.service === "socket-proxy");
@@ -105,7 +114,7 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
     for (const s of started) expect(s.code, s.stderr).toBe(0);
     const probe = await sh("docker", [
       "run", "--rm", "--network", `${name}_default`,
-      "-v", "/var/run/docker.sock:/var/run/docker.sock", PYTHON, "python3", "-c", PROBE, proxyId, other, own,
+      "-v", `${ENGINE_SOCKET}:/var/run/docker.sock`, PYTHON, "python3", "-c", PROBE, proxyId, other, own,
     ], { timeoutMs: 180_000 });
     expect(probe.code, probe.stderr).toBe(0);
     results = JSON.parse(probe.stdout);

@@ -79,6 +79,22 @@ export async function composeCommand(): Promise<string[]> {
   return v2.code === 0 ? ["docker", "compose"] : ["docker-compose"];
 }
 
+/**
+ * Whether a new project's COMPOSE_FILE lists compose.start-interval.yaml here: where compose v2
+ * runs on an engine with API 1.44+ (Docker 25), which honour start_interval; v1 and older engines
+ * refuse the key (reload.test.ts checks both the refusal and that the key takes effect).
+ */
+export async function startIntervalListed(): Promise<boolean> {
+  const [cmd] = await composeCommand();
+  const api = (await sh("docker", ["version", "--format", "{{.Server.APIVersion}}"])).stdout.trim();
+  return cmd === "docker" && Number(api.split(".")[1]) >= 44;
+}
+
+/** The layers create-stack lists in COMPOSE_FILE, with the start_interval layer where it is understood. */
+export async function composeFileOf(layers: string[]): Promise<string> {
+  return [...layers, ...((await startIntervalListed()) ? ["compose.start-interval.yaml"] : [])].join(":");
+}
+
 export async function compose(cwd: string, args: string[], timeoutMs?: number): Promise<Result> {
   const [cmd, ...pre] = await composeCommand();
   return sh(cmd!, [...pre, ...args], { cwd, timeoutMs });

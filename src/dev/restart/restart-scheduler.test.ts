@@ -191,4 +191,22 @@ describe("restart scheduler", () => {
     expect(await web).toBe(false);
     expect(await db).toBe(true);
   });
+
+  it("closed, it starts nothing more; idle() waits for the run in flight (a stop after it finds the service stopped)", async () => {
+    const { runs, scheduler } = harness({ runMs: 1000 });
+    scheduler.push("api", save("a.py"));
+    await vi.advanceTimersByTimeAsync(31);
+    expect(runs).toHaveLength(1);
+    const queued = scheduler.push("api", save("b.py"));
+    scheduler.push("web", save("c.js"));
+    scheduler.close();
+    expect(await queued).toBe(false);
+    let idle = false;
+    void scheduler.idle().then(() => (idle = true));
+    await vi.advanceTimersByTimeAsync(500);
+    expect(idle).toBe(false);
+    await vi.advanceTimersByTimeAsync(600);
+    expect(idle).toBe(true);
+    expect(runs.map((r) => r.service)).toEqual(["api"]);
+  });
 });

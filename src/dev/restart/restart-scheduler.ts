@@ -9,6 +9,7 @@ export interface RestartScheduler {
   push(service: string, change: ServiceChange): Promise<boolean>;
   /** Resolves when nothing is pending or running. */
   idle(): Promise<void>;
+  /** Drops what is pending; runs in flight go on (idle() resolves once they end). */
   close(): void;
 }
 
@@ -112,8 +113,12 @@ export function createRestartScheduler(opts: {
       closed = true;
       for (const slot of slots.values()) {
         clearTimeout(slot.timer);
+        slot.pending = undefined;
+        slot.firstAt = undefined;
         slot.pendingWaiters.splice(0).forEach((w) => w(false));
       }
+      // idle() now waits for the runs in flight only: nothing new starts.
+      settleIfIdle();
     },
   };
 }
