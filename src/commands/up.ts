@@ -16,7 +16,7 @@ import { runHooks, servicesWithHooks } from "../dev/hooks.js";
 import { resetRestartCounts } from "../dev/restart-counts.js";
 import { reportError } from "../errors/report-error.js";
 import { findStackRoot } from "../stack/find-stack.js";
-import { detectStartIntervalSupport } from "../engine/start-interval-support.js";
+import { detectComposeSupport } from "../engine/compose-support.js";
 import { DevEventRecord } from "../dev/dev-events.js";
 import { startDashboard, type Dashboard } from "../dashboard/dashboard-server.js";
 import { recordDashboard } from "../dashboard/dashboard-record.js";
@@ -57,14 +57,14 @@ export async function up(args: UpArgs): Promise<void> {
 async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   let ctx = opened;
   let t0 = performance.now();
-  // Whether plain compose here honours start_interval (compose or the engine may have changed
-  // since create): asked while the lock is being taken, not inside it.
-  const startIntervalSupport = detectStartIntervalSupport(() => opened.compose(), opened.engine);
+  // What plain compose here understands of the optional layers (compose or the engine may have
+  // changed since create): asked while the lock is being taken, not inside it.
+  const composeSupport = detectComposeSupport(() => opened.compose(), opened.engine);
   // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
   // write, and the containers created before another command may change the project.
   await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
     ctx = withProject(ctx, loadProject(ctx.project.root));
-    const sync = await syncProject(ctx.project, { startIntervalSupport: await startIntervalSupport });
+    const sync = await syncProject(ctx.project, { composeSupport: await composeSupport });
     if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
     for (const note of sync.plan.notes) log(note);
     const own = await ctx.engine.listContainers(ctx.name);
