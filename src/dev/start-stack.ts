@@ -98,9 +98,10 @@ export async function startInOrder(plan: StartPlan): Promise<void> {
  * (network, volumes, containers) and starts nothing. The build is its own step: `up --build` has
  * no --force-rm, and a failed build would leave its container behind.
  */
-export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void): Promise<void> {
+export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void, onBuilt?: () => void): Promise<void> {
   const toBuild = only.length ? [...withDependencies(only, dependenciesOf(ctx))] : [];
   await runCompose(ctx, composeBuildArgs(toBuild), "building the stack", { code: "E_BUILD", onLine });
+  onBuilt?.();
   await runCompose(ctx, ["up", "--no-start", "--remove-orphans", ...only], "creating the stack", { onLine });
 }
 
