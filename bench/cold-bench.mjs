@@ -51,7 +51,9 @@ export async function run() {
   const which = process.env.BENCH_COLD_STACKS;
   const rows = [];
   if (which !== "20") rows.push(...(await coldStart("default", 0, true)));
-  if (which !== "default") rows.push(...(await coldStart("20 services", 15, false)));
+  // On a loaded machine plain compose can give up on a slow postgres (its healthcheck's retries
+  // run out): that stack's figures are then missing, said on stderr, and the others still print.
+  if (which !== "default") rows.push(...(await coldStart("20 services", 15, false).catch((err) => (process.stderr.write(`20 services: not measured: ${String(err.message).split("\n").slice(-2).join(" ")}\n`), []))));
   return rows;
 }
 
@@ -80,6 +82,7 @@ async function coldStart(label, extra, first) {
     const viaDev = async () => {
       const t0 = performance.now();
       steps.push(stepsOf(dev(fixture.root, ["up", "--no-watch", "--timings"])));
+      process.stderr.write(`${label} dev up steps: ${steps.at(-1).map(([n, ms]) => `${n} ${ms}`).join(", ")}\n`);
       await waitForBody(url, "message");
       return performance.now() - t0;
     };
