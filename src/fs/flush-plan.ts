@@ -127,6 +127,14 @@ function symlinkError(path: string, to: string): StackError {
 }
 
 /**
+ * A file the plan would have to overwrite and cannot (a conflict) may be a symbolic link to
+ * outside the project: that is said as such (E_SYMLINK, exit 2), not as a hand edit (exit 1).
+ */
+export function assertConflictsAreNoLinks(plan: Plan): void {
+  for (const file of plan.files) if (file.action === "conflict") checkTarget(realRoot(plan.root), { ...file, action: "update" });
+}
+
+/**
  * Where a planned file goes, refusing any path that would leave the project: a folder on the way
  * that is a symbolic link (a hostile clone's `services/x -> /anywhere`), or a file that is one,
  * except stack.yaml and .env, which are written through to their targets.

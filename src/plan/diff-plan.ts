@@ -1,5 +1,6 @@
 import { StackError } from "../errors/stack-error.js";
 import { contentHash } from "../fs/content-hash.js";
+import { assertConflictsAreNoLinks } from "../fs/flush-plan.js";
 import { generatedState } from "../fs/generated-header.js";
 import type { FileReader, Plan, PlannedFile } from "../fs/plan.js";
 
@@ -47,6 +48,7 @@ export function planDeletes(candidates: string[], wanted: DesiredFile[], reader:
 export function assertNoConflicts(plan: Plan): void {
   const conflicts = plan.files.filter((f) => f.action === "conflict");
   if (conflicts.length === 0) return;
+  assertConflictsAreNoLinks(plan);
   throw new StackError({
     code: "E_USER_EDITED",
     message: `${conflicts.length === 1 ? "a generated file was" : "generated files were"} edited by hand; nothing was written`,

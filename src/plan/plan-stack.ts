@@ -1,4 +1,4 @@
-import { withGeneratedHeader } from "../fs/generated-header.js";
+import { headerComment, withGeneratedHeader } from "../fs/generated-header.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { interpolateString } from "../presets/interpolate.js";
 import { buildLayers } from "../render/compose-layers.js";
@@ -80,7 +80,7 @@ export function planStack(input: PlanInput): Plan {
     const ctx = svc.vars;
     for (const f of svc.preset.files) {
       const path = interpolateString(f.path, ctx, `preset ${svc.preset.name}`);
-      add({ path, content: presetFileContent(renderTemplate(templatePath(svc.preset.dir, f.template), ctx), f.owner), owner: f.owner, mode: f.mode });
+      add({ path, content: presetFileContent(renderTemplate(templatePath(svc.preset.dir, f.template), ctx), f.owner, path), owner: f.owner, mode: f.mode });
     }
     if (svc.preset.requirements && svc.path) {
       const list = requirements.get(svc.path) ?? [];
@@ -96,7 +96,7 @@ export function planStack(input: PlanInput): Plan {
     const ctx = { project: stack.name, name, path: "", port: "", route: "", envName: "" };
     for (const f of preset.files) {
       const path = interpolateString(f.path, ctx, `preset ${name}`);
-      add({ path, content: presetFileContent(renderTemplate(templatePath(preset.dir, f.template), ctx), f.owner), owner: f.owner, mode: f.mode });
+      add({ path, content: presetFileContent(renderTemplate(templatePath(preset.dir, f.template), ctx), f.owner, path), owner: f.owner, mode: f.mode });
     }
   }
 
@@ -112,8 +112,8 @@ export function planStack(input: PlanInput): Plan {
 }
 
 /** A generated preset file carries the hash line that tells later syncs whether it was edited. */
-function presetFileContent(text: string, owner: "generated" | "starter"): string {
-  return owner === "generated" ? withGeneratedHeader(text) : text;
+function presetFileContent(text: string, owner: "generated" | "starter", path: string): string {
+  return owner === "generated" ? withGeneratedHeader(text, "stack.yaml", headerComment(path)) : text;
 }
 
 function envLines(entries: EnvEntry[], values: Record<string, string>, blankSecrets: boolean): { title: string; lines: EnvLine[] }[] {

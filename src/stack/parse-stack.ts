@@ -46,12 +46,34 @@ export function parseStack(text: string, file = "stack.yaml", blame?: Blame): Pa
     if (!(err instanceof ReferenceError)) throw err;
     throw yamlError(`too many YAML aliases (more than ${MAX_ALIASES} expansions): ${err.message}`, firstAlias(doc), "write the values out instead of repeating anchors (*name)");
   }
+  keepEnvTextAsWritten(doc, data);
   const validate = stackSchemaValidator();
   if (!validate(data)) {
     const errors = dedupe(validate.errors ?? []).filter((e) => !isAdoptedName(e, data));
     throwIfAny(errors.map((e) => schemaError(e, doc, lineCounter, file, blame)));
   }
   return { config: withDefaults(data as Partial<StackConfig>), doc, lineCounter, file, text };
+}
+
+/**
+ * An unquoted env value that YAML reads as a number or boolean keeps the text the user wrote:
+ * `3.10` stays "3.10" (not "3.1"), `0x1F` and `012` stay as they are, a 20-digit number keeps its
+ * digits, `True` stays "True". The variable is text in the container either way.
+ */
+function keepEnvTextAsWritten(doc: Document, data: unknown): void {
+  const services = doc.get("services", true);
+  const plain = (data as { services?: Record<string, { env?: Record<string, unknown> } | null> } | null)?.services;
+  if (!isMap(services) || !plain || typeof plain !== "object") return;
+  for (const pair of services.items) {
+    const env = isMap(pair.value) ? pair.value.get("env", true) : undefined;
+    const target = isScalar(pair.key) ? plain[String(pair.key.value)]?.env : undefined;
+    if (!isMap(env) || !target || typeof target !== "object") continue;
+    for (const item of env.items) {
+      const value = item.value;
+      if (!isScalar(item.key) || !isScalar(value) || value.type !== "PLAIN" || typeof value.source !== "string") continue;
+      if (typeof value.value === "number" || typeof value.value === "bigint" || typeof value.value === "boolean") target[String(item.key.value)] = value.source;
+    }
+  }
 }
 
 /** Compose's own service names (rq_worker, 1st): an adopted service keeps the name its compose files give it. */

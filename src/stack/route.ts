@@ -5,7 +5,16 @@
  */
 export const ROUTE_PATTERN = /^\/([A-Za-z0-9._~-]+(\/[A-Za-z0-9._~-]+)*)?$/;
 
+/**
+ * The longest route: nginx refuses any configuration word over about 4 KiB ("too long parameter":
+ * its 4,096-byte read buffer; measured, a `rewrite ^ROUTE/(.*)$` fails from a 4,089-character
+ * route on), and the route sits inside longer words (the rewrite regex, Traefik's rule, Caddy's
+ * matchers). 1,024 leaves room for all of them, and for the request line of a URL under it.
+ */
+export const ROUTE_MAX = 1024;
+
 export function routeProblem(route: string): string | undefined {
+  if (route.length > ROUTE_MAX) return `route "${route.slice(0, 40)}…" is ${route.length} characters long; the limit is ${ROUTE_MAX}`;
   if (!route.startsWith("/")) return `route "${route}" must start with "/" (e.g. /${route})`;
   if (route.length > 1 && route.endsWith("/")) return `route "${route}" must not end with "/" (use ${route.replace(/\/+$/, "")})`;
   if (route.split("/").some((part) => part === "." || part === "..")) {

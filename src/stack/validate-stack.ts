@@ -2,6 +2,8 @@ import type { LineCounter, Document } from "yaml";
 import { StackError, throwIfAny, type ErrorCode, type SourceLocation } from "../errors/stack-error.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { presetServiceNames } from "../presets/preset-services.js";
+import { envValueProblem, ENV_VALUE_HINT } from "./env-value.js";
+import { IMAGE_HINT, imageReferenceProblem } from "./image-reference.js";
 import { routeProblem } from "./route.js";
 import type { Blame } from "./parse-stack.js";
 import { pathProblem, yaml11Problem, type StackConfig } from "./stack-config.js";
@@ -30,6 +32,13 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
 
   const nameProblem = yaml11Problem(config.name);
   if (nameProblem) fail("E_INVALID_NAME", `project name ${nameProblem}`, ["name"], "choose another name");
+
+  for (const [from, to] of Object.entries(config.images)) {
+    const keyProblem = imageReferenceProblem(from);
+    if (keyProblem) fail("E_IMAGE_INVALID", `images: ${keyProblem}`, ["images", from], IMAGE_HINT, "key");
+    const valueProblem = imageReferenceProblem(to);
+    if (valueProblem) fail("E_IMAGE_INVALID", `images: ${valueProblem}`, ["images", from], IMAGE_HINT);
+  }
 
   const addonServices = new Set(presetServiceNames(config.presets, presets));
   const usable = presets.names().filter((n) => presets.get(n)!.kind !== "service");
@@ -79,6 +88,14 @@ export function validateStack(config: StackConfig, presets: PresetRegistry, sour
     }
     if (svc.healthcheck?.http !== undefined && svc.port === undefined) {
       fail("E_HEALTH_NO_PORT", `service "${name}" has an HTTP healthcheck but no port`, at("healthcheck"), "set port: to the port the service listens on");
+    }
+    if (svc.image !== undefined && !svc.adopted) {
+      const problem = imageReferenceProblem(svc.image);
+      if (problem) fail("E_IMAGE_INVALID", `service "${name}": ${problem}`, at("image"), IMAGE_HINT);
+    }
+    for (const key in svc.env) {
+      const problem = envValueProblem(key, svc.env[key]!);
+      if (problem) fail("E_ENV_VALUE_INVALID", `service "${name}": ${problem}`, ["services", name, "env", key], ENV_VALUE_HINT);
     }
     const template = svc.template ? presets.get(svc.template) : undefined;
     if (svc.template && template?.kind !== "service") {

@@ -39,6 +39,8 @@ while True:
     time.sleep(0.2)
 
 target = sys.argv[1]
+other = sys.argv[2]
+own = sys.argv[3]
 now = int(time.time())
 cases = [
     ("GET", "/_ping"), ("GET", "/version"), ("GET", "/v1.41/version"), ("GET", "/containers/json"),
@@ -49,6 +51,13 @@ cases = [
     ("PUT", "/containers/" + target + "/archive"), ("POST", "/containers/json"), ("GET", "/containers/" + target + "/logs"),
     ("GET", "/images/json"), ("POST", "/images/create"), ("GET", "/containers/json/../../images/json"), ("POST", "/build"),
     ("GET", "/secrets"), ("POST", "/volumes/create"),
+    # nginx checks the decoded path: encoded slashes and dots must not reach the engine raw.
+    ("GET", "/containers/" + target + "/archive%2F..%2Fjson"), ("GET", "/containers/" + target + "/logs%2F..%2Fjson"),
+    ("GET", "/v1.41/containers/json/%2E%2E/%2E%2E/images/json"), ("GET", "/containers//" + target + "/json"),
+    # Another project's container, and this project's own: the API Traefik reads answers only for
+    # this project's containers, and never with an environment.
+    ("GET", "/containers/" + other + "/json"), ("GET", "/v1.24/containers/" + other + "/json"), ("GET", "/v1.24/containers/json?all=1"),
+    ("GET", "/v1.24/containers/" + own + "/json"), ("GET", "/v1.24/version"), ("GET", "/v1.24/networks"),
 ]
 out = {}
 for method, path in cases:
@@ -72,6 +81,10 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
   const name = uniqueName("sockproxy");
   let dir: string;
   let proxyId: string;
+  const other = `${name}-other-project`;
+  const own = `${name}-own-service`;
+  const OTHER_SECRET = "OTHER_PROJECT_SECRET=leaked-if-seen-4242";
+  const OWN_SECRET = "OWN_SECRET=leaked-if-seen-4343";
   let results: Record<string, { status: number; body: string }> & { latency?: { proxied: number; direct: number } };
 
   beforeAll(async () => {
@@ -84,15 +97,22 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
     const proxy = (await containers(name)).find((c) => c.service === "socket-proxy");
     expect(proxy?.status).toBe("running");
     proxyId = proxy!.id;
+    // A container of another project on the same engine, and one of this project's, each with a secret in its environment.
+    const started = await Promise.all([
+      sh("docker", ["run", "-d", "--name", other, "--label", "com.docker.compose.project=another-project", "-e", OTHER_SECRET, PYTHON, "sleep", "600"]),
+      sh("docker", ["run", "-d", "--name", own, "--network", `${name}_default`, "--label", `com.docker.compose.project=${name}`, "-e", OWN_SECRET, PYTHON, "sleep", "600"]),
+    ]);
+    for (const s of started) expect(s.code, s.stderr).toBe(0);
     const probe = await sh("docker", [
       "run", "--rm", "--network", `${name}_default`,
-      "-v", "/var/run/docker.sock:/var/run/docker.sock", PYTHON, "python3", "-c", PROBE, proxyId,
+      "-v", "/var/run/docker.sock:/var/run/docker.sock", PYTHON, "python3", "-c", PROBE, proxyId, other, own,
     ], { timeoutMs: 180_000 });
     expect(probe.code, probe.stderr).toBe(0);
     results = JSON.parse(probe.stdout);
   });
 
   afterAll(async () => {
+    await sh("docker", ["rm", "-f", other, own]);
     if (dir) {
       await compose(dir, ["down", "-v", "--remove-orphans"], 120_000);
       await rm(join(dir, ".."), { recursive: true, force: true });
@@ -120,17 +140,56 @@ describe("the Traefik preset's Docker socket proxy (real nginx, real engine)", (
   });
 
   it("refuses every write and every endpoint outside the list, and the engine is untouched", async () => {
-    const allowed = /^GET \/(v1\.41\/)?(_ping|version|containers\/json|networks|events|containers\/[0-9a-f]+\/json)(\?.*)?$/;
+    const allowed = /^GET \/(v1\.(41|24)\/)?(_ping|version|containers\/json|networks|events|containers\/[0-9a-z-]+\/json)(\?.*)?$/;
     const refused = Object.entries(results).filter(([k]) => k !== "latency" && !allowed.test(k));
     expect(refused.map(([k]) => k)).toContain("GET /containers/json/../../images/json");
-    expect(refused.length).toBe(15);
+    expect(refused.map(([k]) => k)).toContain(`GET /containers/${proxyId}/archive%2F..%2Fjson`);
+    expect(refused.length).toBe(19);
     for (const [key, res] of refused) expect((res as { status?: number }).status, key).toBe(403);
     // The kill, stop and delete above never reached the engine.
     const proxy = (await containers(name)).find((c) => c.id === proxyId);
     expect(proxy?.status).toBe("running");
-    expect((await containers(name)).map((c) => c.service)).toEqual(["socket-proxy"]);
+    // The project's compose services: only the proxy (the test's own labelled container has no service).
+    expect((await containers(name)).map((c) => c.service).filter(Boolean)).toEqual(["socket-proxy"]);
     const named = await sh("docker", ["ps", "-aq", "--filter", "name=^/x$"]);
     expect(named.stdout.trim(), "POST /containers/create?name=x created a container").toBe("");
+  });
+
+  it("encoded slashes and dots, dot segments and doubled slashes are refused, not forwarded raw to the engine", () => {
+    for (const key of [`GET /containers/${proxyId}/archive%2F..%2Fjson`, `GET /containers/${proxyId}/logs%2F..%2Fjson`, "GET /v1.41/containers/json/%2E%2E/%2E%2E/images/json", `GET /containers//${proxyId}/json`]) {
+      expect(results[key]!.status, key).toBe(403);
+      expect(results[key]!.body, key).toMatch(/^refused by the docker socket proxy/);
+    }
+  });
+
+  it("another project's containers are not there for it: not listed, not inspected, their environment never answered", () => {
+    for (const key of [`GET /containers/${other}/json`, `GET /v1.24/containers/${other}/json`]) {
+      expect(results[key]!.status, key).toBe(404);
+      expect(results[key]!.body, key).not.toContain("leaked-if-seen");
+    }
+    const listed = JSON.parse(results["GET /v1.24/containers/json?all=1"]!.body) as { Id: string; Names: string[]; Labels: Record<string, string> }[];
+    expect(listed.map((c) => c.Id)).toContain(proxyId);
+    expect(listed.map((c) => c.Names[0])).toContain(`/${own}`);
+    expect(listed.map((c) => c.Names[0])).not.toContain(`/${other}`);
+    expect(listed).toHaveLength(2);
+    for (const c of listed) expect(c.Labels["com.docker.compose.project"]).toBe(name);
+    for (const [key, res] of Object.entries(results)) if (key !== "latency") expect((res as { body: string }).body, key).not.toContain("leaked-if-seen");
+  });
+
+  it("the answers Traefik's docker provider reads are all there: version, list, inspect with labels, state and the project's network, networks, events", () => {
+    expect(results["GET /v1.24/version"]!.status).toBe(200);
+    expect(JSON.parse(results["GET /v1.24/version"]!.body).ApiVersion).toMatch(/^1\.\d+$/);
+    const inspected = JSON.parse(results[`GET /v1.24/containers/${own}/json`]!.body);
+    expect(results[`GET /v1.24/containers/${own}/json`]!.status).toBe(200);
+    expect(inspected.Name).toBe(`/${own}`);
+    expect(inspected.Id).toMatch(/^[0-9a-f]{64}$/);
+    expect(inspected.State.Status).toBe("running");
+    expect(inspected.Config.Labels["com.docker.compose.project"]).toBe(name);
+    expect(inspected.HostConfig.NetworkMode).toBe(`${name}_default`);
+    expect(inspected.NetworkSettings.Networks[`${name}_default`].IPAddress).toMatch(/^\d+\.\d+\.\d+\.\d+$/);
+    expect(inspected.Config.Env).toBeUndefined();
+    expect(JSON.stringify(inspected)).not.toContain("leaked-if-seen");
+    expect(results["GET /v1.24/networks"]!.status).toBe(200);
   });
 
   it("its second server answers only the restarting page Traefik's errors middleware asks for: no API on that port", async () => {

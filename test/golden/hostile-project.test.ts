@@ -148,6 +148,72 @@ describe("hostile values, the built CLI", () => {
     expect(res.status, res.stderr).toBe(2);
     expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ code: "E_INVALID_NAME", message: 'service name "" is not a name' });
   }, 60_000);
+
+  it("values a proxy or compose would refuse later are refused up front: exit 2, the flag or stack.yaml line, nothing written", () => {
+    const long = `/${"r".repeat(4100)}`;
+    const flagCases: [string[], string, RegExp][] = [
+      [["add", "service", "svc", "--route", long, "--port", "80", "--image", "redis:7"], "E_ROUTE_INVALID", /^--route: route "\/r+…" is 4101 characters long; the limit is 1024$/],
+      [["add", "service", "svc", "--image", "Redis:7"], "E_IMAGE_INVALID", /^--image: service "svc": image "Redis:7" has upper-case letters/],
+      [["add", "service", "svc", "--image", "rédis:7"], "E_IMAGE_INVALID", /^--image: .*a character outside/],
+      [["add", "service", "svc", "--image", 'redis"x'], "E_IMAGE_INVALID", /^--image: .*a character outside/],
+      [["add", "service", "svc", "--image", `${"a".repeat(3000)}:7`], "E_IMAGE_INVALID", /^--image: .*a name of 3000 characters; the limit is 255$/],
+    ];
+    const p = project();
+    const before = snapshot(p.dir);
+    for (const [args, code, message] of flagCases) {
+      const res = run([DEV_CLI, ...args, "--json"], p.dir);
+      expect(res.status, `${args.join(" ").slice(0, 80)}\n${res.stderr}`).toBe(2);
+      const error = JSON.parse(res.stdout).errors[0];
+      expect(error.code).toBe(code);
+      expect(error.message).toMatch(message);
+      expect(snapshot(p.dir)).toEqual(before);
+    }
+    const created = run([CREATE_STACK_CLI, join(tmp(), "app"), "--yes", "--image", "postgres:16=Postgres:16", "--json"]);
+    expect(created.status, created.stderr).toBe(2);
+    expect(JSON.parse(created.stdout).errors[0]).toMatchObject({ code: "E_IMAGE_INVALID", message: expect.stringMatching(/^--image: /) });
+  }, 120_000);
+
+  it("the same values written in stack.yaml: dev sync names file:line:col, exit 2, nothing written", () => {
+    const p = project();
+    const stack = stackOf(p.dir);
+    const cases: [string, string, number][] = [
+      ["route: /api", `route: /${"r".repeat(4100)}`, 0],
+      ["template: python-http", "image: Redis:7\n    port: 8000", 0],
+      ["port: 8000", `port: 8000\n    env:\n      BIG: ${"x".repeat(70_000)}`, 0],
+    ];
+    for (const [from, to] of cases) {
+      writeFileSync(join(p.dir, "stack.yaml"), stack.replace(from, to));
+      const before = snapshot(p.dir);
+      const res = run([DEV_CLI, "sync"], p.dir);
+      expect(res.status, res.stderr.slice(0, 300)).toBe(2);
+      expect(res.stderr).toMatch(/^error: stack\.yaml:\d+:\d+: /);
+      expect(res.stderr.length).toBeLessThan(1000);
+      expect(snapshot(p.dir)).toEqual(before);
+    }
+    writeFileSync(join(p.dir, "stack.yaml"), `${stack}images:\n  "redis:7": "rédis:7"\n`);
+    const res = run([DEV_CLI, "sync", "--json"], p.dir);
+    expect(res.status).toBe(2);
+    expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ code: "E_IMAGE_INVALID", location: { file: "stack.yaml", line: stack.split("\n").length + 1, col: 14 } });
+  }, 120_000);
+
+  it("unquoted env numbers reach compose.yaml as written: 3.10, 0x1F, 012 and a 20-digit number", () => {
+    const p = project();
+    writeFileSync(join(p.dir, "stack.yaml"), stackOf(p.dir).replace("port: 8000", "port: 8000\n    env:\n      A: 3.10\n      B: 0x1F\n      C: 012\n      D: 12345678901234567890"));
+    const res = run([DEV_CLI, "sync"], p.dir);
+    expect(res.status, res.stderr).toBe(0);
+    const compose = readFileSync(join(p.dir, "compose.yaml"), "utf8");
+    for (const line of ['A: "3.10"', 'B: "0x1F"', 'C: "012"', 'D: "12345678901234567890"']) expect(compose).toContain(line);
+  }, 60_000);
+
+  it("a generated file that is a link to outside the project: E_SYMLINK, exit 2, not an edit by hand; the outside file untouched", () => {
+    const p = project();
+    rmSync(join(p.dir, "compose.dev.yaml"));
+    symlinkSync(join(p.outside, "precious.txt"), join(p.dir, "compose.dev.yaml"));
+    const res = run([DEV_CLI, "sync", "--json"], p.dir);
+    expect(res.status, res.stderr).toBe(2);
+    expect(JSON.parse(res.stdout).errors[0]).toMatchObject({ code: "E_SYMLINK", message: expect.stringMatching(/^compose\.dev\.yaml is a symbolic link/) });
+    p.untouched();
+  }, 60_000);
 });
 
 describe("a race, the built CLI: a hand save during dev add is kept", () => {

@@ -64,7 +64,7 @@ describe("regenerating an existing project after stack.yaml changed", () => {
     expect(again.notes).toEqual(["new host ports in .env: REDIS_PORT=6379, PROXY_PORT=8080, PROXY_HTTPS_PORT=8443, TRAEFIK_DASHBOARD_PORT=8081"]);
 
     const written = await flushPlan(again);
-    expect(written.sort()).toEqual([".env", ".env.example", "compose.dev.yaml", "compose.proxy.yaml", "compose.start-interval.yaml", "compose.yaml", "proxy/socket-proxy/nginx.conf", "proxy/traefik/tls.yaml", "stack.yaml"].sort());
+    expect(written.sort()).toEqual([".env", ".env.example", "compose.dev.yaml", "compose.proxy.yaml", "compose.start-interval.yaml", "compose.yaml", "proxy/socket-proxy/engine-filter.js", "proxy/socket-proxy/nginx.conf", "proxy/traefik/tls.yaml", "stack.yaml"].sort());
     const after = parseEnvFile(read(root, ".env"));
     expect(after.get("COMPOSE_FILE")).toBe("compose.yaml:compose.dev.yaml:compose.proxy.yaml");
     expect(after.get("POSTGRES_PASSWORD")).toBe(before.get("POSTGRES_PASSWORD"));

@@ -62,7 +62,7 @@ build_image() {
     docker build -q --build-arg BASE="$from" --label "create-stack.test-image=$hash" -t "$image" "$here/$name" >/dev/null
   fi
 }
-for name in postgres redis nginx python; do
+for name in postgres redis python; do
   image="$prefix/$name:latest"
   hash=$(cd "$here/$name" && cat $(ls | sort) | sha256sum | cut -c1-16)
   built=$(docker image inspect -f '{{ index .Config.Labels "create-stack.test-image" }}' "$image" 2>/dev/null || true)
@@ -72,6 +72,22 @@ for name in postgres redis nginx python; do
   fi
 done
 for name in node python-extras rabbitmq; do build_image "$name" "$extras"; done
+
+# nginx: the base's nginx plus Debian's njs module (the official image ships njs too), fetched on the
+# host (apt-get download) into a copy of the build folder; the Traefik preset's socket proxy uses it.
+nginx_image="$prefix/nginx:latest"
+njs_version=$(apt-cache policy libnginx-mod-http-js 2>/dev/null | sed -n 's/^ *Candidate: //p')
+[ -n "$njs_version" ] && [ "$njs_version" != "(none)" ] || { apt-get update -qq >/dev/null && njs_version=$(apt-cache policy libnginx-mod-http-js | sed -n 's/^ *Candidate: //p'); }
+nginx_hash=$( (cd "$here/nginx" && cat $(ls | sort); echo "$njs_version"; docker image inspect -f '{{.Id}}' "$base") | sha256sum | cut -c1-16)
+nginx_built=$(docker image inspect -f '{{ index .Config.Labels "create-stack.test-image" }}' "$nginx_image" 2>/dev/null || true)
+if [ "${REBUILD:-0}" = 1 ] || [ "$nginx_built" != "$nginx_hash" ]; then
+  echo "building $nginx_image (njs $njs_version)"
+  ctx=$(mktemp -d)
+  cp -a "$here/nginx/." "$ctx/"
+  (cd "$ctx" && apt-get download -qq "libnginx-mod-http-js=$njs_version" 2>/dev/null && mv libnginx-mod-http-js_*.deb njs.deb)
+  docker build -q --build-arg BASE="$base" --label "create-stack.test-image=$nginx_hash" -t "$nginx_image" "$ctx" >/dev/null
+  rm -rf "$ctx"
+fi
 
 # Caddy: Debian's package, fetched on the host (apt-get download) into a copy of the build folder.
 # The image records the folder's hash and the package's version, so either changing rebuilds it.
