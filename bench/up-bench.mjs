@@ -1,6 +1,8 @@
 // Save-to-new-response through the proxy: `dev up`'s watcher and in-place process reload, against
-// two baselines measured in the same run on the same stack: (a) the container floor, a raw Engine
-// API container restart plus the same wait; (b) the compose CLI path (`docker compose restart`).
+// baselines measured in the same run on the same stack: (a) the container floor, a raw Engine
+// API container restart plus the same wait; (b) the compose CLI path (`docker compose restart`);
+// (c) where compose understands compose.watch.yaml (v2.24+), plain `docker compose watch`
+// (sync + container restart, no create-stack process). BENCH_WATCH_COMPARE=1: (a), dev up and (c).
 // Measured as a user sees it: one request right after the save, sent again every 20 ms on an error
 // or the old page, each request allowed 5 s; and again with 100 ms request timeouts.
 // Targets: p50 at most 0.3x the container floor, p95 at most 0.4x.
@@ -8,7 +10,7 @@ import { spawn, spawnSync } from "node:child_process";
 import { mkdirSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import Docker from "dockerode";
-import { DEV, compose, destroy, percentile, scaffold, sleep, waitForBody } from "./stack-fixture.mjs";
+import { DEV, compose, composeCmd, destroy, percentile, scaffold, sleep, waitForBody } from "./stack-fixture.mjs";
 
 const SAVES = Number(process.env.BENCH_SAVES ?? 20);
 
@@ -51,6 +53,48 @@ async function processCpu(pid, ms) {
   return (((ticks() - t0) / 100) * 1000 / ms) * 100;
 }
 
+/** Plain `docker compose watch`, ready once compose says so. */
+function startComposeWatch(root) {
+  const [cmd, ...pre] = composeCmd();
+  const child = spawn(cmd, [...pre, "watch"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
+  let out = "";
+  child.stdout.on("data", (d) => (out += d));
+  child.stderr.on("data", (d) => (out += d));
+  const ready = new Promise((resolve, reject) => {
+    const t = setInterval(() => {
+      if (/Watch enabled/i.test(out)) {
+        clearInterval(t);
+        resolve();
+      }
+    }, 50);
+    child.on("close", (code) => reject(new Error(`compose watch exited ${code}: ${out}`)));
+  });
+  return { child, ready };
+}
+
+/** Save-to-response under plain compose watch: compose recreates the containers from the watch layer (no mounts). */
+async function measureComposeWatch(fixture) {
+  compose(fixture.root, ["up", "-d", "--wait"]);
+  await waitForBody(`http://127.0.0.1:${fixture.env("PROXY_PORT")}/api/`, "message", 120_000, USER);
+  const watch = startComposeWatch(fixture.root);
+  await watch.ready;
+  try {
+    return await measure("watch", fixture, async () => {});
+  } finally {
+    watch.child.kill("SIGINT");
+    await new Promise((r) => watch.child.on("close", r));
+  }
+}
+
+function watchRows(viaWatch, ours, floor) {
+  return [
+    { name: "save-to-response p50 (docker compose watch, sync+restart)", value: viaWatch.p50, unit: "ms" },
+    { name: "save-to-response p95 (docker compose watch)", value: viaWatch.p95, unit: "ms" },
+    { name: "dev up / compose watch (p50)", value: ours.p50 / viaWatch.p50, unit: "x" },
+    { name: "compose watch / container floor (p50)", value: viaWatch.p50 / floor.p50, unit: "x" },
+  ];
+}
+
 function startDevUp(root) {
   const child = spawn("node", [DEV, "up", "--detach"], { cwd: root, stdio: ["ignore", "pipe", "pipe"] });
   let out = "";
@@ -71,7 +115,11 @@ function startDevUp(root) {
 export async function run() {
   const fixture = scaffold(`cs-bench-up-${process.pid}`, ["--preset", "python-http", "--proxy", "nginx"]);
   try {
-    compose(fixture.root, ["up", "-d", "--build"]);
+    // Started by dev, so the sources are mounted (plain compose on v2.24+ reads the watch layer,
+    // which syncs instead): the floor and compose restart see a save through the mount.
+    const started = spawnSync("node", [DEV, "up", "--no-watch"], { cwd: fixture.root, encoding: "utf8" });
+    if (started.status !== 0) throw new Error(`dev up --no-watch: ${started.stdout}${started.stderr}`);
+    const watchLayer = fixture.env("COMPOSE_FILE").split(":").includes("compose.watch.yaml");
     const docker = new Docker();
     const [api] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${fixture.root.split("/").pop()}`, "com.docker.compose.service=api"] } });
     const container = docker.getContainer(api.Id);
@@ -86,6 +134,15 @@ export async function run() {
       dev.child.kill("SIGINT");
       await new Promise((r) => dev.child.on("close", r));
       return reloadRows(ours, floor);
+    }
+    if (process.env.BENCH_WATCH_COMPARE === "1") {
+      const dev = startDevUp(fixture.root);
+      await dev.ready;
+      const ours = await measure("dev", fixture, async () => {});
+      dev.child.kill("SIGINT");
+      await new Promise((r) => dev.child.on("close", r));
+      if (!watchLayer) return reloadRows(ours, floor);
+      return [...reloadRows(ours, floor), ...watchRows(await measureComposeWatch(fixture), ours, floor)];
     }
     const floorImpatient = await measure("floor100", fixture, () => container.restart({ t: 10 }), IMPATIENT);
     const cli = await measure("cli", fixture, async () => compose(fixture.root, ["restart", "api"]));
@@ -109,6 +166,8 @@ export async function run() {
       adds.push(JSON.parse(res.stdout).live);
     }
     const median = (k) => percentile(adds.map((a) => a[k] * 1000), 50);
+    // Last: plain compose recreates the containers without the mounts.
+    const viaWatch = watchLayer ? await measureComposeWatch(fixture) : undefined;
 
     const rows = [
       ...reloadRows(ours, floor),
@@ -124,6 +183,7 @@ export async function run() {
       { name: "dev add service: command to route answering", value: median("routeSeconds"), unit: "ms" },
       { name: "dev add service: the service's own start", value: median("serviceStartSeconds"), unit: "ms" },
       { name: "dev add: route answering / own start", value: median("routeSeconds") / median("serviceStartSeconds"), unit: "x" },
+      ...(viaWatch ? watchRows(viaWatch, ours, floor) : []),
     ];
     return rows;
   } finally {

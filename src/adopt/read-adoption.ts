@@ -8,7 +8,7 @@ import { adoptProject } from "./adopt-project.js";
 import { composeViews } from "./compose-views.js";
 
 /** Names of the layers create-stack writes: a project file by one of them would be overwritten. */
-const OUR_LAYERS = new Set(["compose.yaml", "compose.dev.yaml", "compose.proxy.yaml", "compose.tools.yaml", "compose.start-interval.yaml"]);
+const OUR_LAYERS = new Set(["compose.yaml", "compose.dev.yaml", "compose.proxy.yaml", "compose.tools.yaml", "compose.start-interval.yaml", "compose.watch.yaml"]);
 
 /**
  * The project on disk, read-only. Each path is read or looked at once: adopt asks about the same

@@ -33,7 +33,8 @@ const cli = global(yargs(devArgs))
         .option("watch", { type: "boolean", default: true, describe: "Watch sources (--no-watch to only start)" })
         .option("detach", { type: "boolean", default: false, describe: "Leave the stack running when watching stops" })
         .option("poll", { type: "boolean", default: false, describe: "Poll the filesystem (for mounts without native events)" })
-        .option("ui", { type: "boolean", default: true, describe: "Serve the dashboard on 127.0.0.1 (--no-ui: none)" }),
+        .option("ui", { type: "boolean", default: true, describe: "Serve the dashboard on 127.0.0.1 (--no-ui: none)" })
+        .option("timings", { type: "boolean", default: false, describe: "Print how long each step of the start took" }),
     (argv) => runCommand(argv, async () => (await import("../commands/up.js")).up(argv)),
   )
   .command(

@@ -17,8 +17,9 @@ import { runHooks, servicesWithHooks } from "../dev/hooks.js";
 import { resetRestartCounts } from "../dev/restart-counts.js";
 import { reportError } from "../errors/report-error.js";
 import { findStackRoot } from "../stack/find-stack.js";
-import { detectStartIntervalSupport } from "../engine/start-interval-support.js";
+import { detectComposeSupport } from "../engine/compose-support.js";
 import { DevEventRecord } from "../dev/dev-events.js";
+import { StepTimer } from "../dev/step-timer.js";
 import { startDashboard, type Dashboard } from "../dashboard/dashboard-server.js";
 import { recordDashboard } from "../dashboard/dashboard-record.js";
 
@@ -30,14 +31,20 @@ export interface UpArgs {
   poll: boolean;
   /** The dashboard (--no-ui: none). */
   ui: boolean;
+  /** Print where the start's time went, step by step. */
+  timings?: boolean;
 }
 
 const log = (line: string) => process.stdout.write(line + "\n");
 
 export async function up(args: UpArgs): Promise<void> {
+  const timer = new StepTimer();
+  timer.mark("node start");
   // A write a killed command left half-done is completed first: stack.yaml may be part of it.
   await withProjectWrite(findStackRoot(args.C), "dev up", async () => undefined);
+  timer.mark("recovery check");
   const ctx = await openDev(args.C);
+  timer.mark("engine ping");
   const known = new Set([...ctx.project.services.map((s) => s.name), ...presetServiceNames(ctx.project.parsed.config.presets, ctx.project.presets)]);
   const unknown = args.services.filter((s) => !known.has(s));
   if (unknown.length) {
@@ -49,33 +56,39 @@ export async function up(args: UpArgs): Promise<void> {
   if (other) throw alreadyUpError(other);
   const release = args.watch ? await claimDevUp(ctx.project.root, args.services) : () => undefined;
   try {
-    await upAndWatch(ctx, args);
+    await upAndWatch(ctx, args, timer);
   } finally {
     release();
   }
 }
 
-async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
+async function upAndWatch(opened: DevContext, args: UpArgs, timer: StepTimer): Promise<void> {
   let ctx = opened;
   let t0 = performance.now();
-  // Whether plain compose here honours start_interval (compose or the engine may have changed
-  // since create): asked while the lock is being taken, not inside it.
-  const startIntervalSupport = detectStartIntervalSupport(() => opened.compose(), opened.engine);
+  // What plain compose here understands of the optional layers (compose or the engine may have
+  // changed since create): asked while the lock is being taken, not inside it.
+  const composeSupport = detectComposeSupport(() => opened.compose(), opened.engine);
   // Under the project lock: stack.yaml is re-read, the files synced and ports moved as one
   // write, and the containers created before another command may change the project.
   await withProjectWrite(ctx.project.root, "dev up (starting the stack)", async () => {
+    timer.mark("project lock");
     ctx = withProject(ctx, loadProject(ctx.project.root));
-    const sync = await syncProject(ctx.project, { startIntervalSupport: await startIntervalSupport });
+    const support = await composeSupport;
+    timer.mark("compose check");
+    const sync = await syncProject(ctx.project, { composeSupport: support });
+    timer.mark("sync");
     if (sync.written.length) log(`updated from stack.yaml: ${sync.written.join(", ")}`);
     for (const note of sync.plan.notes) log(note);
     const own = await ctx.engine.listContainers(ctx.name);
     const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
     for (const moved of await movePortsTaken(ctx.project.root, portKeys(ctx.project), ownPorts)) log(moved);
+    timer.mark("ports");
     log(`starting ${ctx.name} (${(await ctx.compose()).command.join(" ")})...`);
     t0 = performance.now();
     const progress = buildProgress(log);
     try {
-      await createStack(ctx, args.services, progress.onLine);
+      await createStack(ctx, args.services, progress.onLine, () => timer.mark("compose build"));
+      timer.mark("compose create");
     } finally {
       progress.stop();
     }
@@ -83,7 +96,9 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
   // Started through the tool: whatever `dev stop` or `dev down` recorded for them is over.
   await markStarted(ctx.project.root, args.services.length ? args.services : "all");
   if (args.services.length === 0) await resetRestartCounts(ctx.project.root);
+  timer.mark("state records");
   await startStack(ctx, args.services, await readProjectEnv(ctx.project.root), log);
+  timer.mark("start and readiness");
   try {
     await runHooks(ctx, servicesWithHooks(ctx, args.services), log);
   } catch (err) {
@@ -91,7 +106,9 @@ async function upAndWatch(opened: DevContext, args: UpArgs): Promise<void> {
     if (!args.watch) throw err;
     log(reportError(err).text);
   }
+  timer.mark("hooks");
   log(`${ctx.name} is up in ${((performance.now() - t0) / 1000).toFixed(1)} s\n`);
+  if (args.timings) log(`timings: ${timer.summary()}\n`);
   log(formatTable(serviceRows(ctx.project, await ctx.engine.listContainers(ctx.name), await readProjectEnv(ctx.project.root))));
   if (!args.watch) return;
 

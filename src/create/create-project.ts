@@ -3,8 +3,8 @@ import { basename, dirname, join, resolve } from "node:path";
 import { StackError } from "../errors/stack-error.js";
 import { composeSpelling, detectCompose } from "../engine/compose-cli.js";
 import { createDockerEngine } from "../engine/docker-engine.js";
-import { detectStartIntervalSupport } from "../engine/start-interval-support.js";
-import { startIntervalListingOf } from "../plan/start-interval-listing.js";
+import { detectComposeSupport, NO_SUPPORT } from "../engine/compose-support.js";
+import { optionalLayersOf } from "../plan/optional-layer-listing.js";
 import { diskReader } from "../fs/disk-reader.js";
 import { flushPlan } from "../fs/flush-plan.js";
 import { STATE_DIR } from "../fs/project-lock.js";
@@ -60,13 +60,10 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   validateStack(parsed.config, presets, parsed, blame);
   const composeCommand = composeSpelling();
   // Only where the compose v2 plugin is installed is there anything to ask (its version, the engine's).
-  const startIntervalSupport = composeCommand === "docker compose" ? await detectStartIntervalSupport(detectCompose, createDockerEngine()) : false;
-  let saveListing: () => Promise<void> = async () => {};
+  const composeSupport = composeCommand === "docker compose" ? await detectComposeSupport(detectCompose, createDockerEngine()) : NO_SUPPORT;
   const planHere = async () => {
     const reader = diskReader(root);
-    const startInterval = await startIntervalListingOf(root, reader, startIntervalSupport);
-    saveListing = startInterval.save;
-    const plan = await planProject({ root, stack, presets, reader, stackText, readme: true, composeCommand, startInterval: startInterval.listing.list });
+    const plan = await planProject({ root, stack, presets, reader, stackText, readme: true, composeCommand, optionalLayers: optionalLayersOf(reader, composeSupport).layers });
     assertNoConflicts(plan);
     return plan;
   };
@@ -84,7 +81,6 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
       // The editor's schema copy is state, written first: the project's files land last, together.
       await writeSchemaCopy(root);
       const written = await flushPlan(plan);
-      await saveListing();
       ensureStackTls(root, stack, presets, resolveServices(stack, presets));
       return { plan, written, name, composeCommand };
     });

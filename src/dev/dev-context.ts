@@ -7,6 +7,7 @@ import { isPortTaken, portTakenError } from "../engine/port-taken.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { loadProject, type Project } from "../stack/load-project.js";
 import { composeFailureHint, failureLines } from "./compose-output.js";
+import { composeWithoutWatchLayer } from "./compose-without-watch.js";
 
 export interface DevContext {
   project: Project;
@@ -20,7 +21,7 @@ export interface DevContext {
 /** A dev context for a loaded project; nothing is contacted until first used. */
 export function connectDev(project: Project): DevContext {
   let cli: Promise<ComposeCli> | undefined;
-  return { project, name: project.parsed.config.name, engine: createDockerEngine(), compose: () => (cli ??= detectCompose()) };
+  return { project, name: project.parsed.config.name, engine: createDockerEngine(), compose: () => (cli ??= detectCompose().then((c) => composeWithoutWatchLayer(c, project.root))) };
 }
 
 /** The same engine and compose CLI for the project as it now is (after a stack.yaml change). */

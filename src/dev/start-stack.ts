@@ -2,12 +2,11 @@ import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
 import { isPortTaken, PORT_TAKEN_HINT } from "../engine/port-taken.js";
 import { buildLayers } from "../render/compose-layers.js";
-import { condition, containerHealthy, firstOf, portAnswers, waitFor, type Readiness } from "../wait/index.js";
+import { waitFor } from "../wait/index.js";
 import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
+import { readinessOf } from "./readiness-of.js";
 
 const READY_TIMEOUT_MS = 180_000;
-/** Active probes: a healthcheck passes long before Docker's next interval says so. */
-const PROBE_INTERVAL_MS = 100;
 
 export type Dependencies = Map<string, { service: string; healthy: boolean }[]>;
 
@@ -101,9 +100,10 @@ export async function startInOrder(plan: StartPlan): Promise<void> {
  * (network, volumes, containers) and starts nothing. The build is its own step: `up --build` has
  * no --force-rm, and a failed build would leave its container behind.
  */
-export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void): Promise<void> {
+export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void, onBuilt?: () => void): Promise<void> {
   const toBuild = only.length ? [...withDependencies(only, dependenciesOf(ctx))] : [];
   await runCompose(ctx, composeBuildArgs(toBuild), "building the stack", { code: "E_BUILD", onLine });
+  onBuilt?.();
   await runCompose(ctx, ["up", "--no-start", "--remove-orphans", ...only], "creating the stack", { onLine });
 }
 
@@ -128,21 +128,4 @@ function withDependencies(services: string[], deps: Dependencies): Set<string> {
   };
   services.forEach(visit);
   return out;
-}
-
-/**
- * How to tell a started container is ready, fastest first: a template app answering on its
- * published port; else its healthcheck command run in it; else Docker's word (running). The
- * container exiting or turning unhealthy ends the wait at once, with its logs.
- */
-export async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean }> {
-  const healthy = containerHealthy(ctx.engine, c.id);
-  const svc = ctx.project.services.find((s) => s.name === c.service);
-  const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
-  const test = (await ctx.engine.inspect(c.id)).healthcheck;
-  const command = test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1] ?? "true"] : undefined;
-  if (svc?.preset && svc.port !== undefined && hostPort) return { readiness: firstOf(portAnswers(hostPort), healthy), checked: command !== undefined };
-  if (!command) return { readiness: healthy, checked: false };
-  const passes = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, PROBE_INTERVAL_MS);
-  return { readiness: firstOf(passes, healthy), checked: true };
 }

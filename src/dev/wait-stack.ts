@@ -1,12 +1,15 @@
 import { readProjectEnv } from "../fs/read-env.js";
-import { containerHealthy, waitFor } from "../wait/index.js";
+import { waitFor } from "../wait/index.js";
 import type { DevContext } from "./dev-context.js";
-import { waitReady } from "./restart/restart-service.js";
+import { readinessOf } from "./readiness-of.js";
+
+const READY_TIMEOUT_MS = 180_000;
 
 /**
- * Waits for every running container of the stack to be healthy (or running, without a
- * healthcheck), printing each as it gets there. The first one that fails ends the wait with its
- * last log lines and health output (the engine adapter's E_UNHEALTHY error).
+ * Waits for every running container of the stack (or of `only`) to be ready as `dev up` judges
+ * it (readinessOf: its port answering, its healthcheck passing, probed at once), printing each
+ * as it gets there. The first one that fails ends the wait with its last log lines and health
+ * output (the engine adapter's E_UNHEALTHY error).
  */
 export async function waitStackHealthy(ctx: DevContext, only: string[], log: (line: string) => void): Promise<void> {
   const t0 = performance.now();
@@ -14,12 +17,9 @@ export async function waitStackHealthy(ctx: DevContext, only: string[], log: (li
   const env = await readProjectEnv(ctx.project.root);
   await Promise.all(
     containers.map(async (c) => {
-      // An own-Dockerfile service without a healthcheck is ready when its port answers.
-      const own = ctx.project.services.find((s) => s.name === c.service && s.build && !s.healthcheck && s.port !== undefined);
-      if (own) await waitReady(ctx, own, c, env);
-      else await waitFor(containerHealthy(ctx.engine, c.id), { timeoutMs: 180_000 });
-      const secs = ((performance.now() - t0) / 1000).toFixed(1);
-      log(`  ${c.service.padEnd(14)} ${own ? "answers" : c.health === "none" ? "running" : "healthy"} (${secs} s)`);
+      const { readiness, label } = await readinessOf(ctx, c, env);
+      await waitFor(readiness, { timeoutMs: READY_TIMEOUT_MS });
+      log(`  ${c.service.padEnd(14)} ${label} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
     }),
   );
 }

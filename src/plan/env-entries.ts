@@ -3,6 +3,8 @@ import type { EnvSpec } from "../presets/preset.js";
 import { LAYER_FILES, layersOf } from "../render/layer-files.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { START_INTERVAL_FILE } from "../render/start-interval-layer.js";
+import { WATCH_FILE } from "../render/watch-layer.js";
+import type { OptionalLayers } from "./optional-layer-listing.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 
@@ -16,12 +18,13 @@ export interface EnvEntry {
   managed?: boolean;
 }
 
-/** `startInterval`: COMPOSE_FILE also lists compose.start-interval.yaml (see plan/start-interval-listing.ts). */
-export function collectEnvEntries(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], opts: { startInterval?: boolean } = {}): EnvEntry[] {
+/** `optionalLayers`: what COMPOSE_FILE lists after the other layers (see plan/optional-layer-listing.ts). */
+export function collectEnvEntries(stack: StackConfig, presets: PresetRegistry, services: ResolvedService[], opts: { optionalLayers?: OptionalLayers } = {}): EnvEntry[] {
+  const optional = opts.optionalLayers;
   // An adopted project's own files come first; ours after them, so theirs stay the base.
   const files = stack.compose
     ? [...stack.compose, ...adoptedLayers(stack, presets, services)]
-    : [...layersOf(stack, presets).map((l) => LAYER_FILES[l]), ...(opts.startInterval ? [START_INTERVAL_FILE] : [])];
+    : [...layersOf(stack, presets).map((l) => LAYER_FILES[l]), ...(optional?.startInterval ? [START_INTERVAL_FILE] : []), ...(optional?.watch ? [WATCH_FILE] : [])];
   const entries: EnvEntry[] = [
     { key: "COMPOSE_PROJECT_NAME", spec: { value: stack.name }, group: "compose (plain `docker compose` reads these)" },
     { key: "COMPOSE_FILE", spec: { value: files.join(":") }, group: "compose (plain `docker compose` reads these)", managed: true },

@@ -3,6 +3,7 @@ import { parseEnvFile } from "../fs/parse-env-file.js";
 import type { StackConfig } from "../stack/stack-config.js";
 import { collectEnvEntries } from "./env-entries.js";
 import type { FileReader, Plan } from "../fs/plan.js";
+import type { OptionalLayers } from "./optional-layer-listing.js";
 import { planStack } from "./plan-stack.js";
 import { resolveEnv, type PortAllocator } from "./resolve-env.js";
 import { resolveServices } from "../stack/resolve-services.js";
@@ -19,8 +20,8 @@ export interface PlanProjectInput {
   allocatePort?: PortAllocator;
   /** Secret generator; tests pass a deterministic one. */
   secret?: () => string;
-  /** COMPOSE_FILE lists compose.start-interval.yaml (decided by plan/start-interval-listing.ts). */
-  startInterval?: boolean;
+  /** The optional layers COMPOSE_FILE lists (decided by plan/optional-layer-listing.ts). */
+  optionalLayers?: OptionalLayers;
 }
 
 /**
@@ -29,7 +30,7 @@ export interface PlanProjectInput {
  */
 export async function planProject(input: PlanProjectInput): Promise<Plan> {
   const services = resolveServices(input.stack, input.presets);
-  const entries = collectEnvEntries(input.stack, input.presets, services, { startInterval: input.startInterval });
+  const entries = collectEnvEntries(input.stack, input.presets, services, { optionalLayers: input.optionalLayers });
   const existing = parseEnvFile(input.reader.read(".env") ?? "");
   const env = await resolveEnv(entries, existing, input.allocatePort, input.secret);
   const plan = planStack({ ...input, services, env: { entries, values: env.values } });

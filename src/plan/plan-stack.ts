@@ -14,6 +14,10 @@ import { diffPlan, planDeletes, type DesiredFile } from "./diff-plan.js";
 import type { EnvEntry } from "./env-entries.js";
 import { LAYER_FILES } from "../render/layer-files.js";
 import { buildStartIntervalLayer, START_INTERVAL_FILE } from "../render/start-interval-layer.js";
+import { buildWatchLayer, WATCH_FILE } from "../render/watch-layer.js";
+import { DEFAULT_IGNORES } from "../watch/default-ignores.js";
+import { gitignoreToGlobs } from "../watch/read-gitignore.js";
+import { OPTIONAL_LAYER_FILES } from "./optional-layer-listing.js";
 import type { FileReader, Plan } from "../fs/plan.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 
@@ -39,6 +43,13 @@ const START_INTERVAL_NOTE =
   "# Read only where COMPOSE_FILE in .env lists it: compose v2.24+ on Docker Engine 25+ (create-stack\n" +
   "# and `dev up` check and list it; docker-compose v1 and older engines refuse start_interval).\n";
 
+const WATCH_NOTE =
+  "# Read only where COMPOSE_FILE in .env lists it: compose v2.24+ (create-stack and `dev up` check and\n" +
+  "# list it). For plain `docker compose up --watch`: the same syncs, restarts and rebuilds as `dev up`\n" +
+  "# (ignoring what its watcher ignores), with the images' own copies of the sources instead of mounts.\n" +
+  "# `dev up` runs compose without this file. Paths of stack.yaml's `watch:` outside a source folder\n" +
+  "# are left out: compose syncs only into a folder it knows the target of.\n";
+
 /** Every file the stack needs, computed in memory; nothing is written here. */
 export function planStack(input: PlanInput): Plan {
   const { stack, presets, services, reader } = input;
@@ -55,6 +66,9 @@ export function planStack(input: PlanInput): Plan {
   }
   // Written whatever this machine supports: .env decides whether compose reads it.
   add({ path: START_INTERVAL_FILE, content: withGeneratedHeader(START_INTERVAL_NOTE + stringifyCompose(buildStartIntervalLayer(layers))), owner: "generated" });
+  const gitignore = mergeLines(reader.read(".gitignore"), GITIGNORE);
+  const ignores = [...DEFAULT_IGNORES, ...gitignoreToGlobs(gitignore), ...stack.ignore];
+  add({ path: WATCH_FILE, content: withGeneratedHeader(WATCH_NOTE + stringifyCompose(buildWatchLayer(layers, services, ignores))), owner: "generated" });
   const proxy = proxyPresetOf(stack.presets, presets);
   for (const f of (proxy && proxyRenderer(proxy).files?.(stack.name, services)) ?? []) {
     add({ path: f.path, content: withGeneratedHeader(f.content), owner: "generated" });
@@ -89,7 +103,7 @@ export function planStack(input: PlanInput): Plan {
   add(envFile(input));
   // An adopted project's .env.example, if any, is the user's own.
   if (!stack.compose) add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
-  add({ path: ".gitignore", content: mergeLines(reader.read(".gitignore"), GITIGNORE), owner: "merge" });
+  add({ path: ".gitignore", content: gitignore, owner: "merge" });
   if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values, input.composeCommand), owner: "starter" });
 
   // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
@@ -123,8 +137,8 @@ function envFile(input: PlanInput): DesiredFile {
 }
 
 function envExample(entries: EnvEntry[], values: Record<string, string>): string {
-  // Committed, so the same on every machine: whether this one lists the start-interval layer is not.
-  const composeFile = values.COMPOSE_FILE?.split(":").filter((f) => f !== START_INTERVAL_FILE).join(":");
+  // Committed, so the same on every machine: whether this one lists the optional layers is not.
+  const composeFile = values.COMPOSE_FILE?.split(":").filter((f) => !OPTIONAL_LAYER_FILES.includes(f)).join(":");
   const shared = composeFile === undefined ? values : { ...values, COMPOSE_FILE: composeFile };
   return (
     "# Copy to .env and fill in the blank secrets (create-stack and `dev up` do this for you).\n" +

@@ -76,6 +76,6 @@ export async function resolveEnv(
  */
 function mergeList(ours: string, theirs: string): string {
   const mine = ours.split(":");
-  const extra = theirs.split(":").filter((f) => f && !mine.includes(f) && !/^compose\.(dev|proxy|tools|start-interval)\.yaml$|^compose\.yaml$/.test(f));
+  const extra = theirs.split(":").filter((f) => f && !mine.includes(f) && !/^compose\.(dev|proxy|tools|start-interval|watch)\.yaml$|^compose\.yaml$/.test(f));
   return [...mine, ...extra].join(":");
 }

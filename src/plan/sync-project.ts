@@ -9,7 +9,8 @@ import { assertNoConflicts } from "./diff-plan.js";
 import type { Plan } from "../fs/plan.js";
 import { ensureStackTls } from "./ensure-stack-tls.js";
 import { planProject } from "./plan-project.js";
-import { startIntervalListingOf } from "./start-interval-listing.js";
+import { optionalLayersOf } from "./optional-layer-listing.js";
+import type { ComposeSupport } from "../engine/compose-support.js";
 
 export interface SyncResult {
   plan: Plan;
@@ -29,21 +30,21 @@ export async function syncProject(
     dryRun?: boolean;
     extra?: Plan["files"];
     dropEnvKeys?: string[];
-    /** This machine's compose and engine honour start_interval (dev up checks; others leave it undefined). */
-    startIntervalSupport?: boolean;
+    /** What this machine's compose understands of the optional layers (dev up checks; others leave it undefined). */
+    composeSupport?: ComposeSupport;
   } = {},
 ): Promise<SyncResult> {
   const reader = diskReader(project.root);
-  const startInterval = await startIntervalListingOf(project.root, reader, opts.startIntervalSupport);
+  const optional = optionalLayersOf(reader, opts.composeSupport);
   const plan = await planProject({
     root: project.root,
     stack: project.parsed.config,
     presets: project.presets,
     reader,
     stackText: opts.stackText,
-    startInterval: startInterval.listing.list,
+    optionalLayers: optional.layers,
   });
-  if (startInterval.note) plan.notes.push(startInterval.note);
+  plan.notes.push(...optional.notes);
   if (opts.dropEnvKeys?.length) dropEnvKeys(plan, opts.dropEnvKeys, reader.read(".env"));
   if (opts.extra) plan.files.push(...opts.extra);
   // The edit was made to the stack.yaml read at the start: if an editor saved another version
@@ -54,7 +55,6 @@ export async function syncProject(
   // The editor's schema copy is state, written first: the project's files land last, together.
   if (!opts.dryRun) await writeSchemaCopy(project.root);
   const written = opts.dryRun ? [] : await flushPlan(plan);
-  if (!opts.dryRun) await startInterval.save();
   if (!opts.dryRun) ensureStackTls(project.root, project.parsed.config, project.presets, project.services);
   return { plan, written };
 }

@@ -5,6 +5,10 @@ import { describe, expect, it } from "vitest";
 import { parse } from "yaml";
 import { fixtureCases, planFixture } from "./plan-fixture.js";
 import { START_INTERVAL_FILE } from "../../src/render/start-interval-layer.js";
+import { WATCH_FILE } from "../../src/render/watch-layer.js";
+
+// compose v2.24+'s merge tag, in the watch layer only (which no v1 reads).
+const OVERRIDE = { tag: "!override", collection: "seq" as const, resolve: (seq: unknown) => seq };
 
 const SCHEMA = fileURLToPath(new URL("../reference/compose-spec.json", import.meta.url));
 const validate = new Ajv({ allErrors: true, strict: false, validateFormats: false, validateSchema: false }).compile(JSON.parse(readFileSync(SCHEMA, "utf8")));
@@ -23,13 +27,15 @@ describe("generated compose files", () => {
       const files = plan.files.filter((f) => composeFiles([f.path]).length);
       expect(files.map((f) => f.path)).toContain("compose.yaml");
       for (const f of files) {
-        const doc = parse(f.content) as Record<string, any>;
+        const doc = parse(f.content, f.path === WATCH_FILE ? { customTags: [OVERRIDE] } : {}) as Record<string, any>;
         const ok = validate(doc);
         expect(ok, `${f.path}: ${JSON.stringify(validate.errors)}`).toBe(true);
         // Compose v1.29 rejects these; users on v2 would not notice until a teammate on v1 does.
         expect(doc.name, f.path).toBeUndefined();
         for (const [svc, def] of Object.entries<any>(doc.services ?? {})) {
-          expect(def.develop, `${f.path} ${svc}`).toBeUndefined();
+          // Only in its own layer, which .env lists where compose v2.24+ runs.
+          if (f.path !== WATCH_FILE) expect(def.develop, `${f.path} ${svc}`).toBeUndefined();
+          else expect(f.content, f.path).not.toMatch(/^\s*[a-z_]+: !reset/m);
           // Only in its own layer, which .env lists where compose v2 and the engine support it.
           if (f.path !== START_INTERVAL_FILE) expect(def.healthcheck?.start_interval, `${f.path} ${svc}`).toBeUndefined();
           for (const port of def.ports ?? []) expect(String(port), `${f.path} ${svc}`).toMatch(/^127\.0\.0\.1:/);

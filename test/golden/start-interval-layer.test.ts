@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
@@ -66,53 +66,49 @@ const setComposeFile = (root: string, value: string) => {
   writeFileSync(file, readFileSync(file, "utf8").replace(/^COMPOSE_FILE=.*$/m, `COMPOSE_FILE=${value}`));
 };
 
-describe("COMPOSE_FILE follows the machine through the plan and flush, and never a hand edit", () => {
+const ALL = { startInterval: true, watch: true };
+const NONE = { startInterval: false, watch: false };
+const WATCH_FILE = "compose.watch.yaml";
+
+describe("COMPOSE_FILE follows the machine through the plan and flush", () => {
   it("supported: listed after our layers and before the user's own; unsupported later: taken out, the user's file kept", async () => {
     const root = project();
-    const first = await syncProject(loadProject(root), { startIntervalSupport: true });
+    const first = await syncProject(loadProject(root), { composeSupport: ALL });
     expect(first.written).toContain(START_INTERVAL_FILE);
-    expect(composeFile(root)).toBe(`compose.yaml:compose.dev.yaml:compose.proxy.yaml:${START_INTERVAL_FILE}`);
+    expect(first.written).toContain(WATCH_FILE);
+    expect(composeFile(root)).toBe(`compose.yaml:compose.dev.yaml:compose.proxy.yaml:${START_INTERVAL_FILE}:${WATCH_FILE}`);
     setComposeFile(root, `${composeFile(root)}:compose.mine.yaml`);
     // Without a check (dev sync, dev add) .env stays (.env.example takes the user's file, as before).
     expect((await syncProject(loadProject(root))).written).toEqual([".env.example"]);
     expect(readFileSync(join(root, ".env.example"), "utf8")).toContain("COMPOSE_FILE=compose.yaml:compose.dev.yaml:compose.proxy.yaml:compose.mine.yaml\n");
-    expect((await syncProject(loadProject(root), { startIntervalSupport: true })).written).toEqual([]);
-    const down = await syncProject(loadProject(root), { startIntervalSupport: false });
+    expect((await syncProject(loadProject(root), { composeSupport: ALL })).written).toEqual([]);
+    const down = await syncProject(loadProject(root), { composeSupport: NONE });
     expect(down.written).toEqual([".env"]);
     expect(down.plan.notes.join("\n")).toMatch(/no longer lists compose\.start-interval\.yaml/);
+    expect(down.plan.notes.join("\n")).toMatch(/no longer lists compose\.watch\.yaml/);
     expect(composeFile(root)).toBe("compose.yaml:compose.dev.yaml:compose.proxy.yaml:compose.mine.yaml");
-    const up = await syncProject(loadProject(root), { startIntervalSupport: true });
+    const up = await syncProject(loadProject(root), { composeSupport: { startInterval: true, watch: false } });
     expect(up.plan.notes.join("\n")).toMatch(/now lists compose\.start-interval\.yaml/);
     expect(composeFile(root)).toBe(`compose.yaml:compose.dev.yaml:compose.proxy.yaml:${START_INTERVAL_FILE}:compose.mine.yaml`);
   });
 
-  it("taken out by hand: stays out on a machine that supports it, until the user lists it again", async () => {
+  it("derived, never remembered: a check lists what the machine supports, whatever .env said; nothing is kept in .create-stack/", async () => {
     const root = project();
-    await syncProject(loadProject(root), { startIntervalSupport: true });
+    await syncProject(loadProject(root), { composeSupport: ALL });
     setComposeFile(root, "compose.yaml:compose.dev.yaml:compose.proxy.yaml");
+    // dev sync, dev add: no check, .env as it is.
+    expect((await syncProject(loadProject(root))).written).toEqual([]);
+    expect((await syncProject(loadProject(root), { composeSupport: ALL })).written).toEqual([".env"]);
+    expect(composeFile(root)).toBe(`compose.yaml:compose.dev.yaml:compose.proxy.yaml:${START_INTERVAL_FILE}:${WATCH_FILE}`);
+    expect(existsSync(join(root, ".create-stack", "start-interval.json"))).toBe(false);
+  });
+
+  it("a dry run decides but writes nothing", async () => {
+    const root = project();
+    await syncProject(loadProject(root), { composeSupport: NONE });
     const env = readFileSync(join(root, ".env"), "utf8");
-    expect((await syncProject(loadProject(root), { startIntervalSupport: true })).written).toEqual([]);
+    const dry = await syncProject(loadProject(root), { composeSupport: ALL, dryRun: true });
+    expect(parseEnvFile(dry.plan.files.find((f) => f.path === ".env")!.content).get("COMPOSE_FILE")!.split(":")).toEqual(expect.arrayContaining([START_INTERVAL_FILE, WATCH_FILE]));
     expect(readFileSync(join(root, ".env"), "utf8")).toBe(env);
-    // Listed again by hand: ours again, so a machine without support takes it out.
-    setComposeFile(root, `compose.yaml:compose.dev.yaml:compose.proxy.yaml:${START_INTERVAL_FILE}`);
-    await syncProject(loadProject(root), { startIntervalSupport: false });
-    expect(composeFile(root).split(":")).not.toContain(START_INTERVAL_FILE);
-  });
-
-  it("added by hand where we found no support: kept", async () => {
-    const root = project();
-    await syncProject(loadProject(root), { startIntervalSupport: false });
-    expect(composeFile(root).split(":")).not.toContain(START_INTERVAL_FILE);
-    setComposeFile(root, `compose.yaml:compose.dev.yaml:compose.proxy.yaml:${START_INTERVAL_FILE}`);
-    expect((await syncProject(loadProject(root), { startIntervalSupport: false })).written).toEqual([]);
-    expect(composeFile(root).split(":")).toContain(START_INTERVAL_FILE);
-  });
-
-  it("a dry run decides but records nothing", async () => {
-    const root = project();
-    const dry = await syncProject(loadProject(root), { startIntervalSupport: true, dryRun: true });
-    expect(parseEnvFile(dry.plan.files.find((f) => f.path === ".env")!.content).get("COMPOSE_FILE")!.split(":")).toContain(START_INTERVAL_FILE);
-    await syncProject(loadProject(root), { startIntervalSupport: false });
-    expect(composeFile(root).split(":")).not.toContain(START_INTERVAL_FILE);
   });
 });

@@ -1,7 +1,7 @@
 import { runtimeError } from "../../errors/stack-error.js";
 import { waitFor } from "../../wait/index.js";
 import type { DevContext } from "../dev-context.js";
-import { readinessOf } from "../start-stack.js";
+import { readinessOf } from "../readiness-of.js";
 
 const READY_TIMEOUT_MS = 180_000;
 /** Docker's default stop timeout, which compose keeps for a service without stop_grace_period. */

@@ -1,0 +1,32 @@
+import type { ContainerInfo } from "../engine/engine.js";
+import { condition, containerHealthy, failuresOf, firstOf, portAnswers, type Readiness } from "../wait/index.js";
+import type { DevContext } from "./dev-context.js";
+
+/** Active probes: a healthcheck passes long before Docker's next interval says so. */
+const PROBE_INTERVAL_MS = 100;
+
+/**
+ * What "ready" means for a container of the stack, the one answer every command that waits for
+ * a start uses (dev up, dev start, dev build, a restart of a preset's service), fastest first:
+ * - a service that speaks HTTP on a published port (a template, or its own Dockerfile):
+ *   that port answering; one of its own Dockerfile without a healthcheck is not ready for merely
+ *   running, only for answering;
+ * - else its healthcheck command, run through the Engine API every 100 ms;
+ * - else Docker's word (running).
+ * The container exiting or turning unhealthy ends the wait at once, with its logs.
+ * `label`: how to report it (healthy: a check passed; answers: its port; running: nothing checked).
+ */
+export async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean; label: "healthy" | "answers" | "running" }> {
+  const healthy = containerHealthy(ctx.engine, c.id);
+  const svc = ctx.project.services.find((s) => s.name === c.service);
+  const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
+  const test = (await ctx.engine.inspect(c.id)).healthcheck;
+  const command = test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1] ?? "true"] : undefined;
+  if (svc && (svc.preset || svc.build) && svc.port !== undefined && hostPort) {
+    const own = svc.build !== undefined && !svc.healthcheck;
+    return { readiness: firstOf(portAnswers(hostPort), own ? failuresOf(healthy) : healthy), checked: command !== undefined, label: own ? "answers" : command ? "healthy" : "running" };
+  }
+  if (!command) return { readiness: healthy, checked: false, label: "running" };
+  const passes = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, PROBE_INTERVAL_MS);
+  return { readiness: firstOf(passes, healthy), checked: true, label: "healthy" };
+}
