@@ -9,7 +9,8 @@ export const NGINX_CONFIG_PATH = "proxy/nginx/default.conf";
 
 /** nginx server block with one location per route, most specific first. */
 export function renderNginxConfig(project: string, services: ResolvedService[]): string {
-  return renderTemplate(join(TEMPLATES_DIR, "nginx/default.conf.hbs"), { project, routes: routeTable(services), version: routesVersion(services), tlsInclude: `${PROXY_TLS_DIR}/${NGINX_TLS_FILE.replace(/\.conf$/, "*.conf")}` });
+  const routes = routeTable(services);
+  return renderTemplate(join(TEMPLATES_DIR, "nginx/default.conf.hbs"), { project, routes, hasRoot: routes.some((r) => r.root), version: routesVersion(services), tlsInclude: `${PROXY_TLS_DIR}/${NGINX_TLS_FILE.replace(/\.conf$/, "*.conf")}` });
 }
 
 /**

@@ -88,6 +88,15 @@ describe("nginx routes", () => {
     expect(conf).toContain(`return 200 "${routesVersion([svc("api", "/api", 8000), svc("admin-ui", "/api/admin", 3000, false), svc("web", "/", 80)])}";`);
   });
 
+  it("without a route at /, a path no route matches gets a 404 naming the routes, not nginx's welcome page", () => {
+    const conf = renderNginxConfig("shop", [svc("api", "/api", 8000), svc("docs", "/docs", 8001)]);
+    expect(conf).toContain("    location / {\n        default_type text/plain;\n");
+    expect(conf).toContain("return 404 'no route for this path in shop; routes: /api -> api /docs -> docs\\n';");
+    expect(renderNginxConfig("shop", [])).toContain("routes: none yet (dev add service NAME --route /path)");
+    // A route at / is that route's: no 404 location beside it.
+    expect(renderNginxConfig("shop", [svc("web", "/", 80)])).not.toContain("return 404");
+  });
+
   it("the routes fingerprint changes with any route, service, port or strip change, not with order", () => {
     const table = [svc("api", "/api", 8000), svc("web", "/", 80)];
     const v = routesVersion(table);

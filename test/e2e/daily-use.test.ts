@@ -126,6 +126,9 @@ describe("daily use", () => {
     // The friendly host name: http://api.localhost:PORT/ reaches api at its root.
     const byHost = await sh("curl", ["-s", "-H", "Host: api.localhost", `http://127.0.0.1:${port}/hello`]);
     expect(JSON.parse(byHost.stdout)).toMatchObject({ service: "api", path: "/hello" });
+    // A path no route matches: a 404 naming the routes (this stack has no route at /), not nginx's welcome page.
+    const unrouted = await sh("curl", ["-s", "-w", " %{http_code}", `http://127.0.0.1:${port}/`]);
+    expect(unrouted.stdout).toMatch(/^no route for this path in \S+; routes: \/api -> api\n 404$/);
     // The one-off container of `dev run` (long gone by now) was no crash of api.
     expect(watcher.lines.join("\n")).not.toMatch(/api crashed/);
   });
