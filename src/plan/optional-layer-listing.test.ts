@@ -7,13 +7,21 @@ const ALL = { startInterval: true, watch: true };
 const NONE = { startInterval: false, watch: false };
 
 describe("COMPOSE_FILE and the optional layers (compose.start-interval.yaml, compose.watch.yaml)", () => {
-  it("a command that checks the machine lists exactly what it supports, whatever .env said", () => {
-    expect(decideOptionalLayers(ALL, undefined)).toEqual(ALL);
+  it("a command that checks the machine lists the start_interval layer exactly where it is supported, whatever .env said", () => {
+    const SI = { startInterval: true, watch: false };
+    expect(decideOptionalLayers(ALL, undefined)).toEqual(SI);
     expect(decideOptionalLayers(NONE, undefined)).toEqual(NONE);
-    expect(decideOptionalLayers(ALL, BASE)).toEqual(ALL);
+    expect(decideOptionalLayers(ALL, BASE)).toEqual(SI);
     expect(decideOptionalLayers(NONE, BOTH)).toEqual(NONE);
+  });
+
+  it("the watch layer only where the user listed it, and only while compose understands it (it takes the source mounts away)", () => {
+    expect(decideOptionalLayers(ALL, BOTH)).toEqual(ALL);
+    expect(decideOptionalLayers(ALL, `${BASE}:compose.watch.yaml`)).toEqual({ startInterval: true, watch: true });
     // Compose 2.24+ on an engine older than Docker 25: the watch layer only.
     expect(decideOptionalLayers({ startInterval: false, watch: true }, BOTH)).toEqual({ startInterval: false, watch: true });
+    // An older compose: taken out.
+    expect(decideOptionalLayers({ startInterval: true, watch: false }, BOTH)).toEqual({ startInterval: true, watch: false });
   });
 
   it("commands that do not check (dev sync, dev add) keep what .env says", () => {

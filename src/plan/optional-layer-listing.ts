@@ -21,10 +21,15 @@ export function listsLayer(composeFile: string, file: string): boolean {
  * machine (compose or the engine may have been upgraded, or the project copied to another
  * machine) and list exactly what it supports, as COMPOSE_FILE is a key we manage; every other
  * command (supported undefined) keeps what .env says.
+ *
+ * compose.watch.yaml is the exception: it is listed only where the user listed it, and dropped
+ * where compose does not understand it. It takes the source folders' bind mounts away (compose
+ * will not watch a bind-mounted path), so listed by default it would leave a plain
+ * `docker compose up` (without --watch) running the image's copy of the code, deaf to edits.
  */
 export function decideOptionalLayers(supported: ComposeSupport | undefined, composeFile: string | undefined): OptionalLayers {
   const listed = (key: keyof OptionalLayers) => (composeFile === undefined ? false : listsLayer(composeFile, FILES[key]));
-  return { startInterval: supported?.startInterval ?? listed("startInterval"), watch: supported?.watch ?? listed("watch") };
+  return { startInterval: supported?.startInterval ?? listed("startInterval"), watch: (supported?.watch ?? true) && listed("watch") };
 }
 
 /** The listing for a project as it is on disk, and what to tell the user when it changes. */

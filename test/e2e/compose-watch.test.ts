@@ -57,6 +57,11 @@ describe(`plain compose and compose.watch.yaml (${facts.compose}, Docker ${facts
   it.runIf(understood)("docker compose watch alone: a saved source is synced and served, a manifest change rebuilds; dev keeps its mounts", async () => {
     const project = uniqueName("cs-e2e-watch");
     const root = await scaffold(project);
+    // Written, not listed: plain `docker compose up` keeps the source mounts. The user lists it.
+    const scaffolded = await readFile(join(root, ".env"), "utf8");
+    expect(envValue(scaffolded, "COMPOSE_FILE").split(":")).not.toContain("compose.watch.yaml");
+    const composeFile = envValue(scaffolded, "COMPOSE_FILE");
+    await writeFile(join(root, ".env"), scaffolded.replace(`COMPOSE_FILE=${composeFile}`, `COMPOSE_FILE=${composeFile}:compose.watch.yaml`));
     const env = await readFile(join(root, ".env"), "utf8");
     expect(envValue(env, "COMPOSE_FILE").split(":")).toContain("compose.watch.yaml");
     const url = `http://127.0.0.1:${envValue(env, "API_PORT")}/`;
