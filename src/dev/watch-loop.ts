@@ -40,6 +40,7 @@ export interface WatchOutcome {
 import { reloadModeOf } from "../render/supervisor.js";
 import { LAYER_FILES } from "../render/layer-files.js";
 import { START_INTERVAL_FILE } from "../render/start-interval-layer.js";
+import { WATCH_FILE } from "../render/watch-layer.js";
 import { STATE_DIR } from "../fs/state-dir.js";
 import type { DevEventSink, ReloadKind } from "./dev-events.js";
 
@@ -55,7 +56,7 @@ export interface WatchOptions {
  * create-stack's own files, which may lie in an adopted service's build context (build: .): our
  * writes to them (dev add, dev adopt) are no change of theirs to rebuild or restart for.
  */
-const OWN_FILES = [STACK_FILE, `${STATE_DIR}/**`, ...Object.values(LAYER_FILES), START_INTERVAL_FILE];
+const OWN_FILES = [STACK_FILE, `${STATE_DIR}/**`, ...Object.values(LAYER_FILES), START_INTERVAL_FILE, WATCH_FILE];
 
 /** Which services watch what. A shared path (lib/, or a worker's shared code) feeds every user. */
 export function watchedServices(services: ResolvedService[]): WatchedService[] {
