@@ -73,10 +73,8 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
   if (ctx) {
     const proxy = proxyPresetOf(ctx.project.parsed.config.presets, ctx.project.presets);
     const env = proxy ? await readProjectEnv(ctx.project.root) : new Map<string, string>();
-    const proxyPort = proxy && env.get(proxy.proxy!.port_env);
-    if (args.route && proxyPort) {
-      const url = `http://127.0.0.1:${proxyPort}${args.route === "/" ? "" : args.route}/`;
-      const httpsUrl = routeUrls(args.route, env, true).httpsUrl;
+    const { url, httpsUrl } = args.route ? routeUrls(args.route, env, true) : {};
+    if (proxy && args.route && url) {
       live.url = url;
       if (httpsUrl) live.httpsUrl = httpsUrl;
       const proxyNamesService = live.proxyReloaded === true && proxyRenderer(proxy).namesService;
