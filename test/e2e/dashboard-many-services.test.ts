@@ -35,7 +35,9 @@ const errors: string[] = [];
 const send = (event: string, data: unknown) => {
   for (const c of clients) c.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
 };
-const names = (sel: string) => page.$$eval(sel, (trs) => trs.map((tr) => (tr as HTMLElement).dataset.service ?? tr.textContent));
+/** A row as the tests see it in the page (no DOM types here): its service and the mark a test put on it. */
+type Marked = { dataset: { service?: string }; mark?: string };
+const names = (sel: string) => page.$$eval(sel, (trs) => trs.map((tr) => (tr as unknown as Marked).dataset.service ?? tr.textContent));
 
 beforeAll(async () => {
   server = createServer((req, res) => {
@@ -87,7 +89,7 @@ describe("the dashboard with 100 services", () => {
     send("delta", { services: changed });
     const updated = () => page.$$eval("#services tr[data-service] td.restarts", (tds) => tds.filter((td) => td.textContent === "1").length);
     await expect.poll(updated, { timeout: 10_000 }).toBe(N);
-    const kept = await page.$$eval("#services tr[data-service]", (trs) => trs.filter((tr) => (tr as unknown as { mark?: string }).mark === (tr as HTMLElement).dataset.service && (tr.querySelector("td.restarts") as unknown as { mark?: number }).mark === 1).length);
+    const kept = await page.$$eval("#services tr[data-service]", (trs) => trs.filter((tr) => (tr as unknown as Marked).mark === (tr as unknown as Marked).dataset.service && (tr.querySelector("td.restarts") as unknown as { mark?: number }).mark === 1).length);
     expect(kept).toBe(N);
     expect(await page.$$eval("#services td.health-starting", (tds) => tds.length)).toBe(N);
     expect(await page.textContent('#services tr[data-service="svc-042"] td.state')).toBe("exited (3)");
@@ -105,7 +107,7 @@ describe("the dashboard with 100 services", () => {
     const rows = await names("#services tbody tr");
     expect(rows).toEqual(Array.from({ length: N - 1 }, (_, i) => `svc-${String(i + 1).padStart(3, "0")}`));
     // Moved, not rebuilt: the marks are still there.
-    expect(await page.$$eval("#services tr[data-service]", (trs) => trs.filter((tr) => (tr as unknown as { mark?: string }).mark === (tr as HTMLElement).dataset.service).length)).toBe(N - 1);
+    expect(await page.$$eval("#services tr[data-service]", (trs) => trs.filter((tr) => (tr as unknown as Marked).mark === (tr as unknown as Marked).dataset.service).length)).toBe(N - 1);
     await page.click("#compact");
     expect(await page.getAttribute("#services", "class")).toContain("compact");
     await page.click("#group");
