@@ -109,7 +109,8 @@ describe("the dashboard with 100 services", () => {
     // Moved, not rebuilt: the marks are still there.
     expect(await page.$$eval("#services tr[data-service]", (trs) => trs.filter((tr) => (tr as unknown as Marked).mark === (tr as unknown as Marked).dataset.service).length)).toBe(N - 1);
     await page.click("#compact");
-    expect(await page.getAttribute("#services", "class")).toContain("compact");
+    // The view changes in the next frame: polled.
+    await expect.poll(() => page.getAttribute("#services", "class"), { timeout: 10_000 }).toContain("compact");
     await page.click("#group");
     await page.click("#compact");
     await expect.poll(() => page.locator("#services tr.group").count(), { timeout: 10_000 }).toBe(7);
