@@ -109,6 +109,8 @@ describe("parseComposeYaml: bad input", () => {
 
   it("an alias to no anchor, and a second document, are errors", () => {
     expect(error("a: *nowhere\n")).toBeInstanceOf(Error);
-    expect(error("a: 1\n---\nb: 2\n")).toBeInstanceOf(YamlSyntaxError);
+    const second = error("a: 1\n---\nb: 2\n");
+    expect(second).toBeInstanceOf(YamlSyntaxError);
+    expect((second as YamlSyntaxError).origin.line).toBe(2);
   });
 });

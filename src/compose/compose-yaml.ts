@@ -135,7 +135,10 @@ export function parseComposeYaml(text: string, file: string, options: YamlReadOp
     switch (e.type) {
       case EVENT_ID.DOCUMENT:
         documents++;
-        if (documents > 1) throw new YamlSyntaxError("the file holds more than one YAML document (compose reads one)", originAt(stack.length ? 0 : text.length));
+        if (documents > 1) {
+          const marker = text.indexOf("\n---");
+          throw new YamlSyntaxError("the file holds more than one YAML document (compose reads one)", originAt(marker >= 0 ? marker + 1 : 0));
+        }
         break;
       case EVENT_ID.MAPPING:
       case EVENT_ID.SEQUENCE: {
