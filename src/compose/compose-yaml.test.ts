@@ -107,6 +107,11 @@ describe("parseComposeYaml: bad input", () => {
     expect((err as DuplicateKeyError).origin).toMatchObject({ line: 4, col: 3 });
   });
 
+  it("stops at more aliases than allowed, before expanding them", () => {
+    expect(() => parseComposeYaml("a: &a 1\nb: *a\n", "c.yml", { maxAliases: 0 })).toThrow(YamlSyntaxError);
+    expect(toPlain(parseComposeYaml("a: &a 1\nb: *a\n", "c.yml", { maxAliases: 1 }))).toEqual({ a: 1, b: 1 });
+  });
+
   it("an alias to no anchor, and a second document, are errors", () => {
     expect(error("a: *nowhere\n")).toBeInstanceOf(Error);
     const second = error("a: 1\n---\nb: 2\n");

@@ -59,6 +59,8 @@ const TYPED: Record<string, (s: string) => ScalarValue> = {
 export interface YamlReadOptions {
   /** Apply `<<` merge keys (compose does; YAML 1.2 itself has none). Default true. */
   merge?: boolean;
+  /** Aliases allowed before the read stops with a YamlSyntaxError (each is expanded into a copy). */
+  maxAliases?: number;
   /** Counts what a caller may want to leave to a fuller reader. */
   seen?: { anchors: number; aliases: number; tags: number };
 }
@@ -98,6 +100,7 @@ export function parseComposeYaml(text: string, file: string, options: YamlReadOp
   const stack: Frame[] = [];
   let root: ComposeNode | undefined;
   let documents = 0;
+  let aliases = 0;
   const tagOf = (e: { tagStart: number; tagEnd: number }): string | undefined => (e.tagStart < 0 ? undefined : text.slice(e.tagStart, e.tagEnd));
   const mergeTag = (tag: string | undefined): MergeTag | undefined => (tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined);
   const anchorOf = (e: { anchorStart: number; anchorEnd: number }) => (e.anchorStart < 0 ? undefined : text.slice(e.anchorStart, e.anchorEnd));
@@ -180,6 +183,7 @@ export function parseComposeYaml(text: string, file: string, options: YamlReadOp
       }
       case EVENT_ID.ALIAS: {
         if (seen) seen.aliases++;
+        if (++aliases > (options.maxAliases ?? Infinity)) throw new YamlSyntaxError(`more than ${options.maxAliases} aliases`, originAt(e.anchorStart - 1, e.anchorEnd));
         const name = text.slice(e.anchorStart, e.anchorEnd);
         const target = anchors.get(name);
         if (!target) throw new YamlSyntaxError(`the alias *${name} names no anchor written before it`, originAt(e.anchorStart - 1, e.anchorEnd));

@@ -63,7 +63,7 @@ function quickData(text: string, file: string): unknown {
   const seen = { anchors: 0, aliases: 0, tags: 0 };
   let node: ComposeNode | undefined;
   try {
-    node = parseComposeYaml(text, file, { merge: false, seen });
+    node = parseComposeYaml(text, file, { merge: false, seen, maxAliases: 0 });
   } catch (err) {
     if (err instanceof YamlSyntaxError || err instanceof DuplicateKeyError) return undefined;
     throw err;
