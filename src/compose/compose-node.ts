@@ -92,8 +92,10 @@ export function textOf(node: ComposeNode | undefined): string | undefined {
   return String(node.value);
 }
 
-export function cloneNode<T extends ComposeNode>(node: T): T {
+/** A deep copy; `onCopy` is called once per value copied (it may throw to stop an alias bomb). */
+export function cloneNode<T extends ComposeNode>(node: T, onCopy?: () => void): T {
+  onCopy?.();
   if (node.kind === "scalar") return { ...node };
-  if (node.kind === "seq") return { ...node, items: node.items.map(cloneNode) } as T;
-  return { ...node, entries: new Map([...node.entries].map(([k, e]) => [k, { ...e, value: cloneNode(e.value) }])) } as T;
+  if (node.kind === "seq") return { ...node, items: node.items.map((i) => cloneNode(i, onCopy)) } as T;
+  return { ...node, entries: new Map([...node.entries].map(([k, e]) => [k, { ...e, value: cloneNode(e.value, onCopy) }])) } as T;
 }

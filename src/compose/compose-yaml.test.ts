@@ -112,6 +112,26 @@ describe("parseComposeYaml: bad input", () => {
     expect(toPlain(parseComposeYaml("a: &a 1\nb: *a\n", "c.yml", { maxAliases: 1 }))).toEqual({ a: 1, b: 1 });
   });
 
+  it("a billion-laughs file stops at the copy budget, at the alias that crosses it, and quickly", () => {
+    const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
+    for (let i = 1; i <= 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
+    const started = performance.now();
+    const err = error(levels.join("\n") + "\n");
+    expect(err).toBeInstanceOf(YamlSyntaxError);
+    expect((err as YamlSyntaxError).message).toMatch(/aliases expand to more than 250000 values/);
+    expect((err as YamlSyntaxError).origin.line).toBe(6);
+    expect(performance.now() - started).toBeLessThan(5_000);
+  });
+
+  it("anchors a real file uses (a block aliased into 500 services) stay within the budget", () => {
+    const common = "x-common: &common\n  restart: unless-stopped\n  environment: {" + Array.from({ length: 40 }, (_, i) => `K${i}: v${i}`).join(", ") + "}\n";
+    const services = Array.from({ length: 500 }, (_, i) => `  s${i}:\n    <<: *common\n    image: app:${i}\n`).join("");
+    const model = toPlain(parse(common + "services:\n" + services)) as { services: Record<string, { restart: string }> };
+    expect(Object.keys(model.services)).toHaveLength(500);
+    expect(model.services.s499!.restart).toBe("unless-stopped");
+    expect(() => parseComposeYaml("a: &a [1, 2, 3]\nb: [*a, *a]\n", "c.yml", { maxAliasCopies: 7 })).toThrow(/more than 7 values/);
+  });
+
   it("an alias to no anchor, and a second document, are errors", () => {
     expect(error("a: *nowhere\n")).toBeInstanceOf(Error);
     const second = error("a: 1\n---\nb: 2\n");

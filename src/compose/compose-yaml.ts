@@ -61,9 +61,18 @@ export interface YamlReadOptions {
   merge?: boolean;
   /** Aliases allowed before the read stops with a YamlSyntaxError (each is expanded into a copy). */
   maxAliases?: number;
+  /** Values that aliases may copy in all (default MAX_ALIAS_COPIES): nested aliases grow exponentially. */
+  maxAliasCopies?: number;
   /** Counts what a caller may want to leave to a fuller reader. */
   seen?: { anchors: number; aliases: number; tags: number };
 }
+
+/**
+ * Values aliases may copy in one file. A real compose file's anchors (an x-common block aliased
+ * into each of a few hundred services) copy thousands; ten levels of ten nested aliases (the
+ * "billion laughs") would copy 10^10 and never finish.
+ */
+export const MAX_ALIAS_COPIES = 250_000;
 
 interface Frame {
   node: MapNode | SeqNode;
@@ -101,6 +110,7 @@ export function parseComposeYaml(text: string, file: string, options: YamlReadOp
   let root: ComposeNode | undefined;
   let documents = 0;
   let aliases = 0;
+  const copyBudget = { left: options.maxAliasCopies ?? MAX_ALIAS_COPIES };
   const tagOf = (e: { tagStart: number; tagEnd: number }): string | undefined => (e.tagStart < 0 ? undefined : text.slice(e.tagStart, e.tagEnd));
   const mergeTag = (tag: string | undefined): MergeTag | undefined => (tag === "!reset" ? "reset" : tag === "!override" ? "override" : undefined);
   const anchorOf = (e: { anchorStart: number; anchorEnd: number }) => (e.anchorStart < 0 ? undefined : text.slice(e.anchorStart, e.anchorEnd));
@@ -187,7 +197,9 @@ export function parseComposeYaml(text: string, file: string, options: YamlReadOp
         const name = text.slice(e.anchorStart, e.anchorEnd);
         const target = anchors.get(name);
         if (!target) throw new YamlSyntaxError(`the alias *${name} names no anchor written before it`, originAt(e.anchorStart - 1, e.anchorEnd));
-        const copy = cloneNode(target);
+        const copy = cloneNode(target, () => {
+          if (--copyBudget.left < 0) throw new YamlSyntaxError(`the aliases expand to more than ${options.maxAliasCopies ?? MAX_ALIAS_COPIES} values (an alias bomb?): write the values out or use fewer nested aliases`, originAt(e.anchorStart - 1, e.anchorEnd));
+        });
         attach(copy, e.anchorEnd, () => ({ text: keyOfValue(copy), merge: false }));
         break;
       }
