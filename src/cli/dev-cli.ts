@@ -109,7 +109,12 @@ const cli = global(yargs(devArgs))
       .command(
         "preset <name>",
         "Add a preset (postgres, redis, jumpbox, ...) with its wiring",
-        (s) => s.positional("name", { type: "string", demandOption: true }).option("dry-run", { type: "boolean", default: false }).option("json", { type: "boolean", default: false }),
+        (s) =>
+          s
+            .positional("name", { type: "string", demandOption: true })
+            .option("replace", { type: "string", coerce: nonEmpty("--replace"), describe: "A preset it takes the place of: dev add preset nginx --replace traefik switches the proxy" })
+            .option("dry-run", { type: "boolean", default: false })
+            .option("json", { type: "boolean", default: false }),
         (argv) => runCommand(argv, async () => (await import("../commands/add-preset.js")).addPresetCommand(argv)),
       )
       .demandCommand(1, "say what to add: service or preset"),

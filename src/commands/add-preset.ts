@@ -4,10 +4,10 @@ import { syncProject, withLockedProject } from "../plan/sync-project.js";
 import { planAddPreset } from "../edit/plan-add-preset.js";
 import { runningStack } from "../edit/running-stack.js";
 
-export async function addPresetCommand(args: { C: string; name: string; dryRun: boolean; json: boolean }): Promise<void> {
+export async function addPresetCommand(args: { C: string; name: string; replace?: string; dryRun: boolean; json: boolean }): Promise<void> {
   const out = (line: string) => !args.json && process.stdout.write(line + "\n");
   const { plan, written, next } = await withLockedProject(args.C, `dev add preset ${args.name}`, args, async (project) => {
-    const next = planAddPreset(project, args.name);
+    const next = planAddPreset(project, args.name, args.replace);
     const { plan, written } = await syncProject(next, { stackText: next.stackText, stackBase: project.parsed.text, dryRun: args.dryRun });
     out(formatPlan(plan));
     next.notes.forEach((n) => out(`note: ${n}`));

@@ -63,7 +63,7 @@ export async function createProject(opts: CreateOptions): Promise<CreateResult> 
   const composeSupport = composeCommand === "docker compose" ? await detectComposeSupport(detectCompose, createDockerEngine()) : NO_SUPPORT;
   const planHere = async () => {
     const reader = diskReader(root);
-    const plan = await planProject({ root, stack, presets, reader, stackText, readme: true, composeCommand, optionalLayers: optionalLayersOf(reader, composeSupport).layers });
+    const plan = await planProject({ root, stack, presets, reader, stackText, readme: true, optionalLayers: optionalLayersOf(reader, composeSupport).layers });
     assertNoConflicts(plan);
     return plan;
   };

@@ -1,5 +1,5 @@
 import { describe, expect, it } from "vitest";
-import { buildFailureKey, composeFailureHint, failureLines, progressLine } from "./compose-output.js";
+import { buildFailureKey, composeFailureHint, failedImage, failureLines, progressLine } from "./compose-output.js";
 
 describe("compose output", () => {
   it("shows build and pull steps of compose v1 and v2, nothing else", () => {
@@ -11,16 +11,22 @@ describe("compose output", () => {
     expect(progressLine("Collecting flask")).toBeUndefined();
   });
 
-  it("an image that cannot be pulled names images:, --image and --proxy nginx", () => {
+  it("an image that cannot be pulled: without the stack, names images: (and nothing of a proxy)", () => {
     const v1 = ["Pulling traefik (traefik:v3.1)...", "ERROR: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host"];
     const hint = composeFailureHint(v1, "fallback");
     expect(hint).toMatch(/images:/);
     expect(hint).toMatch(/--image FROM=TO/);
-    expect(hint).toMatch(/--proxy nginx/);
     expect(composeFailureHint(["Error response from daemon: pull access denied for nope, repository does not exist"], "x")).toMatch(/images:/);
     expect(composeFailureHint(["ERROR: Service 'api' failed to build"], "fallback")).toBe("fallback");
   });
 
+  it("names the image that failed, as compose v1, v2 and BuildKit write it", () => {
+    expect(failedImage(["Pulling postgres (postgres:16)...", "Pulling traefik (traefik:v3.3)...", "ERROR: Get https://registry-1.docker.io/v2/: dial tcp: lookup registry-1.docker.io: no such host"])).toBe("traefik:v3.3");
+    expect(failedImage(["Error response from daemon: pull access denied for nope, repository does not exist"])).toBe("nope");
+    expect(failedImage(['failed to solve: python:3.12-slim: failed to resolve source metadata for docker.io/library/python:3.12-slim: failed to do request: dial tcp: lookup registry-1.docker.io: no such host'])).toBe("python:3.12-slim");
+    expect(failedImage(["Step 1/3 : ARG BASE_IMAGE", "Step 2/3 : FROM ${BASE_IMAGE}", "Step 1/2 : FROM golang:1.22", "ERROR: Service 'mine' failed to build: Get https://registry-1.docker.io/v2/: net/http: TLS handshake timeout"])).toBe("golang:1.22");
+    expect(failedImage([" proxy Error ", "Error response from daemon: Get \"https://registry-1.docker.io/v2/\": dial tcp: lookup registry-1.docker.io: no such host"])).toBeUndefined();
+  });
   it("quotes the end of both streams, so v1's build output (stdout) is not lost", () => {
     const out = ["Step 4/6 : RUN pip install flask", "ERROR: Could not find a version that satisfies the requirement flask", "", "ERROR: Service 'api' failed to build"];
     expect(failureLines(out)).toEqual([out[0], out[1], out[3]]);

@@ -1,3 +1,5 @@
+import type { StackImages } from "./stack-images.js";
+
 /**
  * Reading compose's output: which lines show progress while it builds or pulls, and what to
  * suggest when it fails. Pure; compose v1 and v2 word things differently, both are recognised.
@@ -24,15 +26,74 @@ const PULL_FAILED = [
   /Get "?https:\/\/[^\s"]+"?: /i,
 ];
 
-/** The hint for a failed compose command: an image that cannot be pulled has its own ways out. */
-export function composeFailureHint(output: string[], fallback: string): string {
+/** Whether compose's output says an image could not be pulled. */
+export function isPullFailure(output: string[]): boolean {
   const text = output.join("\n");
-  if (!PULL_FAILED.some((re) => re.test(text))) return fallback;
-  return (
-    "an image could not be pulled (offline, or a registry this machine cannot reach): map it to one you have " +
-    "with `images:` in stack.yaml (or `create-stack --image FROM=TO`); for the proxy, nginx (`create-stack --proxy nginx`) " +
-    "replaces Traefik"
-  );
+  return PULL_FAILED.some((re) => re.test(text));
+}
+
+/**
+ * The hint for a failed compose command: an image that cannot be pulled has its own ways out,
+ * told from what the stack uses (see stack-images.ts) when it is known.
+ */
+export function composeFailureHint(output: string[], fallback: string, images?: StackImages): string {
+  if (!isPullFailure(output)) return fallback;
+  if (!images) {
+    return (
+      "an image could not be pulled (offline, or a registry this machine cannot reach): map it to one you have " +
+      "with `images:` in stack.yaml (or `create-stack --image FROM=TO`)"
+    );
+  }
+  return pullFailureHint(images, failedImage(output));
+}
+
+// Where compose (v1, v2) and the builders (classic, BuildKit) name the image they could not get.
+const FAILED_IMAGE = [
+  /pull access denied for ([^\s,]+)/i,
+  /failed to resolve source metadata for ([^\s:]+(?::[^\s:]+)?)/i,
+  /manifest for (\S+) not found/i,
+  /^Step \d+\/\d+ : FROM (\S+)/i,
+  /^Pulling \S+ \((\S+)\)\.\.\./,
+];
+
+/** The image a failed pull names, without docker.io's implied prefixes; undefined when none is named. */
+export function failedImage(output: string[]): string | undefined {
+  const lines = output.map((l) => l.replace(/\x1b\[[0-9;]*[A-Za-z]/g, "").trim());
+  for (const re of FAILED_IMAGE) {
+    const hit = lines.map((l) => re.exec(l)?.[1]).filter((x): x is string => !!x && !x.includes("$")).pop();
+    if (hit) return hit.replace(/^docker\.io\/(library\/)?/, "");
+  }
+  return undefined;
+}
+
+/**
+ * What to do when an image cannot be pulled: the images the stack uses and the `images:` lines
+ * that map them (to a mirror, or to images this machine has); a Dockerfile of the user's own is
+ * changed there; a stack on another proxy can switch to nginx, one image fewer to find.
+ */
+export function pullFailureHint(images: StackImages, failed?: string): string {
+  const named = failed ? ` (${failed})` : "";
+  const lines = [`an image could not be pulled${named}: offline, or a registry this machine cannot reach.`];
+  // The FROM of a Dockerfile of the user's own is no name `images:` maps.
+  const ownFrom = failed !== undefined && images.ownDockerfiles.length > 0 && !images.mappable.some((m) => m.image === failed || m.mappedTo === failed);
+  if (images.mappable.length && !ownFrom) {
+    const list = images.mappable.map((m) => `${m.image} (${m.services.join(", ")}${m.mappedTo ? `; now mapped to ${m.mappedTo}` : ""})`);
+    lines.push(`The stack uses: ${list.join(", ")}.`);
+    lines.push("Map each to one this machine has or can pull (a mirror), in stack.yaml, then run the command again:");
+    lines.push("  images:");
+    for (const m of images.mappable) lines.push(`    ${m.image}: ${m.mappedTo ?? `registry.example.com/${m.image}`}`);
+  }
+  if (images.ownDockerfiles.length) {
+    const names = images.ownDockerfiles.join(", ");
+    lines.push(`${names} ${images.ownDockerfiles.length === 1 ? "is" : "are"} built from a Dockerfile of your own: \`images:\` does not change it; point its FROM at an image you have.`);
+  }
+  if (images.proxy && images.nginxImages?.length) {
+    lines.push(
+      `The proxy: \`dev add preset nginx --replace ${images.proxy}\` switches it to nginx (image ${images.nginxImages.join(", ")}); ` +
+        "a new project: `create-stack --proxy nginx`.",
+    );
+  }
+  return lines.join("\n");
 }
 
 /** The lines to quote from a failure: the end of everything compose wrote, both streams. */

@@ -6,7 +6,8 @@ import { runtimeError } from "../errors/stack-error.js";
 import { isPortTaken, portTakenError } from "../engine/port-taken.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { loadProject, type Project } from "../stack/load-project.js";
-import { composeFailureHint, failureLines } from "./compose-output.js";
+import { composeFailureHint, failureLines, isPullFailure } from "./compose-output.js";
+import { stackImagesOf } from "./stack-images.js";
 import { composeWithoutWatchLayer } from "./compose-without-watch.js";
 
 export interface DevContext {
@@ -60,7 +61,9 @@ export async function runCompose(ctx: DevContext, args: string[], what: string, 
   const compose = await ctx.compose();
   const res = await compose.run(args, { cwd: ctx.project.root, stdio: "pipe", onLine: opts.onLine });
   if (res.exitCode !== 0) {
-    const hint = composeFailureHint(res.combined, "fix what compose reports above, then run the command again");
+    const { config } = ctx.project.parsed;
+    const images = isPullFailure(res.combined) ? stackImagesOf(config, ctx.project.presets, ctx.project.services) : undefined;
+    const hint = composeFailureHint(res.combined, "fix what compose reports above, then run the command again", images);
     if (isPortTaken(res.combined.join("\n"))) {
       const env = await readProjectEnv(ctx.project.root).catch(() => undefined);
       throw portTakenError(`${what} failed`, res.combined.find((l) => isPortTaken(l)) ?? "", undefined, env);

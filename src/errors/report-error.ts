@@ -16,7 +16,8 @@ function where(loc: SourceLocation | undefined): string {
 function formatOne(err: StackError): string {
   const lines = [`error: ${where(err.location)}${err.message}`];
   for (const d of err.details) lines.push(`  ${d}`);
-  if (err.hint) lines.push(`  hint: ${err.hint}`);
+  // A hint of several lines (a stack.yaml snippet) goes on under the first, indented as it.
+  if (err.hint) lines.push(`  hint: ${err.hint.replace(/\n/g, "\n        ")}`);
   return lines.join("\n");
 }
 

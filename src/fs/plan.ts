@@ -6,8 +6,10 @@
  * generated: rewritten from stack.yaml, guarded by a hash against hand edits. starter: written
  * once, then the user's. merge: the user's, but we add missing lines (requirements.txt,
  * .gitignore, .env). stack: stack.yaml itself, written only by a command that changes it.
+ * docs: generated and kept current like "generated" while unedited; once edited by hand, the
+ * user's (kept as it is, never a conflict): the project's README.
  */
-export type FileOwner = "generated" | "starter" | "merge" | "stack";
+export type FileOwner = "generated" | "starter" | "merge" | "stack" | "docs";
 
 export type FileAction = "create" | "update" | "delete" | "unchanged" | "skip" | "conflict";
 

@@ -19,6 +19,10 @@ export function diffPlan(files: DesiredFile[], reader: FileReader): PlannedFile[
         return generatedState(current) === "pristine"
           ? { ...f, action: "update", base: contentHash(current) }
           : { ...f, action: "conflict", reason: "edited by hand since create-stack generated it" };
+      case "docs":
+        return generatedState(current) === "pristine"
+          ? { ...f, action: "update", base: contentHash(current) }
+          : { ...f, action: "skip", reason: "edited by hand: yours, no longer regenerated" };
       default:
         return { ...f, action: "update", base: contentHash(current) };
     }

@@ -197,6 +197,6 @@ describe("planning a project", () => {
     const plan = await planProject({ root: "/p", stack, presets, reader: memoryReader({ ".gitignore": "node_modules/\n.env\n" }), stackText: "version: 1\n", readme: true, allocatePort: allocate });
     expect(plan.files[0]).toMatchObject({ path: "stack.yaml", content: "version: 1\n", owner: "stack", action: "create" });
     expect(plan.files.find((f) => f.path === ".gitignore")!.content).toBe("node_modules/\n.env\n.create-stack/\n.*.create-stack-*\n__pycache__/\n*.pyc\n.venv/\n");
-    expect(plan.files.find((f) => f.path === "README.md")).toMatchObject({ owner: "starter", action: "create" });
+    expect(plan.files.find((f) => f.path === "README.md")).toMatchObject({ owner: "docs", action: "create" });
   });
 });

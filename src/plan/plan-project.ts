@@ -15,8 +15,6 @@ export interface PlanProjectInput {
   reader: FileReader;
   stackText?: string;
   readme?: boolean;
-  /** How the README spells the compose CLI: the one this machine has (default `docker compose`). */
-  composeCommand?: string;
   allocatePort?: PortAllocator;
   /** Secret generator; tests pass a deterministic one. */
   secret?: () => string;

@@ -1,4 +1,4 @@
-import { headerComment, withGeneratedHeader } from "../fs/generated-header.js";
+import { headerComment, withGeneratedHeader, withMarkdownHeader } from "../fs/generated-header.js";
 import type { PresetRegistry } from "../presets/load-presets.js";
 import { interpolateString } from "../presets/interpolate.js";
 import { buildLayers } from "../render/compose-layers.js";
@@ -30,9 +30,8 @@ export interface PlanInput {
   reader: FileReader;
   /** New stack.yaml text, when the command changed stack.yaml. */
   stackText?: string;
-  /** Write the project README (on creation only: afterwards it is the user's). */
+  /** Create the project README (on creation; afterwards an unedited one is kept current). */
   readme?: boolean;
-  composeCommand?: string;
 }
 
 // .create-stack/ holds the write lock, journal and temp files (the temp copy of .env holds every
@@ -104,11 +103,28 @@ export function planStack(input: PlanInput): Plan {
   // An adopted project's .env.example, if any, is the user's own.
   if (!stack.compose) add({ path: ".env.example", content: withGeneratedHeader(envExample(input.env.entries, input.env.values)), owner: "generated" });
   add({ path: ".gitignore", content: gitignore, owner: "merge" });
-  if (input.readme) add({ path: "README.md", content: renderReadme(stack, presets, services, input.env.values, input.composeCommand), owner: "starter" });
+  // Kept current with the stack while unedited; written at creation, never brought back once
+  // deleted, and an adopted project's README is its own.
+  if (!stack.compose && (input.readme || input.reader.read("README.md") !== undefined)) {
+    add({ path: "README.md", content: withMarkdownHeader(renderReadme(stack, presets, services)), owner: "docs" });
+  }
 
   // Generated files of a stack shape no longer wanted (dropping nginx: its layer and config).
-  const generated = [...Object.values(LAYER_FILES), ...proxyGeneratedPaths()];
+  const generated = [...Object.values(LAYER_FILES), ...proxyGeneratedPaths(), ...presetGeneratedPaths(stack.name, presets)];
   return { root: input.root, files: [...diffPlan(files, reader), ...planDeletes(generated, files, reader)], notes: [] };
+}
+
+/**
+ * The generated files of every stack-level preset (traefik's socket-proxy config), whether the
+ * stack lists it or not: the ones of a preset it dropped are no longer wanted.
+ */
+function presetGeneratedPaths(project: string, presets: PresetRegistry): string[] {
+  const ctx = { project, name: "", path: "", port: "", route: "", envName: "" };
+  return presets
+    .names()
+    .map((n) => presets.get(n)!)
+    .filter((p) => p.kind !== "service")
+    .flatMap((p) => p.files.filter((f) => f.owner === "generated").map((f) => interpolateString(f.path, { ...ctx, name: p.name }, `preset ${p.name}`)));
 }
 
 /** A generated preset file carries the hash line that tells later syncs whether it was edited. */

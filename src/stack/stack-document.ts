@@ -81,6 +81,13 @@ export function addPresetToDocument(doc: Document, preset: string): void {
   else doc.set("presets", doc.createNode([preset]));
 }
 
+export function removePresetFromDocument(doc: Document, preset: string): void {
+  const presets = doc.get("presets", true);
+  if (!isSeq(presets)) return;
+  const at = presets.items.findIndex((item) => (isScalar(item) ? item.value : item) === preset);
+  if (at >= 0) presets.delete(at);
+}
+
 /** Short lists of names (presets, depends_on) read best on one line: [postgres, redis]. */
 function flowShortLists(doc: Document): void {
   const presets = doc.get("presets", true);

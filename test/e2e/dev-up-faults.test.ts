@@ -1,4 +1,5 @@
 import { createServer, type Server } from "node:net";
+import { existsSync } from "node:fs";
 import { readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
@@ -75,8 +76,49 @@ describe("dev up when things are wrong", () => {
     expect(up.stderr).toMatch(/Pulling redis \(|redis Error/);
     expect(up.stderr).toMatch(/no such host|pull access denied|i\/o timeout|connection refused|network is unreachable/);
     expect(up.stderr).toMatch(/hint: an image could not be pulled/);
-    expect(up.stderr).toMatch(/`images:` in stack\.yaml/);
+    // The stack's images, with the images: lines that map them (here: as already mapped).
+    expect(up.stderr).toContain(`redis:7 (redis; now mapped to ${missing})`);
+    expect(up.stderr).toContain(`\n          images:\n`);
+    expect(up.stderr).toContain(`\n            redis:7: ${missing}\n`);
+    // No proxy here: nothing about switching one.
+    expect(up.stderr).not.toMatch(/--replace|--proxy/);
     expect(up.stderr).not.toContain("\x1b[");
+  });
+
+  it("Traefik that cannot be pulled: the hint offers the switch to nginx, which runs through the plan and leaves no Traefik file behind", async () => {
+    // No test image stands in for traefik:v3.3: as on a machine offline or behind a mirror.
+    const { root, project } = await scaffold("cs-e2e-switch", ["--preset", "python-http", "--proxy", "traefik"]);
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, env: { NO_COLOR: "1" } });
+    expect(up.code, up.stdout + up.stderr).toBe(1);
+    expect(up.stderr).toMatch(/hint: an image could not be pulled/);
+    expect(up.stderr).toMatch(/traefik:v3\.3 \(traefik\)/);
+    expect(up.stderr).toContain("\n            traefik:v3.3: registry.example.com/traefik:v3.3\n");
+    expect(up.stderr).toContain("`dev add preset nginx --replace traefik`");
+
+    // A second proxy is refused with the same way out.
+    const refused = await sh("node", [DEV, "add", "preset", "nginx"], { cwd: root });
+    expect(refused.code).toBe(2);
+    expect(refused.stderr).toContain("hint: switch it: dev add preset nginx --replace traefik");
+
+    const sw = await sh("node", [DEV, "add", "preset", "nginx", "--replace", "traefik"], { cwd: root });
+    expect(sw.code, sw.stdout + sw.stderr).toBe(0);
+    for (const f of ["proxy/socket-proxy/nginx.conf", "proxy/socket-proxy/engine-filter.js", "proxy/traefik/tls.yaml"]) expect(sw.stdout).toMatch(new RegExp(`^DELETE ${f}$`, "m"));
+    expect(sw.stdout).toMatch(/^CREATE proxy\/nginx\/default\.conf$/m);
+    expect(sw.stdout).toMatch(/^UPDATE README\.md$/m);
+    expect(sw.stdout).toContain("note: nginx replaces traefik");
+    expect(existsSync(join(root, "proxy/socket-proxy/nginx.conf"))).toBe(false);
+    expect(await readFile(join(root, "stack.yaml"), "utf8")).toMatch(/^presets: \[.*nginx.*\]/m);
+    expect(await readFile(join(root, "stack.yaml"), "utf8")).not.toContain("traefik");
+    const readme = await readFile(join(root, "README.md"), "utf8");
+    expect(readme).not.toMatch(/Traefik|socket-proxy/);
+
+    const again = await sh("node", [DEV, "up", "--no-watch"], { cwd: root });
+    expect(again.code, again.stdout + again.stderr).toBe(0);
+    const port = envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT");
+    const res = await getUntilOk(`http://127.0.0.1:${port}/api/hello`);
+    expect(JSON.parse(res.body).service).toBe("api");
+    expect((await sh("docker", ["ps", "-a", "--format", "{{.Names}}", "--filter", `label=com.docker.compose.project=${project}`])).stdout).not.toMatch(/traefik|socket-proxy/);
+    expect((await sh("node", [DEV, "down", "--volumes"], { cwd: root })).code).toBe(0);
   });
 
   it("unknown services are refused before anything starts", async () => {

@@ -120,7 +120,13 @@ describe("the rabbitmq preset", () => {
     const auth = (p: string) => ({ authorization: `Basic ${Buffer.from(`app:${p}`).toString("base64")}` });
     await expect.poll(async () => (await fetch(mgmt, { headers: auth(password) }).catch(() => undefined))?.status, { timeout: 60_000 }).toBe(200);
     expect((await fetch(mgmt, { headers: auth("guess") })).status).toBe(401);
-    const ports = await sh("docker", ["port", `${(await compose(root, ["ps", "-q", "rabbitmq"])).stdout.trim()}`]);
+    const broker = (await compose(root, ["ps", "-q", "rabbitmq"])).stdout.trim();
+    const ports = await sh("docker", ["port", broker]);
     for (const line of ports.stdout.trim().split("\n")) expect(line).toMatch(/-> 127\.0\.0\.1:\d+$/);
+    // Its health probe is cheap enough to answer within its timeout on a loaded machine (an
+    // Erlang VM per probe, rabbitmq-diagnostics, took 25-45 s there: every probe timed out).
+    const health = JSON.parse((await sh("docker", ["inspect", "--format", "{{json .State.Health}}", broker])).stdout) as { Status: string; Log: { ExitCode: number; Output: string }[] };
+    expect(health.Status).toBe("healthy");
+    expect(health.Log.filter((l) => /exceeded timeout/.test(l.Output)), JSON.stringify(health.Log)).toEqual([]);
   });
 });

@@ -43,6 +43,16 @@ describe("dev add preset: the rules are stack.yaml's, reported under the command
     expect(refusal("mongo").location).toBeUndefined();
   });
 
+  it("another proxy is refused with the switch to offer; --replace takes the old one's place", () => {
+    const err = refusal("traefik");
+    expect(err.hint).toBe("switch it: dev add preset traefik --replace nginx (routes stay; nginx's unedited generated files are deleted)");
+    const next = planAddPreset(project(), "traefik", "nginx");
+    expect(next.parsed.config.presets).toEqual(["postgres", "redis", "traefik"]);
+    expect(next.notes).toEqual(["traefik replaces nginx"]);
+    expect(next.stackText).toMatch(/^presets: \[postgres, redis, traefik\] +# no traefik here$/m);
+    expect(() => planAddPreset(project(), "jumpbox", "caddy")).toThrow(expect.objectContaining({ code: "E_USAGE", message: "--replace caddy: the stack has no preset caddy" }));
+  });
+
   it("a valid preset is appended to presets:", () => {
     const next = planAddPreset(project(), "jumpbox");
     expect(next.parsed.config.presets).toEqual(["postgres", "redis", "nginx", "jumpbox"]);

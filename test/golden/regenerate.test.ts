@@ -1,4 +1,4 @@
-import { mkdtempSync, readFileSync, statSync, writeFileSync } from "node:fs";
+import { existsSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
@@ -64,7 +64,7 @@ describe("regenerating an existing project after stack.yaml changed", () => {
     expect(again.notes).toEqual(["new host ports in .env: REDIS_PORT=6379, PROXY_PORT=8080, PROXY_HTTPS_PORT=8443, TRAEFIK_DASHBOARD_PORT=8081"]);
 
     const written = await flushPlan(again);
-    expect(written.sort()).toEqual([".env", ".env.example", "compose.dev.yaml", "compose.proxy.yaml", "compose.start-interval.yaml", "compose.yaml", "proxy/socket-proxy/engine-filter.js", "proxy/socket-proxy/nginx.conf", "proxy/traefik/tls.yaml", "stack.yaml"].sort());
+    expect(written.sort()).toEqual([".env", ".env.example", "compose.dev.yaml", "compose.proxy.yaml", "compose.start-interval.yaml", "compose.yaml", "proxy/socket-proxy/engine-filter.js", "proxy/socket-proxy/nginx.conf", "proxy/traefik/tls.yaml", "README.md", "stack.yaml"].sort());
     const after = parseEnvFile(read(root, ".env"));
     expect(after.get("COMPOSE_FILE")).toBe("compose.yaml:compose.dev.yaml:compose.proxy.yaml");
     expect(after.get("POSTGRES_PASSWORD")).toBe(before.get("POSTGRES_PASSWORD"));
@@ -91,6 +91,46 @@ describe("regenerating an existing project after stack.yaml changed", () => {
     const next: StackConfig = { ...stack, presets: stack.presets.filter((p) => p !== "nginx"), services: { api } };
     await flushPlan(await plan(root, next, diskReader(root)));
     expect(parseEnvFile(read(root, ".env")).get("COMPOSE_FILE")).toBe("compose.yaml:compose.dev.yaml:compose.mine.yaml");
+  });
+
+  it("switching traefik to nginx deletes traefik's unedited generated files, keeps an edited one, and the README follows", async () => {
+    const { root, stack } = await scaffold({ name: "shop", presets: ["python-http"], proxy: "traefik" });
+    expect(read(root, "README.md")).toContain("Traefik dashboard");
+    writeFileSync(join(root, "proxy/traefik/tls.yaml"), read(root, "proxy/traefik/tls.yaml") + "# mine\n");
+    const next: StackConfig = { ...stack, presets: stack.presets.map((p) => (p === "traefik" ? "nginx" : p)) };
+    const again = await plan(root, next, diskReader(root));
+    assertNoConflicts(again);
+    expect(action(again, "proxy/socket-proxy/nginx.conf")).toBe("delete");
+    expect(action(again, "proxy/socket-proxy/engine-filter.js")).toBe("delete");
+    expect(again.files.find((f) => f.path === "proxy/traefik/tls.yaml")).toMatchObject({ action: "skip", reason: "no longer generated; kept because it was edited by hand" });
+    expect(action(again, "proxy/nginx/default.conf")).toBe("create");
+    expect(action(again, "README.md")).toBe("update");
+    await flushPlan(again);
+    expect(existsSync(join(root, "proxy/socket-proxy/nginx.conf"))).toBe(false);
+    expect(existsSync(join(root, "proxy/traefik/tls.yaml"))).toBe(true);
+    expect(read(root, "README.md")).not.toMatch(/Traefik|dashboard|socket-proxy/);
+    expect(read(root, "README.md")).toContain("  - `proxy/nginx/default.conf`\n");
+  });
+
+  it("the README is kept current through the plan (a service added later) until it is edited; a deleted one stays deleted", async () => {
+    const { root, stack } = await scaffold({ name: "shop", presets: ["python-http"], proxy: "nginx" });
+    const next: StackConfig = { ...stack, services: { ...stack.services, billing: { template: "python-http", route: "/billing" } } };
+    const again = await plan(root, next, diskReader(root));
+    expect(action(again, "README.md")).toBe("update");
+    await flushPlan(again);
+    expect(read(root, "README.md")).toContain("| `/billing` | billing | http://127.0.0.1:$PROXY_PORT/billing | https://localhost:$PROXY_HTTPS_PORT/billing |");
+    expect(read(root, "README.md")).toContain("| billing | `services/billing/` | 127.0.0.1:$BILLING_PORT |");
+
+    writeFileSync(join(root, "README.md"), read(root, "README.md") + "\nOur notes.\n");
+    const third = await plan(root, stack, diskReader(root));
+    assertNoConflicts(third);
+    expect(third.files.find((f) => f.path === "README.md")).toMatchObject({ action: "skip", reason: "edited by hand: yours, no longer regenerated" });
+    await flushPlan(third);
+    expect(read(root, "README.md")).toContain("Our notes.");
+    expect(read(root, "README.md")).toContain("billing");
+
+    rmSync(join(root, "README.md"));
+    expect((await plan(root, next, diskReader(root))).files.some((f) => f.path === "README.md")).toBe(false);
   });
 
   it("a requirements.txt without a final newline gets the worker's packages on lines of their own", async () => {
