@@ -155,8 +155,8 @@ async function benchStarter(spec) {
     compose(fixture.root, ["up", "-d", "--build"]);
     const docker = new Docker();
     const project = fixture.root.split("/").pop();
-    const [info] = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${spec.service}`] } });
-    const container = docker.getContainer(info.Id);
+    const find = async () => (await docker.listContainers({ filters: { label: [`com.docker.compose.project=${project}`, `com.docker.compose.service=${spec.service}`] } }))[0];
+    const info = await find();
     await waitForBody(`http://127.0.0.1:${fixture.env("PROXY_PORT")}${spec.route}`, "hello from", 180_000, USER);
     // The app's own command, as the base layer runs it (the dev layer adds only the supervisor).
     const base = JSON.parse(spawnSync("docker", ["inspect", "--format", "{{json .Config.Cmd}}", info.Id], { encoding: "utf8" }).stdout);
@@ -168,6 +168,8 @@ async function benchStarter(spec) {
     // Two blocks of each path, alternating: a load that rises or falls during the run weighs on
     // both alike. dev up is not running while the floor is measured (it would reload on the save).
     for (const saves of [Math.ceil(SAVES / 2), Math.floor(SAVES / 2)]) {
+      // Looked up each time: dev up may have recreated the container (its own compose files).
+      const container = docker.getContainer((await find()).Id);
       await measure("floor", fixture, spec, saves, () => container.restart({ t: 10 }), floorRuns);
       const dev = startDevUp(fixture.root);
       await dev.ready;
