@@ -83,6 +83,7 @@ function upNoWatch(root, env) {
 
 async function benchProxy(proxy, env) {
   const fixture = scaffold(`cs-bench-https-${proxy}-${process.pid}`, ["--proxy", proxy, "--preset", "python-http"]);
+  let dev;
   try {
     compose(fixture.root, ["up", "-d", "--build"]);
     const ca = readFileSync(join(env.XDG_DATA_HOME, "create-stack/ca/ca.pem"));
@@ -104,7 +105,7 @@ async function benchProxy(proxy, env) {
     compose(fixture.root, ["restart", proxy]);
     await untilBody(urls.https, "hello from", caNow);
 
-    const dev = spawn("node", [DEV, "up"], { cwd: fixture.root, env, stdio: ["ignore", "pipe", "pipe"] });
+    dev = spawn("node", [DEV, "up"], { cwd: fixture.root, env, stdio: ["ignore", "pipe", "pipe"] });
     let out = "";
     dev.stdout.on("data", (d) => (out += d));
     dev.stderr.on("data", (d) => (out += d));
@@ -114,8 +115,7 @@ async function benchProxy(proxy, env) {
       await sleep(50);
     }
     const t = await saves(fixture, urls, caNow);
-    dev.kill("SIGINT");
-    await new Promise((r) => dev.on("close", r));
+    await stopDev(dev);
     const p50 = (runs, key) => percentile(runs.map((r) => r[key]), 50);
     return [
       { name: `${proxy}: save-to-response p50 over HTTP`, value: t.http, unit: "ms" },
@@ -127,8 +127,21 @@ async function benchProxy(proxy, env) {
       { name: `${proxy}: what making them adds, dev up's CPU time`, value: p50(fresh, "cpu") - p50(warm, "cpu"), unit: "ms", target: 1000 },
     ];
   } finally {
+    // A watching dev up left running (a save that never answered threw above) would start again
+    // what `down` removes: it ends first.
+    if (dev) await stopDev(dev);
     destroy(fixture);
   }
+}
+
+/** Ends a dev up (Ctrl-C, then SIGKILL after 30 s) and waits for it. */
+async function stopDev(dev) {
+  if (dev.exitCode !== null || dev.signalCode !== null) return;
+  const closed = new Promise((r) => dev.once("close", r));
+  dev.kill("SIGINT");
+  const timer = setTimeout(() => dev.kill("SIGKILL"), 30_000);
+  await closed;
+  clearTimeout(timer);
 }
 
 export async function run() {

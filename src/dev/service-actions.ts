@@ -22,10 +22,15 @@ export interface ActionOptions {
   by?: string;
 }
 
+/** The services an operation locks: the named ones, or every service of the stack when none is named (`dev stop`). */
+export function servicesToLock(services: string[], known: string[]): string[] {
+  return services.length ? services : known;
+}
+
 /** Holds the named services' locks for `fn`, saying once per service when another operation holds one. */
 function locked<T>(ctx: DevContext, services: string[], action: string, log: (line: string) => void, opts: ActionOptions, fn: () => Promise<T>): Promise<T> {
   const what = `${opts.by ?? "dev"} ${action} ${services.join(" ")}`.trim();
-  return withServiceLocks(ctx.project.root, services, what, fn, { onWait: (service, holder) => log(`${service}: waiting for ${holder} to finish`) });
+  return withServiceLocks(ctx.project.root, servicesToLock(services, knownServices(ctx)), what, fn, { onWait: (service, holder) => log(`${service}: waiting for ${holder} to finish`) });
 }
 
 /** An Engine API restart of each service (never an in-place reload), waiting until each serves again; seconds per service. */

@@ -2,6 +2,7 @@ import { mkdtempSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { describe, expect, it } from "vitest";
+import { servicesToLock } from "./service-actions.js";
 import { withServiceLocks } from "./service-lock.js";
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
@@ -21,6 +22,23 @@ describe("one operation at a time per service", () => {
     await Promise.all([first, second]);
     expect(order).toEqual(["first starts", "first ends", "second runs"]);
     expect(waited).toEqual([`api: dev restart api (pid ${process.pid})`]);
+  });
+
+  it("a whole-stack operation (no service named) takes every service's lock: it waits for a restart of one", async () => {
+    expect(servicesToLock(["api"], ["api", "web"])).toEqual(["api"]);
+    const root = mkdtempSync(join(tmpdir(), "cs-service-lock-"));
+    const order: string[] = [];
+    const restart = withServiceLocks(root, ["web"], "dev restart web", async () => {
+      order.push("restart starts");
+      await sleep(300);
+      order.push("restart ends");
+    });
+    await sleep(50);
+    const waited: string[] = [];
+    const stopAll = withServiceLocks(root, servicesToLock([], ["api", "web"]), "dev stop", async () => void order.push("stop runs"), { onWait: (s) => waited.push(s) });
+    await Promise.all([restart, stopAll]);
+    expect(order).toEqual(["restart starts", "restart ends", "stop runs"]);
+    expect(waited).toEqual(["web"]);
   });
 
   it("operations on different services run side by side", async () => {
