@@ -14,7 +14,7 @@ const CPU_TIME = fileURLToPath(new URL("cpu-time.cjs", import.meta.url));
 const SERVICES = 100;
 const RUNS = Number(process.env.BENCH_ADOPT_RUNS ?? 9);
 
-function generate(root) {
+export function generate(root) {
   const base = ["services:"];
   const override = ["services:"];
   const traefik = ["services:", "  proxy:", "    image: traefik:3.0", "    command: [--providers.docker]", "    ports: ['127.0.0.1:8080:80']"];

@@ -1,7 +1,7 @@
 // Bundles the two CLI entries into dist/bin/ with code splitting: every lazily imported command
 // stays a separate chunk, loaded only when used, and start-up reads a few files instead of
 // resolving yargs' module tree file by file. Native and rarely used heavy packages stay external.
-import { rmSync } from "node:fs";
+import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
@@ -22,6 +22,25 @@ const precompiled = {
   },
 };
 
+// yargs' ESM shim, bundled, would look for "the main package.json" upward from the working
+// directory (it finds node_modules in its own path only when not bundled): on every run, a
+// listing of each folder up to / (a /tmp of thousands of entries took tens of milliseconds), for
+// a version we then replace with our own. Here it starts at our package root. And its two
+// assertions do not need node:assert, whose loading creates the stderr stream up front.
+const yargsShim = {
+  name: "yargs-shim",
+  setup(b) {
+    b.onLoad({ filter: /yargs[\\/]lib[\\/]platform-shims[\\/]esm\.mjs$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      const patched = source
+        .replace("import { notStrictEqual, strictEqual } from 'assert'", "const notStrictEqual = (a, b, m) => { if (a === b) throw new Error(m ?? `${String(a)} should not be ${String(b)}`) }; const strictEqual = (a, b, m) => { if (a !== b) throw new Error(m ?? `${String(a)} should be ${String(b)}`) };")
+        .replace("const mainFilename = __dirname.substring(0, __dirname.lastIndexOf('node_modules'));", "const mainFilename = fileURLToPath(new URL(import.meta.url.includes('/chunks/') ? '../../../package.json' : '../../package.json', import.meta.url));");
+      if (patched === source || !patched.includes("const notStrictEqual =") || !patched.includes("'../../../package.json'")) throw new Error(`bundle: yargs' shim changed (${args.path}); review the yargs-shim plugin`);
+      return { contents: patched, loader: "js" };
+    });
+  },
+};
+
 // Chunk names carry a content hash: clear the old ones rather than ship them beside the new.
 rmSync(join(ROOT, "dist/bin"), { recursive: true, force: true });
 await build({
@@ -36,6 +55,6 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   external: ["dockerode", "@parcel/watcher", "@inquirer/prompts", "get-port", "ajv", "handlebars", "node-forge"],
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  plugins: [precompiled],
+  plugins: [precompiled, yargsShim],
   logLevel: "warning",
 });

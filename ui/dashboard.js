@@ -1,7 +1,7 @@
-// The dev up dashboard: plain DOM, no build step. State comes from /events (server-sent events:
+// The dev up dashboard: plain DOM, ES modules, no build step. State comes from /events (server-sent events:
 // one snapshot, then deltas and log batches); actions are POSTs to /actions (same origin, the
 // token in an HttpOnly cookie). Every text from the stack goes in through textContent, never HTML.
-"use strict";
+import { COLUMNS, diffRow, layoutRows, rowModel } from "./service-rows.js";
 
 const MAX_LINES = 20000; // kept in memory
 const $ = (id) => document.getElementById(id);
@@ -19,137 +19,95 @@ const savePrefs = () => localStorage.setItem("dev-dashboard", JSON.stringify(pre
 
 // ---- services -------------------------------------------------------------------------------
 
-const age = (iso) => {
-  const s = Math.max(0, Math.round((Date.now() - Date.parse(iso)) / 1000));
-  if (s < 60) return `${s} s`;
-  if (s < 3600) return `${Math.floor(s / 60)}m ${s % 60}s`;
-  if (s < 86400) return `${Math.floor(s / 3600)}h ${Math.floor((s % 3600) / 60)}m`;
-  return `${Math.floor(s / 86400)}d ${Math.floor((s % 86400) / 3600)}h`;
-};
-
-function linkCell(s) {
-  const td = el("td", "links");
-  if (s.url) {
-    const a = el("a", "", new URL(s.url).pathname);
-    a.href = s.url;
-    a.target = "_blank";
-    a.rel = "noopener";
-    td.append(a);
-  }
-  if (s.httpsUrl) {
-    const a = el("a", "https", "https");
-    a.href = s.httpsUrl;
-    a.target = "_blank";
-    a.rel = "noopener";
-    a.title = s.httpsUrl;
-    td.append(a);
-  }
-  for (const p of s.ports) {
-    const m = /^(.*):(\d+)->(\d+)$/.exec(p);
-    if (!m) continue;
-    const a = el("a", "", `:${m[2]}`);
-    a.href = `http://${m[1] === "0.0.0.0" ? "127.0.0.1" : m[1]}:${m[2]}/`;
-    a.target = "_blank";
-    a.rel = "noopener";
-    a.title = p;
-    td.append(a);
-  }
-  return td;
-}
-
-function actionCell(s) {
-  const td = el("td", "actions");
-  const busy = state.busy.get(s.service);
-  const stopped = s.state !== "running";
-  for (const action of ["restart", "rebuild", stopped ? "start" : "stop"]) {
-    if (action === "rebuild" && s.kind !== "service") continue;
-    const b = el("button", "", busy === action ? `${action}…` : action);
-    b.dataset.action = action;
-    b.dataset.service = s.service;
-    b.disabled = !!busy || (action === "restart" && stopped && s.state === "missing");
-    td.append(b);
-  }
-  return td;
-}
-
-function serviceRow(s) {
-  const tr = el("tr");
-  tr.dataset.service = s.service;
-  tr.append(
-    el("td", "name", s.service),
-    el("td", `state state-${s.state}`, s.exitCode !== undefined ? `${s.state} (${s.exitCode})` : s.state),
-    el("td", `health-${s.health}`, s.health),
-    el("td", "uptime", s.startedAt ? age(s.startedAt) : "-"),
-    el("td", "restarts", String(s.restarts ?? 0)),
-    el("td", "exit", s.exitCode !== undefined ? String(s.exitCode) : "-"),
-    linkCell(s),
-    el("td", "waits", s.waitingFor.length ? s.waitingFor.join(", ") : ""),
-    actionCell(s),
+function cellItems(td, col, items) {
+  td.replaceChildren(
+    ...items.map((it) => {
+      if (col === "actions") {
+        const b = el("button", "", it.text);
+        b.dataset.action = it.action;
+        b.dataset.service = td.parentElement.dataset.service;
+        b.disabled = it.disabled;
+        return b;
+      }
+      const a = el("a", it.cls, it.text);
+      a.href = it.href;
+      a.target = "_blank";
+      a.rel = "noopener";
+      if (it.title) a.title = it.title;
+      return a;
+    }),
   );
-  return tr;
 }
 
-// Rows are rebuilt only for services that changed; the table is laid out again only when the
-// set of services, their groups or the view options change.
+// One row per service, kept while the service is: an update writes only the cells whose text,
+// class, links or buttons differ from what the row shows (diffRow). Updates are batched into one
+// frame; rows are moved (not rebuilt) only when the set of services, their groups or the grouping
+// change.
+const rows = new Map(); // service -> { tr, cells, model }
+const dirty = new Set();
 let renderQueued = false;
 let layoutKey = "";
-const dirty = new Set();
-const rows = new Map();
+
 function renderServices(changed) {
-  if (changed) for (const n of changed) dirty.add(n);
-  else dirty.add("*");
+  for (const n of changed ?? state.services.keys()) dirty.add(n);
   if (renderQueued) return;
   renderQueued = true;
-  requestAnimationFrame(() => {
-    renderQueued = false;
-    const body = document.querySelector("#services tbody");
-    const all = [...state.services.values()].sort((a, b) => (prefs.group ? a.group.localeCompare(b.group) : 0) || a.service.localeCompare(b.service));
-    const key = `${prefs.group}|${all.map((s) => `${s.group}/${s.service}`).join(",")}`;
-    const everything = dirty.has("*") || key !== layoutKey;
-    if (everything) {
-      layoutKey = key;
-      rows.clear();
-      const counts = new Map();
-      for (const s of all) counts.set(s.group, (counts.get(s.group) || 0) + 1);
-      const frag = document.createDocumentFragment();
-      let group;
-      for (const s of all) {
-        if (prefs.group && s.group !== group) {
-          group = s.group;
-          const tr = el("tr", "group");
-          const td = el("td", "", `${group} (${counts.get(group)})`);
-          td.colSpan = 9;
-          tr.append(td);
-          frag.append(tr);
-        }
-        const tr = serviceRow(s);
-        rows.set(s.service, tr);
-        frag.append(tr);
-      }
-      body.replaceChildren(frag);
-    } else {
-      for (const name of dirty) {
-        const s = state.services.get(name);
-        const old = rows.get(name);
-        if (!s || !old) continue;
-        const tr = serviceRow(s);
-        old.replaceWith(tr);
-        rows.set(name, tr);
-      }
-    }
-    dirty.clear();
-    $("services").classList.toggle("compact", prefs.compact);
-    renderSources();
-  });
+  requestAnimationFrame(drawServices);
 }
 
-// The uptime counts on here: the server sends nothing while nothing changes.
-setInterval(() => {
-  for (const td of document.querySelectorAll("#services td.uptime")) {
-    const s = state.services.get(td.parentElement.dataset.service);
-    if (s && s.startedAt) td.textContent = age(s.startedAt);
+function drawServices() {
+  renderQueued = false;
+  const layout = layoutRows(state.services.values(), prefs.group);
+  if (layout.key !== layoutKey) {
+    layoutKey = layout.key;
+    for (const name of rows.keys()) if (!state.services.has(name)) rows.delete(name);
+    const trs = layout.rows.map((r) => {
+      if (r.service === undefined) {
+        const tr = el("tr", "group");
+        tr.setAttribute("role", "row");
+        const td = el("td", "", `${r.group} (${r.count})`);
+        td.setAttribute("role", "cell");
+        td.colSpan = COLUMNS.length;
+        tr.append(td);
+        return tr;
+      }
+      let row = rows.get(r.service);
+      if (!row) {
+        const tr = el("tr");
+        tr.dataset.service = r.service;
+        tr.setAttribute("role", "row");
+        row = { tr, cells: COLUMNS.map(() => el("td")), model: undefined };
+        for (const td of row.cells) td.setAttribute("role", "cell");
+        tr.append(...row.cells);
+        rows.set(r.service, row);
+        dirty.add(r.service);
+      }
+      return row.tr;
+    });
+    document.querySelector("#services tbody").replaceChildren(...trs);
+    renderSources();
   }
-}, 1000);
+  const now = Date.now();
+  for (const name of dirty) {
+    const s = state.services.get(name);
+    const row = rows.get(name);
+    if (!s || !row) continue;
+    const model = rowModel(s, state.busy.get(name), now);
+    for (const c of diffRow(row.model, model)) {
+      const td = row.cells[c.index];
+      if (c.cls !== undefined) td.className = c.cls;
+      if (c.text !== undefined) td.textContent = c.text;
+      if (c.items !== undefined) cellItems(td, COLUMNS[c.index], c.items);
+    }
+    row.model = model;
+  }
+  dirty.clear();
+  $("services").classList.toggle("compact", prefs.compact);
+}
+
+// The uptime counts on here: the server sends nothing while nothing changes. Only the cells whose
+// text changed are written.
+setInterval(() => renderServices(), 1000);
 
 document.addEventListener("click", async (ev) => {
   const b = ev.target.closest("button[data-action]");

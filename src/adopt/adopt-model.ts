@@ -1,3 +1,4 @@
+import type { TraefikLabels } from "../compose/traefik-labels.js";
 import type { SourceLocation } from "../errors/stack-error.js";
 
 /** Something of the user's project adopt does not carry over, and why. Never guessed instead. */
@@ -39,8 +40,8 @@ export interface ComposeServiceView {
   expose: number[];
   volumes: VolumeView[];
   dependsOn: string[];
-  labels: Record<string, string>;
-  labelAt: (key: string) => SourceLocation;
+  /** Its Traefik labels, read by the same reader as dev lint's rules. */
+  traefik: TraefikLabels;
   /** Names the service answers to on its networks besides its own (container_name, aliases, links). */
   aliases: string[];
 }

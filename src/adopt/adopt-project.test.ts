@@ -2,6 +2,7 @@ import { posix } from "node:path";
 import { describe, expect, it } from "vitest";
 import type { ComposeServiceView, ProjectFiles } from "./adopt-model.js";
 import { adoptProject } from "./adopt-project.js";
+import { parseTraefikLabels } from "../compose/traefik-labels.js";
 
 const ROOT = "/p";
 const at = { file: `${ROOT}/docker-compose.yml`, line: 1, col: 1 };
@@ -20,7 +21,7 @@ function project(tree: Record<string, string>): ProjectFiles {
 }
 
 function service(name: string, over: Partial<ComposeServiceView>): ComposeServiceView {
-  return { name, at, ports: [], expose: [], volumes: [], dependsOn: [], labels: {}, labelAt: () => at, aliases: [], ...over };
+  return { name, at, ports: [], expose: [], volumes: [], dependsOn: [], traefik: parseTraefikLabels(undefined), aliases: [], ...over };
 }
 
 const bind = (source: string, target: string) => ({ type: "bind", source: posix.join(ROOT, source), target, at });

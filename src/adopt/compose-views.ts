@@ -1,7 +1,8 @@
 import { isAbsolute, resolve } from "node:path";
 import { get, textOf, type ComposeNode, type MapNode, type Origin } from "../compose/compose-node.js";
 import { baseDirOf, type ComposeProject } from "../compose/load-compose-project.js";
-import { dependencies, keyValues, parsePort, parseVolume, ShortSyntaxError } from "../compose/short-syntax.js";
+import { dependencies, parsePort, parseVolume, ShortSyntaxError } from "../compose/short-syntax.js";
+import { parseTraefikLabels } from "../compose/traefik-labels.js";
 import type { SourceLocation } from "../errors/stack-error.js";
 import type { ComposeServiceView, Unmapped, VolumeView } from "./adopt-model.js";
 
@@ -39,8 +40,7 @@ function viewOf(project: ComposeProject, name: string, node: MapNode, linkAliase
     expose: [],
     volumes: [],
     dependsOn: dependencies(get(node, "depends_on")).map((d) => d.service),
-    labels: {},
-    labelAt: () => at,
+    traefik: parseTraefikLabels(get(node, "labels")),
     aliases: [...linkAliases],
   };
   const image = textOf(get(node, "image"));
@@ -100,13 +100,6 @@ function viewOf(project: ComposeProject, name: string, node: MapNode, linkAliase
     }
     view.volumes.push(out);
   }
-  const labelNodes = keyValues(get(node, "labels"));
-  const labelPlaces = new Map<string, SourceLocation>();
-  for (const kv of labelNodes) {
-    view.labels[kv.key] = kv.value ?? "";
-    labelPlaces.set(kv.key, loc(kv.keyOrigin));
-  }
-  view.labelAt = (key) => labelPlaces.get(key) ?? at;
   const containerName = textOf(get(node, "container_name"));
   if (containerName) view.aliases.push(containerName);
   const networks = get(node, "networks");

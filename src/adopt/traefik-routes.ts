@@ -1,6 +1,8 @@
+import type { Origin } from "../compose/compose-node.js";
+import { middlewareRef, stripPrefixes, type TraefikMiddleware } from "../compose/traefik-labels.js";
 import type { SourceLocation } from "../errors/stack-error.js";
-import { parseTraefikRule } from "./traefik-rule.js";
-import type { Unmapped } from "./adopt-model.js";
+import type { ComposeServiceView, Unmapped } from "./adopt-model.js";
+import { ruleMatches } from "./traefik-rule.js";
 
 /** A route read from a service's Traefik labels. */
 export interface LabelRoute {
@@ -16,85 +18,68 @@ export interface LabelRoute {
   at: SourceLocation;
 }
 
-export interface LabelledService {
-  name: string;
-  labels: Record<string, string>;
-  labelAt: (key: string) => SourceLocation;
-}
+/** A service's labels as the one Traefik label reader (compose/traefik-labels, dev lint's too) reads them. */
+export type LabelledService = Pick<ComposeServiceView, "name" | "traefik">;
 
-interface Middleware {
-  type: string;
-  options: Record<string, string>;
-  service: string;
-}
-
-const ROUTER = /^traefik\.http\.routers\.([^.]+)\.(.+)$/;
-const MIDDLEWARE = /^traefik\.http\.middlewares\.([^.]+)\.([^.]+)\.(.+)$/;
-const LB_PORT = /^traefik\.http\.services\.([^.]+)\.loadbalancer\.server\.port$/;
+const loc = (o: Origin): SourceLocation => ({ file: o.file, line: o.line, col: o.col });
 
 /**
- * Routes from Traefik labels across the merged project: routers per service, their rules, the
- * port of the load balancer they use, and stripprefix middlewares wherever they are defined (a
- * middleware lives in Traefik's own namespace, so another service's labels may define it).
+ * Routes from Traefik labels across the merged project: HTTP routers per service, their rules,
+ * the port of the load balancer they use, and stripprefix middlewares wherever they are defined
+ * (a middleware lives in Traefik's own namespace, so another service's labels may define it).
  */
 export function traefikRoutes(services: LabelledService[]): { routes: Map<string, LabelRoute[]>; unmapped: Unmapped[] } {
-  const middlewares = new Map<string, Middleware>();
+  // The first service to define a middleware gives its type; options written on later ones add to it.
+  const middlewares = new Map<string, TraefikMiddleware>();
   for (const svc of services) {
-    for (const [key, value] of Object.entries(svc.labels)) {
-      const m = MIDDLEWARE.exec(key);
-      if (!m) continue;
-      const mw = middlewares.get(m[1]!) ?? { type: m[2]!.toLowerCase(), options: {}, service: svc.name };
-      mw.options[m[3]!.toLowerCase()] = value;
-      middlewares.set(m[1]!, mw);
+    for (const [name, mw] of svc.traefik.middlewares) {
+      const known = middlewares.get(name);
+      if (!known) middlewares.set(name, { ...mw, options: new Map(mw.options) });
+      else for (const [k, v] of mw.options) known.options.set(k, v);
     }
   }
   const routes = new Map<string, LabelRoute[]>();
   const unmapped: Unmapped[] = [];
   for (const svc of services) {
-    if (String(svc.labels["traefik.enable"]).toLowerCase() === "false") continue;
-    const routers = new Map<string, Record<string, string>>();
+    const labels = svc.traefik;
+    if (labels.enable?.value.toLowerCase() === "false") continue;
     const ports = new Map<string, number>();
-    for (const [key, value] of Object.entries(svc.labels)) {
-      const r = ROUTER.exec(key);
-      if (r) (routers.get(r[1]!) ?? routers.set(r[1]!, {}).get(r[1]!)!)[r[2]!.toLowerCase()] = value;
-      const p = LB_PORT.exec(key);
-      if (p) ports.set(p[1]!, Number(value));
-    }
+    for (const [name, s] of labels.services) if (s.port) ports.set(name, Number(s.port.value));
     const list: LabelRoute[] = [];
-    for (const [router, props] of routers) {
-      const ruleKey = `traefik.http.routers.${router}.rule`;
-      const at = svc.labelAt(ruleKey);
-      if (props.rule === undefined) {
-        unmapped.push({ service: svc.name, what: `router ${router}`, reason: "it has no rule", at: svc.labelAt(`traefik.http.routers.${router}.entrypoints`) });
+    for (const r of labels.routers.values()) {
+      if (r.protocol !== "http") continue;
+      if (!r.rule) {
+        unmapped.push({ service: svc.name, what: `router ${r.name}`, reason: "it has no rule", at: loc(r.origin) });
         continue;
       }
-      const parsed = parseTraefikRule(props.rule);
+      const at = loc(r.rule.keyOrigin);
+      const parsed = ruleMatches(r.rule.ast, r.rule.error);
       if (!parsed.ok) {
-        unmapped.push({ service: svc.name, what: `router ${router} rule ${props.rule}`, reason: parsed.reason, at });
+        unmapped.push({ service: svc.name, what: `router ${r.name} rule ${r.rule.value}`, reason: parsed.reason, at });
         continue;
       }
       const strip: string[] = [];
-      for (const raw of (props.middlewares ?? "").split(",").map((s) => s.trim()).filter(Boolean)) {
-        const [name, provider] = raw.split("@");
+      for (const ref of r.middlewares) {
+        const { name, provider } = middlewareRef(ref.value);
         if (provider && provider !== "docker") continue; // defined in Traefik's files or internally: not ours to read
-        const mw = middlewares.get(name!);
+        const mw = middlewares.get(name);
         if (!mw) {
-          unmapped.push({ service: svc.name, what: `router ${router} middleware ${raw}`, reason: "it is defined nowhere in the merged project", at: svc.labelAt(`traefik.http.routers.${router}.middlewares`) });
+          unmapped.push({ service: svc.name, what: `router ${r.name} middleware ${ref.value}`, reason: "it is defined nowhere in the merged project", at: loc(ref.keyOrigin) });
           continue;
         }
-        if (mw.type === "stripprefix" && mw.options.prefixes) strip.push(...mw.options.prefixes.split(",").map((s) => s.trim()).filter(Boolean));
+        strip.push(...(stripPrefixes(mw) ?? []));
       }
-      const port = props.service !== undefined ? ports.get(props.service) : ports.size === 1 ? [...ports.values()][0] : undefined;
+      const port = r.service !== undefined ? ports.get(r.service.value) : ports.size === 1 ? [...ports.values()][0] : undefined;
       for (const match of parsed.matches) {
         if (match.others.length) {
-          unmapped.push({ service: svc.name, what: `router ${router} rule ${props.rule}`, reason: `it also matches on ${match.others.join(" && ")}, which a path route cannot say`, at });
+          unmapped.push({ service: svc.name, what: `router ${r.name} rule ${r.rule.value}`, reason: `it also matches on ${match.others.join(" && ")}, which a path route cannot say`, at });
           continue;
         }
         if (match.hosts.length + match.hostRegexps.length > 1 || match.pathPrefixes.length + match.paths.length > 1) {
-          unmapped.push({ service: svc.name, what: `router ${router} rule ${props.rule}`, reason: "one alternative of it names two hosts or two paths at once", at });
+          unmapped.push({ service: svc.name, what: `router ${r.name} rule ${r.rule.value}`, reason: "one alternative of it names two hosts or two paths at once", at });
           continue;
         }
-        const route: LabelRoute = { router, exact: match.paths.length > 0, strip, at };
+        const route: LabelRoute = { router: r.name, exact: match.paths.length > 0, strip, at };
         if (match.hosts[0] !== undefined) route.host = match.hosts[0];
         if (match.hostRegexps[0] !== undefined) route.hostRegexp = match.hostRegexps[0];
         const path = match.pathPrefixes[0] ?? match.paths[0];

@@ -1,4 +1,6 @@
 import { describe, expect, it } from "vitest";
+import { mapNode, scalarNode } from "../compose/compose-node.js";
+import { parseTraefikLabels } from "../compose/traefik-labels.js";
 import { parseTraefikRule } from "./traefik-rule.js";
 import { traefikRoutes, type LabelledService } from "./traefik-routes.js";
 
@@ -34,7 +36,11 @@ describe("parseTraefikRule", () => {
   });
 });
 
-const svc = (name: string, labels: Record<string, string>): LabelledService => ({ name, labels, labelAt: (key) => ({ file: "c.yml", line: Object.keys(labels).indexOf(key) + 1, col: 1 }) });
+/** A service whose labels are written one a line (line 1 the first), read by the shared label reader. */
+const svc = (name: string, labels: Record<string, string>): LabelledService => {
+  const at = (i: number) => ({ file: "c.yml", line: i + 1, col: 1 });
+  return { name, traefik: parseTraefikLabels(mapNode(at(0), Object.entries(labels).map(([k, v], i) => ({ key: k, keyOrigin: at(i), value: scalarNode(at(i), v) })))) };
+};
 
 describe("traefikRoutes", () => {
   it("a router's rule, its load balancer port and a stripprefix defined on another service", () => {
@@ -75,5 +81,18 @@ describe("traefikRoutes", () => {
       svc("web", { "traefik.http.routers.w-http.rule": "Host(`w.test`)", "traefik.http.routers.w-https.rule": "Host(`w.test`)" }),
     ]);
     expect(routes.get("web")).toHaveLength(1);
+  });
+
+  it("reads label keys in any case and @Docker references, as Traefik and dev lint do", () => {
+    const { routes, unmapped } = traefikRoutes([
+      svc("api", {
+        "traefik.http.Routers.api.Rule": "PathPrefix(`/api`)",
+        "traefik.http.routers.api.middlewares": "strip@Docker",
+        "traefik.http.middlewares.strip.StripPrefix.Prefixes": "/api",
+        "traefik.http.services.api.LoadBalancer.server.port": "8000",
+      }),
+    ]);
+    expect(unmapped).toEqual([]);
+    expect(routes.get("api")).toEqual([{ router: "api", path: "/api", exact: false, strip: ["/api"], port: 8000, at: { file: "c.yml", line: 1, col: 1 } }]);
   });
 });

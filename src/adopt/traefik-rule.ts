@@ -20,9 +20,19 @@ export type RuleResult = { ok: true; matches: RuleMatch[] } | { ok: false; reaso
  */
 export function parseTraefikRule(rule: string): RuleResult {
   try {
-    return { ok: true, matches: toMatches(parseRule(rule)) };
+    return ruleMatches(parseRule(rule));
   } catch (err) {
-    if (err instanceof RuleSyntaxError) return { ok: false, reason: `${err.message} (column ${err.offset + 1})` };
+    if (err instanceof RuleSyntaxError) return ruleMatches(undefined, err);
+    throw err;
+  }
+}
+
+/** The same, for a rule the label reader has parsed already (its tree, or its syntax error). */
+export function ruleMatches(ast: RuleNode | undefined, error?: RuleSyntaxError): RuleResult {
+  if (error || !ast) return { ok: false, reason: error ? `${error.message} (column ${error.offset + 1})` : "it is empty" };
+  try {
+    return { ok: true, matches: toMatches(ast) };
+  } catch (err) {
     if (err instanceof RuleError) return { ok: false, reason: err.message };
     throw err;
   }

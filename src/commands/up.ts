@@ -4,7 +4,8 @@ import { syncProject } from "../plan/sync-project.js";
 import { movePortsTaken, portKeys } from "../dev/check-ports.js";
 import { openDev, type DevContext, withProject } from "../dev/dev-context.js";
 import { formatTable, serviceRows } from "../dev/service-table.js";
-import { createStack, startStack } from "../dev/start-stack.js";
+import { createStack } from "../dev/start-stack.js";
+import { startOnFreePorts } from "../dev/move-taken-ports.js";
 import { watchLoop } from "../dev/watch-loop.js";
 import { stopStackAtOnce } from "../dev/service-actions.js";
 import { markStarted } from "../dev/stopped-services.js";
@@ -97,7 +98,8 @@ async function upAndWatch(opened: DevContext, args: UpArgs, timer: StepTimer): P
   await markStarted(ctx.project.root, args.services.length ? args.services : "all");
   if (args.services.length === 0) await resetRestartCounts(ctx.project.root);
   timer.mark("state records");
-  await startStack(ctx, args.services, await readProjectEnv(ctx.project.root), log);
+  // A host port another program took since the check above is moved, as there.
+  await startOnFreePorts(ctx, args.services, log);
   timer.mark("start and readiness");
   try {
     await runHooks(ctx, servicesWithHooks(ctx, args.services), log);

@@ -1,5 +1,3 @@
-import { isAlias, isMap, isPair, isScalar, isSeq, type Document, type LineCounter, type Node } from "yaml";
-
 /** Where a value was written: file (absolute), 1-based line and column, and its source offsets. */
 export interface Origin {
   file: string;
@@ -65,87 +63,6 @@ export function mapNode(origin: Origin, entries: MapEntry[] = [], tag?: MergeTag
 
 export function scalarNode(origin: Origin, value: ScalarValue): ScalarNode {
   return { kind: "scalar", origin, value };
-}
-
-function mergeTagOf(node: Node): MergeTag | undefined {
-  const tag = (node as { tag?: string }).tag;
-  if (tag === "!reset") return "reset";
-  if (tag === "!override") return "override";
-  return undefined;
-}
-
-/**
- * Turns a parsed YAML document into located nodes. Aliases are followed (the value keeps the
- * anchor's position) and `<<` merge keys are applied, as compose's YAML reader does.
- */
-export function nodeFromDocument(doc: Document, lineCounter: LineCounter, file: string): ComposeNode | undefined {
-  const originAt = (range: readonly number[] | null | undefined): Origin => {
-    const start = range?.[0] ?? 0;
-    const { line, col } = lineCounter.linePos(start);
-    return { file, line, col, range: [start, range?.[1] ?? start] };
-  };
-  const seen = new Set<Node>();
-  const convert = (node: unknown): ComposeNode => {
-    if (isAlias(node)) {
-      const target = node.resolve(doc);
-      if (!target || seen.has(target)) return scalarNode(originAt(node.range), null);
-      seen.add(target);
-      try {
-        return convert(target);
-      } finally {
-        seen.delete(target);
-      }
-    }
-    if (isMap(node)) {
-      const out = mapNode(originAt(node.range), [], mergeTagOf(node));
-      const merged: MapEntry[] = [];
-      for (const pair of node.items) {
-        if (!isPair(pair)) continue;
-        const keyNode = pair.key as Node | null;
-        const keyValue = isScalar(keyNode) ? keyNode.value : keyNode;
-        // With merge keys on, the yaml package reads a plain << as a symbol; a quoted "<<" is a key.
-        const isMerge = typeof keyValue === "symbol" ? keyValue.description === "<<" : keyValue === "<<" && isScalar(keyNode) && keyNode.type === "PLAIN";
-        if (isMerge) {
-          const sources = isSeq(pair.value) ? pair.value.items : [pair.value];
-          for (const s of sources) {
-            const m = convert(s);
-            if (m.kind === "map") for (const e of m.entries.values()) merged.push(e);
-          }
-          continue;
-        }
-        const key = keyValue === null || keyValue === undefined ? "" : typeof keyValue === "symbol" ? (keyValue.description ?? "") : String(keyValue);
-        const keyOrigin = originAt((keyNode as Node | null)?.range);
-        const value = pair.value === null || pair.value === undefined ? scalarNode(keyOrigin, null) : convert(pair.value);
-        if (pair.value === null || pair.value === undefined) value.origin = { ...keyOrigin, range: [keyOrigin.range![1], keyOrigin.range![1]] };
-        // yaml's own duplicate check compares every key with every other; a set per mapping is linear.
-        if (out.entries.has(key)) throw new DuplicateKeyError(key, keyOrigin);
-        out.entries.set(key, { key, keyOrigin, value });
-      }
-      // Keys written in the mapping win over keys merged in with `<<`; earlier merge sources win.
-      if (merged.length > 0) {
-        const written = out.entries;
-        out.entries = new Map();
-        for (const e of merged) if (!out.entries.has(e.key) && !written.has(e.key)) out.entries.set(e.key, e);
-        for (const [k, e] of written) out.entries.set(k, e);
-      }
-      return out;
-    }
-    if (isSeq(node)) {
-      return { kind: "seq", origin: originAt(node.range), items: node.items.map((i) => convert(i)), ...(mergeTagOf(node) ? { tag: mergeTagOf(node) } : {}) };
-    }
-    if (isScalar(node)) {
-      const v = node.value;
-      const value: ScalarValue = v === undefined ? null : typeof v === "bigint" ? Number(v) : v instanceof Date ? v.toISOString() : (v as ScalarValue);
-      const out = scalarNode(originAt(node.range), value);
-      const tag = mergeTagOf(node);
-      if (tag) out.tag = tag;
-      // A `!reset` with nothing after it reads as an empty string; it means "no value".
-      if (tag && value === "") out.value = null;
-      return out;
-    }
-    return scalarNode(originAt(null), null);
-  };
-  return doc.contents ? convert(doc.contents) : undefined;
 }
 
 /** The plain JavaScript value of a node, as compose's config prints it. */

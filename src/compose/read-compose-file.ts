@@ -1,15 +1,13 @@
-import { LineCounter, parseDocument, type Document } from "yaml";
 import { StackError } from "../errors/stack-error.js";
-import { DuplicateKeyError, nodeFromDocument, type ComposeNode, type MapNode, type Origin } from "./compose-node.js";
+import { DuplicateKeyError, type ComposeNode, type MapNode, type Origin } from "./compose-node.js";
+import { parseComposeYaml, YamlSyntaxError } from "./compose-yaml.js";
 import { interpolate, InterpolationError } from "./interpolate.js";
 import { normalizeForMerge } from "./merge-compose.js";
 
-/** A compose file as read: its text and YAML document (for fixes and disable comments). */
+/** A compose file as read: its text, for fixes and disable comments. */
 export interface ComposeSource {
   path: string;
   text: string;
-  doc: Document;
-  lineCounter: LineCounter;
 }
 
 export interface LoadWarning {
@@ -19,32 +17,31 @@ export interface LoadWarning {
 
 const TOP_LEVEL = new Set(["version", "name", "include", "services", "networks", "volumes", "secrets", "configs", "models"]);
 
-/** Parses one compose file; a YAML error or a file that is not compose is a located StackError. */
-export function parseComposeSource(path: string, text: string): ComposeSource {
-  const lineCounter = new LineCounter();
-  const doc = parseDocument(text, { lineCounter, merge: true, prettyErrors: false, uniqueKeys: false });
-  const err = doc.errors[0];
-  if (err) {
-    const { line, col } = lineCounter.linePos(err.pos[0]);
-    throw new StackError({
-      code: "E_COMPOSE_YAML",
-      message: `not valid YAML: ${err.message.split("\n")[0]}`,
-      location: { file: path, line, col },
-      hint: "fix the YAML syntax at that place (indentation, quotes, a missing colon)",
-    });
+/**
+ * Parses one compose file, once: the located model is built straight from the parser's events.
+ * A YAML error, a key written twice or a file that is not compose is a located StackError.
+ */
+export function parseComposeSource(path: string, text: string): { source: ComposeSource; node: ComposeNode | undefined } {
+  try {
+    return { source: { path, text }, node: parseComposeYaml(text, path) };
+  } catch (err) {
+    if (err instanceof YamlSyntaxError) {
+      throw new StackError({
+        code: "E_COMPOSE_YAML",
+        message: `not valid YAML: ${err.message.split("\n")[0]}`,
+        location: { file: path, line: err.origin.line, col: err.origin.col },
+        hint: "fix the YAML syntax at that place (indentation, quotes, a missing colon)",
+      });
+    }
+    if (err instanceof DuplicateKeyError) {
+      throw new StackError({ code: "E_COMPOSE_YAML", message: `not valid YAML: ${err.message}`, location: { file: err.origin.file, line: err.origin.line, col: err.origin.col }, hint: "remove one of them (or merge what they hold)" });
+    }
+    throw err;
   }
-  return { path, text, doc, lineCounter };
 }
 
 /** The located model of a parsed file, not yet interpolated. */
-export function modelOf(source: ComposeSource): MapNode {
-  let node: ComposeNode | undefined;
-  try {
-    node = nodeFromDocument(source.doc, source.lineCounter, source.path);
-  } catch (err) {
-    if (!(err instanceof DuplicateKeyError)) throw err;
-    throw new StackError({ code: "E_COMPOSE_YAML", message: `not valid YAML: ${err.message}`, location: { file: err.origin.file, line: err.origin.line, col: err.origin.col }, hint: "remove one of them (or merge what they hold)" });
-  }
+export function modelOf(source: ComposeSource, node: ComposeNode | undefined): MapNode {
   const notCompose = (why: string, origin?: Origin) =>
     new StackError({
       code: "E_COMPOSE_NOT_COMPOSE",
@@ -125,8 +122,8 @@ export function loadComposeFile(
   env: (name: string) => string | undefined,
   warnings: LoadWarning[],
 ): { source: ComposeSource; model: MapNode } {
-  const source = parseComposeSource(path, read(path));
-  const model = modelOf(source);
+  const { source, node } = parseComposeSource(path, read(path));
+  const model = modelOf(source, node);
   interpolateModel(model, env, warnings);
   normalizeForMerge(model);
   return { source, model };

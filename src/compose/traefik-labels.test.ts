@@ -1,11 +1,10 @@
 import { describe, expect, it } from "vitest";
-import { LineCounter, parseDocument } from "yaml";
-import { get, nodeFromDocument } from "./compose-node.js";
+import { get } from "./compose-node.js";
+import { parseComposeYaml } from "./compose-yaml.js";
 import { middlewareRef, parseRule, parseTraefikLabels, RuleSyntaxError, rulePathPrefixes, stripPrefixes } from "./traefik-labels.js";
 
 const labelsOf = (yaml: string) => {
-  const lc = new LineCounter();
-  return get(nodeFromDocument(parseDocument(yaml, { lineCounter: lc }), lc, "c.yml"), "labels");
+  return get(parseComposeYaml(yaml, "c.yml"), "labels");
 };
 
 describe("parseRule", () => {

@@ -8,6 +8,8 @@ export { parseRule, RuleSyntaxError, ruleMatchers, rulePathPrefixes, RULE_MATCHE
 export interface LabelValue {
   value: string;
   origin: Origin;
+  /** Where the label's key was written (the list item, for `- key=value` labels). */
+  keyOrigin: Origin;
   /** The full label key, e.g. traefik.http.routers.api.rule. */
   label: string;
 }
@@ -60,7 +62,7 @@ export function parseTraefikLabels(labels: ComposeNode | undefined): TraefikLabe
   const out: TraefikLabels = { routers: new Map(), services: new Map(), middlewares: new Map(), all: [] };
   for (const kv of keyValues(labels)) {
     if (!/^traefik\./i.test(kv.key) || kv.value === null) continue;
-    const lv: LabelValue = { value: kv.value, origin: kv.valueOrigin, label: kv.key };
+    const lv: LabelValue = { value: kv.value, origin: kv.valueOrigin, keyOrigin: kv.keyOrigin, label: kv.key };
     out.all.push(lv);
     const parts = kv.key.split(".");
     const lower = parts.map((p) => p.toLowerCase());

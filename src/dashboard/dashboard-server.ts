@@ -28,7 +28,7 @@ export interface DashboardOptions {
   preferredPort?: number;
 }
 
-const ASSETS: Record<string, string> = { "/dashboard.js": "text/javascript", "/dashboard.css": "text/css" };
+const ASSETS: Record<string, string> = { "/dashboard.js": "text/javascript", "/service-rows.js": "text/javascript", "/dashboard.css": "text/css" };
 const SECURITY_HEADERS = {
   "content-security-policy": "default-src 'none'; script-src 'self'; style-src 'self'; connect-src 'self'; img-src 'self' data:; base-uri 'none'; form-action 'none'; frame-ancestors 'none'",
   "x-content-type-options": "nosniff",

@@ -41,7 +41,7 @@ export async function movePortsTaken(root: string, portKeys: string[], ownPorts:
   return moved;
 }
 
-async function portIsFree(port: number): Promise<boolean> {
+export async function portIsFree(port: number): Promise<boolean> {
   const { createServer } = await import("node:net");
   return new Promise((resolve) => {
     const server = createServer();

@@ -1,5 +1,5 @@
 import type { ContainerInfo } from "../engine/engine.js";
-import { runtimeError } from "../errors/stack-error.js";
+import { isStackError, runtimeError } from "../errors/stack-error.js";
 import { isPortTaken, PORT_TAKEN_HINT } from "../engine/port-taken.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { waitFor } from "../wait/index.js";
@@ -24,28 +24,41 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
   const byService = new Map<string, ContainerInfo[]>();
   for (const c of all) byService.set(c.service, [...(byService.get(c.service) ?? []), c]);
   const wanted = only.length ? withDependencies(only, deps) : new Set(byService.keys());
-
-  await startInOrder({
-    containers: byService,
-    deps,
-    wanted,
-    start: async (c) => {
-      try {
-        await ctx.engine.start(c.id);
-      } catch (err) {
-        // The engine's own words (e.g. a host port another program took meanwhile), as one line.
-        const why = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
-        if (isPortTaken(why)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${why}`, PORT_TAKEN_HINT);
-        throw runtimeError("E_START_FAILED", `${c.service} could not start: ${why}`, "fix the cause, then run dev up again (host ports taken before it starts are moved to free ones)");
-      }
-    },
-    waitReady: async (c) => {
-      const probe = await readinessOf(ctx, c, env);
-      await waitFor(probe.readiness, { timeoutMs: READY_TIMEOUT_MS });
-      return probe.checked;
-    },
-    onReady: (service, checked) => log(`  ${service.padEnd(14)} ${checked ? "healthy" : "running"} (${((performance.now() - t0) / 1000).toFixed(1)} s)`),
-  });
+  // After the first failure nothing more starts and the other waits end: the caller may make the
+  // containers again and start once more (dev up moving a port taken meanwhile).
+  const failed = new AbortController();
+  try {
+    await startInOrder({
+      containers: byService,
+      deps,
+      wanted,
+      start: async (c) => {
+        if (failed.signal.aborted) return;
+        try {
+          await ctx.engine.start(c.id);
+        } catch (err) {
+          // A host port another program took meanwhile: the engine client says so already (with
+          // the engine's words as its detail), or the engine's own words do.
+          if (isStackError(err) && err.code === "E_PORT_TAKEN") throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${err.message}`, PORT_TAKEN_HINT, err.details);
+          // The engine's own words, as one line.
+          const why = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
+          if (isPortTaken(why)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${why}`, PORT_TAKEN_HINT, [why]);
+          throw runtimeError("E_START_FAILED", `${c.service} could not start: ${why}`, "fix the cause, then run dev up again (host ports taken before it starts are moved to free ones)");
+        }
+      },
+      waitReady: async (c) => {
+        const probe = await readinessOf(ctx, c, env);
+        await waitFor(probe.readiness, { timeoutMs: READY_TIMEOUT_MS, signal: failed.signal });
+        return probe.checked;
+      },
+      onReady: (service, checked) => {
+        if (!failed.signal.aborted) log(`  ${service.padEnd(14)} ${checked ? "healthy" : "running"} (${((performance.now() - t0) / 1000).toFixed(1)} s)`);
+      },
+    });
+  } catch (err) {
+    failed.abort();
+    throw err;
+  }
 }
 
 export interface StartPlan {

@@ -4,6 +4,8 @@ import { stackSchemaKeys } from "../fs/stack-schema-keys.js";
 import { didYouMean } from "../errors/closest-name.js";
 import { isMap, isScalar, isSeq, LineCounter, parseDocument, visit, type Document } from "yaml";
 import { StackError, throwIfAny } from "../errors/stack-error.js";
+import { DuplicateKeyError, type ComposeNode } from "../compose/compose-node.js";
+import { parseComposeYaml, YamlSyntaxError } from "../compose/compose-yaml.js";
 import { DEFAULT_HEALTH, type StackConfig } from "./stack-config.js";
 import { at, locate } from "./yaml-location.js";
 
@@ -31,6 +33,74 @@ export interface ParsedStack {
  * file:line:col. Cross-references (presets, depends_on, routes) are checked by validateStack.
  */
 export function parseStack(text: string, file = "stack.yaml", blame?: Blame): ParsedStack {
+  // Most stack.yaml texts are valid: read them the fast way and build the yaml Document (which
+  // edits and error locations need) only when asked. Anything unusual (a syntax error, a key
+  // written twice, anchors, tags, a schema error) takes the full path below, which reports it.
+  const quick = quickData(text, file);
+  if (quick !== undefined && stackSchemaValidator()(quick)) {
+    let full: ParsedStack | undefined;
+    const document = () => (full ??= fullParse(text, file, blame));
+    return {
+      config: withDefaults(quick as Partial<StackConfig>),
+      get doc() {
+        return document().doc;
+      },
+      get lineCounter() {
+        return document().lineCounter;
+      },
+      file,
+      text,
+    };
+  }
+  return fullParse(text, file, blame);
+}
+
+/**
+ * The data of a plain stack.yaml (no anchors, aliases or tags), as the yaml package's toJS gives
+ * it, with env values kept as written; undefined for anything else.
+ */
+function quickData(text: string, file: string): unknown {
+  const seen = { anchors: 0, aliases: 0, tags: 0 };
+  let node: ComposeNode | undefined;
+  try {
+    node = parseComposeYaml(text, file, { merge: false, seen, maxAliases: 0 });
+  } catch (err) {
+    if (err instanceof YamlSyntaxError || err instanceof DuplicateKeyError) return undefined;
+    throw err;
+  }
+  if (seen.anchors + seen.aliases + seen.tags > 0) return undefined;
+  const services = node?.kind === "map" ? node.entries.get("services")?.value : undefined;
+  if (services?.kind === "map") {
+    for (const svc of services.entries.values()) {
+      const env = svc.value.kind === "map" ? svc.value.entries.get("env")?.value : undefined;
+      if (env?.kind !== "map") continue;
+      for (const e of env.entries.values()) {
+        const v = e.value;
+        if (v.kind === "scalar" && (typeof v.value === "number" || typeof v.value === "boolean")) v.value = text.slice(v.origin.range![0], v.origin.range![1]);
+      }
+    }
+  }
+  const plain = (n: ComposeNode): unknown => {
+    if (n.kind === "scalar") return n.value;
+    if (n.kind === "seq") return n.items.map(plain);
+    const out: Record<string, unknown> = {};
+    for (const [k, e] of n.entries) {
+      if (k === "__proto__") throw new ProtoKey();
+      out[k] = plain(e.value);
+    }
+    return out;
+  };
+  try {
+    return node === undefined ? {} : (plain(node) ?? {});
+  } catch (err) {
+    if (err instanceof ProtoKey) return undefined;
+    throw err;
+  }
+}
+
+class ProtoKey extends Error {}
+
+function fullParse(text: string, file: string, blame?: Blame): ParsedStack {
   const lineCounter = new LineCounter();
   // The library's duplicate-key check compares every key with every earlier one (quadratic on a
   // 50,000-key env); duplicateKeys does the same check with a set per mapping.

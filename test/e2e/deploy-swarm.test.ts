@@ -1,14 +1,22 @@
 import { spawn, type ChildProcess } from "node:child_process";
+import { createSocket } from "node:dgram";
 import { mkdtemp, readFile, rm, writeFile } from "node:fs/promises";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import getPort from "get-port";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
-import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, envValue, getUntilOk, sh, tempDir, uniqueName } from "./support.js";
+import { startOwnEngine, type OwnEngine } from "./own-engine.js";
+import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, envValue, getUntilOk, sh, tempDir, testImage, uniqueName } from "./support.js";
 
 // A real single-node swarm and a real registry (Debian's docker-registry on 127.0.0.1, which the
 // engine allows without TLS). This kernel has no IPVS, so services use DNS round robin.
+// On the current lane the swarm is a daemon of the test's own (own-engine.ts, the lane's dockerd):
+// `swarm init` turns a whole engine into a manager, and that lane's engine is shared by every
+// test run at the same time; the test images are copied in, nothing is built from a Debian root.
+const OWN_ENGINE = process.env.E2E_LANE === "current";
+let engine: OwnEngine | undefined;
+const mainHost = process.env.DOCKER_HOST;
 const project = uniqueName("cs-swarm");
 let root = "";
 let registryDir = "";
@@ -33,6 +41,26 @@ async function tasks(): Promise<Record<string, string>> {
   return Object.fromEntries(list.filter((t) => t.Status.State === "running").map((t) => [nameOf.get(t.ServiceID), t.ID]));
 }
 
+/** A UDP port nothing holds, in the range swarm takes for its data path (1024 to 49151). */
+async function freeUdpPort(): Promise<number> {
+  for (;;) {
+    const port = 20_000 + Math.floor(Math.random() * 20_000);
+    const socket = createSocket("udp4");
+    const free = await new Promise<boolean>((resolve) => {
+      socket.once("error", () => resolve(false));
+      socket.bind(port, "0.0.0.0", () => resolve(true));
+    });
+    await new Promise<void>((resolve) => {
+      try {
+        socket.close(() => resolve());
+      } catch {
+        resolve();
+      }
+    });
+    if (free) return port;
+  }
+}
+
 async function containerOf(service: string): Promise<string> {
   return (await sh("docker", ["ps", "-q", "--filter", `label=com.docker.swarm.service.name=${project}_${service}`])).stdout.trim().split("\n")[0]!;
 }
@@ -47,18 +75,35 @@ beforeAll(async () => {
   registry = spawn("docker-registry", ["serve", config], { stdio: "ignore" });
   expect((await getUntilOk(`http://${registryAddr}/v2/`, 20_000)).status).toBe(200);
 
-  const state = (await sh("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"])).stdout.trim();
-  if (state !== "active") {
-    const init = await sh("docker", ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377"]);
-    // Someone else sharing the engine may have initialised it meanwhile: then it is theirs to leave.
-    if (init.code === 0) joinedSwarm = true;
-    else expect(init.stderr).toMatch(/already part of a swarm/);
+  if (OWN_ENGINE) {
+    engine = await startOwnEngine();
+    await engine.load(["postgres", "nginx", "python"].map(testImage));
+    process.env.DOCKER_HOST = engine.host;
+    // Everything a swarm makes on the host is its own: the gateway bridge's interface under a name
+    // of its own (the machine's engine may have a docker_gwbridge), its networks from its own /16
+    // (overlays in the upper half, its bridge networks use the lower), its own management and
+    // VXLAN ports.
+    const second = engine.pool.split(".")[1]!;
+    const gateway = await sh("docker", ["network", "create", "--subnet", `10.${second}.192.0/24`, "--opt", `com.docker.network.bridge.name=csgw${second}-${process.pid % 100_000}`, "--opt", "com.docker.network.bridge.enable_icc=false", "docker_gwbridge"]);
+    expect(gateway.code, gateway.stderr).toBe(0);
+    const init = await sh("docker", ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", `127.0.0.1:${await getPort({ host: "127.0.0.1" })}`, "--data-path-port", String(await freeUdpPort()), "--default-addr-pool", `10.${second}.128.0/18`]);
+    expect(init.code, init.stderr).toBe(0);
+    joinedSwarm = true;
+    // A copy of this run's image: nothing else can change it on this engine.
+    expect((await sh("docker", ["tag", testImage("postgres"), postgresImage])).code).toBe(0);
+  } else {
+    const state = (await sh("docker", ["info", "--format", "{{.Swarm.LocalNodeState}}"])).stdout.trim();
+    if (state !== "active") {
+      const init = await sh("docker", ["swarm", "init", "--advertise-addr", "127.0.0.1", "--listen-addr", "127.0.0.1:2377"]);
+      // Someone else sharing the engine may have initialised it meanwhile: then it is theirs to leave.
+      if (init.code === 0) joinedSwarm = true;
+      else expect(init.stderr).toMatch(/already part of a swarm/);
+    }
+    // This checkout's postgres test image (it honours POSTGRES_PASSWORD_FILE, as the official one
+    // does), under a tag of its own: the shared :latest may be rebuilt from another checkout meanwhile.
+    const built = await sh("docker", ["build", "-q", "--build-arg", `BASE=${PREFIX}/base:bookworm`, "-t", postgresImage, fileURLToPath(new URL("../images/postgres", import.meta.url))]);
+    expect(built.code, built.stderr).toBe(0);
   }
-
-  // This checkout's postgres test image (it honours POSTGRES_PASSWORD_FILE, as the official one
-  // does), under a tag of its own: the shared :latest may be rebuilt from another checkout meanwhile.
-  const built = await sh("docker", ["build", "-q", "--build-arg", `BASE=${PREFIX}/base:bookworm`, "-t", postgresImage, fileURLToPath(new URL("../images/postgres", import.meta.url))]);
-  expect(built.code, built.stderr).toBe(0);
 
   port = await getPort({ host: "0.0.0.0" });
   root = join(await tempDir(), project);
@@ -90,6 +135,11 @@ afterAll(async () => {
   registry?.kill();
   if (registryDir) await rm(registryDir, { recursive: true, force: true });
   if (joinedSwarm) await sh("docker", ["swarm", "leave", "--force"]);
+  if (engine) {
+    if (mainHost === undefined) delete process.env.DOCKER_HOST;
+    else process.env.DOCKER_HOST = mainHost;
+    await engine.remove();
+  }
   if (root) await cleanupDir(join(root, ".."));
 }, 180_000);
 

@@ -5,13 +5,16 @@ import { CREATE_STACK, DEV, EXTRAS_IMAGE_ARGS, cleanupDir, compose, envValue, ge
 
 const made: { project: string; root: string }[] = [];
 
-async function create(prefix: string, args: string[]): Promise<{ project: string; root: string; env: string }> {
+/** .env as dev up left it: it moves a host port another program took (the defaults often are, on a shared engine). */
+const envOf = (root: string) => readFile(join(root, ".env"), "utf8");
+
+async function create(prefix: string, args: string[]): Promise<{ project: string; root: string }> {
   const project = uniqueName(prefix);
   const root = join(await tempDir(), project);
   made.push({ project, root });
   const res = await sh("node", [CREATE_STACK, root, "--yes", "--name", project, "--health-interval", "1s", ...args, ...EXTRAS_IMAGE_ARGS]);
   expect(res.code, res.stderr).toBe(0);
-  return { project, root, env: await readFile(join(root, ".env"), "utf8") };
+  return { project, root };
 }
 
 afterAll(async () => {
@@ -23,9 +26,10 @@ afterAll(async () => {
 
 describe("the django starter", () => {
   it("migrates on start and answers through nginx from postgres", async () => {
-    const { root, env } = await create("cs-e2e-django", ["--preset", "django,postgres", "--proxy", "nginx"]);
+    const { root } = await create("cs-e2e-django", ["--preset", "django,postgres", "--proxy", "nginx"]);
     const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, timeoutMs: 600_000 });
     expect(up.code, up.stdout + up.stderr).toBe(0);
+    const env = await envOf(root);
     const res = await getUntilOk(`http://127.0.0.1:${envValue(env, "PROXY_PORT")}/api/`);
     expect(res.status, res.body).toBe(200);
     const body = JSON.parse(res.body);
@@ -42,9 +46,10 @@ describe("the django starter", () => {
 
 describe("the node starter", () => {
   it("installs its package.json dependencies when the image is built, answers, and serves through nginx", async () => {
-    const { root, env } = await create("cs-e2e-node", ["--preset", "node", "--proxy", "nginx"]);
+    const { root } = await create("cs-e2e-node", ["--preset", "node", "--proxy", "nginx"]);
     const build = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, timeoutMs: 600_000 });
     expect(build.code, build.stdout + build.stderr).toBe(0);
+    const env = await envOf(root);
     const logs = await compose(root, ["logs", "web"]);
     expect(logs.stdout).toMatch(/web listening on :3000/);
     const res = await getUntilOk(`http://127.0.0.1:${envValue(env, "PROXY_PORT")}/web/hello`);
@@ -92,12 +97,13 @@ ThreadingHTTPServer(("0.0.0.0", int(os.environ.get("PORT", "8000"))), Handler).s
 
 describe("the rabbitmq preset", () => {
   it("a service that depends on it gets AMQP_URL, and publishes and consumes through it", async () => {
-    const { root, env } = await create("cs-e2e-amqp", ["--preset", "python-http,rabbitmq", "--proxy", "none"]);
+    const { root } = await create("cs-e2e-amqp", ["--preset", "python-http,rabbitmq", "--proxy", "none"]);
     await writeFile(join(root, "services", "api", "app.py"), AMQP_APP);
     const stack = await readFile(join(root, "stack.yaml"), "utf8");
     expect(stack).toMatch(/depends_on: \[rabbitmq\]/);
     const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: root, timeoutMs: 600_000 });
     expect(up.code, up.stdout + up.stderr).toBe(0);
+    const env = await envOf(root);
     // The broker was healthy before the api started (depends_on: service_healthy), so its first
     // request finds the broker ready.
     const res = await getUntilOk(`http://127.0.0.1:${envValue(env, "API_PORT")}/roundtrip`);

@@ -1,3 +1,4 @@
+import { spawn } from "node:child_process";
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer, type Server } from "node:net";
 import { join } from "node:path";
@@ -8,7 +9,10 @@ import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, containers, envValue, getUnt
 // Another program takes a service's host port while the service is down: `dev up` moves the port
 // as it does at start and brings the service back on it; `dev start` says what fixes it.
 const project = uniqueName("cs-e2e-port-taken");
+/** The stack whose port is taken between dev up's check and its start. */
+const racing = uniqueName("cs-e2e-port-race");
 let root = "";
+let racingRoot = "";
 let dev: DevProcess;
 const holders: Server[] = [];
 
@@ -57,6 +61,10 @@ afterAll(async () => {
   for (const h of holders) h.close();
   await removeProject(project);
   await cleanupDir(join(root, ".."));
+  if (racingRoot) {
+    await removeProject(racing);
+    await cleanupDir(join(racingRoot, ".."));
+  }
 });
 
 describe("a host port taken while the service is down", () => {
@@ -94,5 +102,42 @@ describe("a host port taken while the service is down", () => {
     expect(res.stderr).toMatch(new RegExp(`host port ${port} is taken by another program`));
     expect(res.stderr).toMatch(/hint: `dev up` moves host ports other programs took to free ones \(and updates \.env\); or stop the program holding it, or set API_PORT in \.env/);
     expect(res.stderr).not.toMatch(/looks like a bug/);
+  });
+});
+
+describe("a host port taken between dev up's check and the container's start", () => {
+  it("dev up moves it, makes the container again on the free one and the stack starts", async () => {
+    racingRoot = join(await tempDir(), racing);
+    const made = await sh("node", [CREATE_STACK, racingRoot, "--yes", "--name", racing, "--preset", "python-http,postgres", "--proxy", "nginx", "--health-interval", "1s", ...IMAGE_ARGS]);
+    expect(made.code, made.stderr).toBe(0);
+    const envFile = join(racingRoot, ".env");
+    let env = await readFile(envFile, "utf8");
+    for (const [line, key] of env.matchAll(/^([A-Z0-9_]+_PORT)=\d+$/gm)) env = env.replace(line, `${key}=${await freePort()}`);
+    await writeFile(envFile, env);
+    const port = Number(envValue(env, "API_PORT"));
+
+    // Another stack starting at the same moment, made to happen every time: once compose has
+    // created api's container (dev up checked the ports before that), another program takes its
+    // port. api waits for postgres to be healthy before it starts: the window is postgres's start.
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    const events = spawn("docker", ["events", "--since", since, "--filter", "type=container", "--filter", "event=create", "--filter", `label=com.docker.compose.project=${racing}`, "--format", '{{index .Actor.Attributes "com.docker.compose.service"}}'], { stdio: ["ignore", "pipe", "ignore"] });
+    let taken: Promise<void> | undefined;
+    events.stdout.on("data", (d: Buffer) => {
+      if (!taken && d.toString().split("\n").includes("api")) taken = takePort(port);
+    });
+    const up = await sh("node", [DEV, "up", "--no-watch"], { cwd: racingRoot, env: { NO_COLOR: "1" }, timeoutMs: 300_000 });
+    events.kill();
+    expect(taken, `api's container was never created; dev up said:\n${up.stdout}${up.stderr}`).toBeDefined();
+    await taken;
+    expect(up.code, up.stdout + up.stderr).toBe(0);
+    const moved = new RegExp(`^API_PORT: port ${port} is taken by another program; using (\\d+) \\(updated \\.env\\)$`, "m").exec(up.stdout);
+    expect(moved, up.stdout).not.toBeNull();
+    const next = Number(moved![1]);
+    expect(envValue(await readFile(envFile, "utf8"), "API_PORT")).toBe(String(next));
+    // The move came after the start had begun: postgres was started before api could not be.
+    const postgresReady = /^ {2}postgres +healthy \(/m.exec(up.stdout);
+    expect(postgresReady?.index, up.stdout).toBeLessThan(moved!.index);
+    expect((await getUntilOk(`http://127.0.0.1:${next}/`)).status).toBe(200);
+    expect(up.stdout + up.stderr).not.toMatch(/looks like a bug|already allocated/);
   });
 });

@@ -2,7 +2,7 @@ import { mkdtempSync, realpathSync, writeFileSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join, relative } from "node:path";
 import { DCLinter } from "dclint";
-import { isMap, isPair, isScalar } from "yaml";
+import { isMap, isPair, isScalar, LineCounter, parseDocument } from "yaml";
 import { describe, expect, it } from "vitest";
 import { loadComposeProject, type ComposeProject } from "../../src/compose/index.js";
 import { lintProject } from "../../src/lint/lint-project.js";
@@ -27,12 +27,14 @@ interface Place {
 /** The service block a line of a compose file is in (by the services: keys' lines). */
 function serviceAt(project: ComposeProject, file: string, line: number): string | undefined {
   const source = project.sources.get(file);
-  const services = source?.doc.get("services", true);
-  if (!source || !isMap(services)) return undefined;
+  if (!source) return undefined;
+  const lineCounter = new LineCounter();
+  const services = parseDocument(source.text, { lineCounter }).get("services", true);
+  if (!isMap(services)) return undefined;
   let found: string | undefined;
   for (const pair of services.items) {
     if (!isPair(pair) || !isScalar(pair.key) || !pair.key.range) continue;
-    if (source.lineCounter.linePos(pair.key.range[0]).line <= line) found = String(pair.key.value);
+    if (lineCounter.linePos(pair.key.range[0]).line <= line) found = String(pair.key.value);
   }
   return found;
 }
