@@ -112,15 +112,13 @@ describe("parseComposeYaml: bad input", () => {
     expect(toPlain(parseComposeYaml("a: &a 1\nb: *a\n", "c.yml", { maxAliases: 1 }))).toEqual({ a: 1, b: 1 });
   });
 
-  it("a billion-laughs file stops at the copy budget, at the alias that crosses it, and quickly", () => {
+  it("a billion-laughs file stops at the copy budget, at the alias that crosses it", () => {
     const levels = ["a: &a [x, x, x, x, x, x, x, x, x, x]"];
     for (let i = 1; i <= 9; i++) levels.push(`${String.fromCharCode(97 + i)}: &${String.fromCharCode(97 + i)} [${Array(10).fill(`*${String.fromCharCode(96 + i)}`).join(", ")}]`);
-    const started = performance.now();
     const err = error(levels.join("\n") + "\n");
     expect(err).toBeInstanceOf(YamlSyntaxError);
     expect((err as YamlSyntaxError).message).toMatch(/aliases expand to more than 250000 values/);
     expect((err as YamlSyntaxError).origin.line).toBe(6);
-    expect(performance.now() - started).toBeLessThan(5_000);
   });
 
   it("anchors a real file uses (a block aliased into 500 services) stay within the budget", () => {

@@ -1,16 +1,11 @@
-import { isStackError, type StackError } from "../errors/stack-error.js";
 import { withProjectWrite } from "../fs/project-transaction.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack, type BringBackOutcome } from "./bring-back.js";
 import { movePortsTaken, portIsFree, portKeys } from "./check-ports.js";
-import { takenPort } from "../engine/port-taken.js";
+import { isPortTakenError, takenPort } from "../engine/port-taken.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { startStack } from "./start-stack.js";
 import type { StackService } from "./stack-services.js";
-
-export function isPortTakenError(err: unknown): err is StackError {
-  return isStackError(err) && err.code === "E_PORT_TAKEN";
-}
 
 /**
  * Under the project lock: the stack's host ports another program holds move to free ones (.env

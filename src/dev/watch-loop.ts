@@ -17,7 +17,8 @@ import { composeBuildArgs, runCompose, withProject, type DevContext } from "./de
 import { restartService, type RestartOutcome } from "./restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
-import { bringBackOnFreePorts, isPortTakenError } from "./move-taken-ports.js";
+import { isPortTakenError } from "../engine/port-taken.js";
+import { bringBackOnFreePorts } from "./move-taken-ports.js";
 import { StackKeeper } from "./stack-keeper.js";
 import { stackServices, type StackService } from "./stack-services.js";
 import { readStoppedServices } from "./stopped-services.js";

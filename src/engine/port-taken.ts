@@ -1,4 +1,4 @@
-import { StackError } from "../errors/stack-error.js";
+import { isStackError, StackError } from "../errors/stack-error.js";
 
 // Engine (and compose quoting it): "Bind for 127.0.0.1:8080 failed: port is already allocated";
 // without the userland proxy: "listen tcp4 127.0.0.1:8080: bind: address already in use".
@@ -10,6 +10,11 @@ export const PORT_TAKEN_HINT = "`dev up` moves host ports other programs took to
 
 export function isPortTaken(text: string): boolean {
   return PORT_TAKEN.test(text);
+}
+
+/** The error `portTakenError` makes, wherever it comes from. */
+export function isPortTakenError(err: unknown): err is StackError {
+  return isStackError(err) && err.code === "E_PORT_TAKEN";
 }
 
 /** The host port the engine's words name, when they do. */

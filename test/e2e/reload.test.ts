@@ -117,9 +117,13 @@ describe("process reload", () => {
         if (r.body.includes(marker) || Date.now() > deadline) break;
         await sleep(5);
       }
-      await dev!.waitFor(/^api reloaded in/, { from });
+      const line = dev!.lines[await dev!.waitFor(/^api reloaded in [\d.]+ s/, { from })]!;
       expect(seen.at(-1)!.status).toBe(200);
-      expect(Math.max(...seen.map((r) => r.ms)), JSON.stringify(seen)).toBeLessThan(900);
+      // A request that reaches the reload waits for the new process to take it: as long as the
+      // reload itself, which a busy machine stretches. A lost SYN adds a whole second beyond it
+      // (its retry): on a quiet machine the reload is ~0.2 s and the bound stays 900 ms.
+      const reloadMs = Number(/in ([\d.]+) s/.exec(line)![1]) * 1000;
+      expect(Math.max(...seen.map((r) => r.ms)), `${line}\n${JSON.stringify(seen)}`).toBeLessThan(Math.max(900, reloadMs + 700));
     }
   });
 
