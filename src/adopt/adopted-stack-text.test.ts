@@ -1,7 +1,8 @@
 import { describe, expect, it } from "vitest";
-import { parseStack } from "../stack/parse-stack.js";
+import { StackError, StackErrors } from "../errors/stack-error.js";
+import { parseRenderedStack, parseStack } from "../stack/parse-stack.js";
 import type { Adoption } from "./adopt-model.js";
-import { renderAdoptedStack, updateAdoptedStack } from "./adopted-stack-text.js";
+import { adoptedStackData, renderAdoptedStack, updateAdoptedStack } from "./adopted-stack-text.js";
 
 const adoption = (over: Partial<Adoption> = {}): Adoption => ({
   name: "shop",
@@ -24,6 +25,34 @@ describe("adopted stack.yaml text", () => {
     expect(parsed.config.proxy).toEqual({ kind: "nginx", service: "proxy", config: "nginx.conf" });
     expect(Object.values(parsed.config.services).every((s) => s.adopted)).toBe(true);
     expect(parsed.config.services.rq_worker).toEqual({ adopted: true, build: "web", rebuild_on: ["web/**"] });
+  });
+
+  it("checked as data, it gives the stack its text reads back as (proxy config, compose names, flow lists)", () => {
+    for (const a of [adoption(), adoption({ proxy: { kind: "nginx", service: "proxy", config: "nginx.conf" }, ignore: ["web/node_modules"] }), adoption({ proxy: { kind: "traefik", service: "proxy" } })]) {
+      const text = renderAdoptedStack(a);
+      const rendered = parseRenderedStack(text, adoptedStackData(a));
+      expect(rendered.config).toEqual(parseStack(text).config);
+      expect(rendered.text).toBe(text);
+      // Its Document, for edits and locations, is the text's.
+      expect(rendered.doc.toString({ lineWidth: 0, flowCollectionPadding: false })).toBe(text);
+    }
+  });
+
+  it("data the schema refuses is reported at the rendered text's line, as parseStack reports it", () => {
+    const a = adoption({ services: { web: { image: "bad image" } } });
+    const text = renderAdoptedStack(a);
+    const located = (fn: () => unknown) => {
+      try {
+        fn();
+      } catch (err) {
+        const errors = err instanceof StackErrors ? err.errors : err instanceof StackError ? [err] : [];
+        return errors.map((e) => `${e.location?.line}:${e.location?.col} ${e.message}`);
+      }
+      throw new Error("expected an error");
+    };
+    const errors = located(() => parseRenderedStack(text, adoptedStackData(a)));
+    expect(errors).toEqual(located(() => parseStack(text)));
+    expect(errors[0]).toMatch(/^\d+:\d+ services\.web\.image/);
   });
 
   it("a compose-style name is refused on a service of ours", () => {

@@ -19,13 +19,18 @@ function flowLists(node: unknown): void {
   }
 }
 
-/** A new stack.yaml for an adopted project, commented like the ones create-stack writes. */
-export function renderAdoptedStack(a: Adoption): string {
+/** The data of a new adopted project's stack.yaml: what renderAdoptedStack writes as text. */
+export function adoptedStackData(a: Adoption): Record<string, unknown> {
   const data: Record<string, unknown> = { version: 1, name: a.name, compose: a.compose };
   if (a.proxy) data.proxy = a.proxy;
   data.services = Object.fromEntries(Object.entries(a.services).map(([n, s]) => [n, serviceData(s)]));
   if (a.ignore.length) data.ignore = a.ignore;
-  const doc = new Document(data);
+  return data;
+}
+
+/** A new stack.yaml for an adopted project, commented like the ones create-stack writes. */
+export function renderAdoptedStack(a: Adoption): string {
+  const doc = new Document(adoptedStackData(a));
   doc.commentBefore = [
     ` yaml-language-server: $schema=${SCHEMA_URL}`,
     "",
