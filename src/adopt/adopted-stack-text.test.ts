@@ -1,8 +1,8 @@
 import { describe, expect, it } from "vitest";
 import { StackError, StackErrors } from "../errors/stack-error.js";
 import { parseRenderedStack, parseStack } from "../stack/parse-stack.js";
-import type { Adoption } from "./adopt-model.js";
-import { adoptedStackData, renderAdoptedStack, updateAdoptedStack } from "./adopted-stack-text.js";
+import type { AdoptedService, Adoption } from "./adopt-model.js";
+import { adoptedStackData, plainAdoptedStackText, renderAdoptedStack, updateAdoptedStack, yamlAdoptedStackText } from "./adopted-stack-text.js";
 
 const adoption = (over: Partial<Adoption> = {}): Adoption => ({
   name: "shop",
@@ -53,6 +53,35 @@ describe("adopted stack.yaml text", () => {
     const errors = located(() => parseRenderedStack(text, adoptedStackData(a)));
     expect(errors).toEqual(located(() => parseStack(text)));
     expect(errors[0]).toMatch(/^\d+:\d+ services\.web\.image/);
+  });
+
+  it("is written directly for plain values, byte for byte what the yaml package writes", () => {
+    for (const a of [adoption(), adoption({ proxy: { kind: "nginx", service: "proxy", config: "nginx.conf" }, ignore: ["web/node_modules", "web/dist"] })]) {
+      const data = adoptedStackData(a);
+      expect(plainAdoptedStackText(data)).toBeDefined();
+      expect(plainAdoptedStackText(data)).toBe(yamlAdoptedStackText(data));
+      expect(renderAdoptedStack(a)).toBe(yamlAdoptedStackText(data));
+    }
+  });
+
+  it("leaves to the yaml package every string it would quote or read as another type", () => {
+    // Strings from characters YAML treats specially, in every place a string goes: each one either
+    // comes out as the yaml package writes it or is left to it.
+    const alphabet = ["a", "Z", "0", "9", ".", "-", "_", "/", "*", ":", "@", "=", "~", "+", "#", "!", "&", "%", "'", '"', " ", ",", "[", "{", "?", "|", ">", "\\", "\t", "\n", "é", "true", "null", "0x", "0o", "1e", ".inf", ".nan", "---", "..."];
+    let seed = 7;
+    const next = () => (seed = (seed * 1103515245 + 12345) % 2147483648) / 2147483648;
+    let plain = 0;
+    for (let i = 0; i < 3000; i++) {
+      const s = Array.from({ length: 1 + Math.floor(next() * 4) }, () => alphabet[Math.floor(next() * alphabet.length)]).join("");
+      const n = Math.floor(next() * 5);
+      const services: Record<string, AdoptedService> = n === 0 ? { [s]: { image: "x" } } : { web: n === 1 ? { image: s } : n === 2 ? { rebuild_on: [s, "b"] } : { route: s, port: 80 } };
+      const data = adoptedStackData(adoption({ services, compose: n === 4 ? [s] : ["docker-compose.yml"], proxy: { kind: "traefik", service: n === 3 ? s : "proxy" } }));
+      const direct = plainAdoptedStackText(data);
+      if (direct === undefined) continue;
+      plain++;
+      expect(direct, JSON.stringify(s)).toBe(yamlAdoptedStackText(data));
+    }
+    expect(plain).toBeGreaterThan(150);
   });
 
   it("a compose-style name is refused on a service of ours", () => {

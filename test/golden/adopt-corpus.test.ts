@@ -3,7 +3,7 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { adoptedStackData, renderAdoptedStack } from "../../src/adopt/adopted-stack-text.js";
+import { adoptedStackData, renderAdoptedStack, yamlAdoptedStackText } from "../../src/adopt/adopted-stack-text.js";
 import { readAdoption } from "../../src/adopt/read-adoption.js";
 import { formatUnmapped } from "../../src/commands/adopt.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
@@ -45,6 +45,8 @@ describe("dev adopt on the corpus: the stack.yaml and the unmapped list of each 
       // dev adopt checks the data it rendered instead of reading its text back: the same stack.
       expect(parseRenderedStack(text, adoptedStackData(adoption)).config).toEqual(parsed.config);
       golden(`${name}.stack.yaml`, text);
+      // Written directly or by the yaml package: the same bytes.
+      expect(text).toBe(yamlAdoptedStackText(adoptedStackData(adoption)));
       golden(`${name}.unmapped.txt`, formatUnmapped(adoption, project).join("\n") + "\n");
     });
   }
