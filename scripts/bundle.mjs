@@ -41,6 +41,28 @@ const yargsShim = {
   },
 };
 
+// string-width (yargs' and cliui's copies) builds an Intl.Segmenter and Unicode property regexes
+// as its module loads: ICU's break iterator and those character classes cost ~30 ms of CPU on
+// every run, --version included, though only help and usage text measure widths. Here its body
+// runs on the first call instead; what it computes is unchanged.
+const lazyStringWidth = {
+  name: "lazy-string-width",
+  setup(b) {
+    b.onLoad({ filter: /[\\/]string-width[\\/]index\.js$/ }, (args) => {
+      const source = readFileSync(args.path, "utf8");
+      if (!source.includes("new Intl.Segmenter()")) return undefined; // an older copy without one: as it is
+      const imports = source.match(/^import .*;$/gm) ?? [];
+      let body = source;
+      for (const line of imports) body = body.replace(line, "");
+      const exported = "export default function stringWidth(";
+      if (body.split(exported).length !== 2 || /^export /m.test(body.replace(exported, ""))) throw new Error(`bundle: string-width changed (${args.path}); review the lazy-string-width plugin`);
+      body = body.replace(exported, "function stringWidth(");
+      const contents = [...imports, "let measure;", "export default function stringWidth(string, options) {", "  measure ??= load();", "  return measure(string, options);", "}", "function load() {", body, "return stringWidth;", "}", ""].join("\n");
+      return { contents, loader: "js" };
+    });
+  },
+};
+
 // Chunk names carry a content hash: clear the old ones rather than ship them beside the new.
 rmSync(join(ROOT, "dist/bin"), { recursive: true, force: true });
 await build({
@@ -55,6 +77,6 @@ await build({
   chunkNames: "chunks/[name]-[hash]",
   external: ["dockerode", "@parcel/watcher", "@inquirer/prompts", "get-port", "ajv", "handlebars", "node-forge"],
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  plugins: [precompiled, yargsShim],
+  plugins: [precompiled, yargsShim, lazyStringWidth],
   logLevel: "warning",
 });

@@ -19,40 +19,107 @@ function flowLists(node: unknown): void {
   }
 }
 
-/** A new stack.yaml for an adopted project, commented like the ones create-stack writes. */
-export function renderAdoptedStack(a: Adoption): string {
+/** The data of a new adopted project's stack.yaml: what renderAdoptedStack writes as text. */
+export function adoptedStackData(a: Adoption): Record<string, unknown> {
   const data: Record<string, unknown> = { version: 1, name: a.name, compose: a.compose };
   if (a.proxy) data.proxy = a.proxy;
   data.services = Object.fromEntries(Object.entries(a.services).map(([n, s]) => [n, serviceData(s)]));
   if (a.ignore.length) data.ignore = a.ignore;
+  return data;
+}
+
+const HEADER = [
+  ` yaml-language-server: $schema=${SCHEMA_URL}`,
+  "",
+  " stack.yaml of an adopted project, written by `dev adopt`. Your compose files (compose:) stay",
+  " yours: create-stack reads them and never writes them. Its own layers come after them in",
+  " COMPOSE_FILE (.env). Run `dev adopt` again after editing them to bring this file up to date.",
+];
+const COMMENTS: Record<string, string[]> = {
+  compose: [" Your compose files, in the order compose reads them."],
+  proxy: [" Your proxy: routes are read from it; services added with `dev add service --route` go through it."],
+  services: [
+    " adopted: defined in your compose files. path: bind-mounted source (a change restarts it);",
+    " rebuild_on: what rebuilds its image; route/host: how your proxy reaches it. command: your",
+    " command, run under create-stack's supervisor (its dev layer) so a change of the mounted",
+    " source reloads the process in place; reload: container restarts the container instead.",
+    " Services you add with `dev add service NAME` are listed here without adopted:.",
+  ],
+  ignore: [" From your .dockerignore files: the watcher skips these."],
+};
+
+/** A new stack.yaml for an adopted project, commented like the ones create-stack writes. */
+export function renderAdoptedStack(a: Adoption): string {
+  const data = adoptedStackData(a);
+  return plainAdoptedStackText(data) ?? yamlAdoptedStackText(data);
+}
+
+/** The text as the yaml package writes it: the reference for every adopted stack.yaml. */
+export function yamlAdoptedStackText(data: Record<string, unknown>): string {
   const doc = new Document(data);
-  doc.commentBefore = [
-    ` yaml-language-server: $schema=${SCHEMA_URL}`,
-    "",
-    " stack.yaml of an adopted project, written by `dev adopt`. Your compose files (compose:) stay",
-    " yours: create-stack reads them and never writes them. Its own layers come after them in",
-    " COMPOSE_FILE (.env). Run `dev adopt` again after editing them to bring this file up to date.",
-  ].join("\n");
-  const comments: Record<string, string> = {
-    compose: " Your compose files, in the order compose reads them.",
-    proxy: " Your proxy: routes are read from it; services added with `dev add service --route` go through it.",
-    services: [
-      " adopted: defined in your compose files. path: bind-mounted source (a change restarts it);",
-      " rebuild_on: what rebuilds its image; route/host: how your proxy reaches it. command: your",
-      " command, run under create-stack's supervisor (its dev layer) so a change of the mounted",
-      " source reloads the process in place; reload: container restarts the container instead.",
-      " Services you add with `dev add service NAME` are listed here without adopted:.",
-    ].join("\n"),
-    ignore: " From your .dockerignore files: the watcher skips these.",
-  };
+  doc.commentBefore = HEADER.join("\n");
   for (const pair of (doc.contents as YAMLMap).items as Pair[]) {
     const key = isScalar(pair.key) ? String(pair.key.value) : "";
     if (!isScalar(pair.key)) continue;
-    if (comments[key]) pair.key.commentBefore = comments[key];
+    if (COMMENTS[key]) pair.key.commentBefore = COMMENTS[key].join("\n");
     if (key !== "version" && key !== "name") pair.key.spaceBefore = true;
     if (key === "services" && isMap(pair.value)) for (const s of pair.value.items as Pair[]) flowLists(s.value);
   }
   return doc.toString(STACK_TEXT_OPTIONS);
+}
+
+/**
+ * A string the yaml package writes as it is, in a flow list or as a key: no quoting, and read back
+ * as a string (not a number, boolean or null). Deliberately narrow: anything else is left to it.
+ */
+const PLAIN = /^(?:\.|[A-Za-z_/][A-Za-z0-9_./*@+=~:-]*)$/;
+const TYPED = /^(?:true|false|null)$/i;
+
+class NotPlain extends Error {}
+
+/**
+ * The same bytes as yamlAdoptedStackText for the common case, written directly (the yaml package
+ * builds a node per value and tests every string against its schema's tags: a 100-service
+ * project spent more on that than on reading its compose files). undefined for anything outside
+ * plain strings, integers, booleans and non-empty lists and maps, which the yaml package writes.
+ */
+export function plainAdoptedStackText(data: Record<string, unknown>): string | undefined {
+  const scalar = (v: unknown): string => {
+    if (typeof v === "string" && PLAIN.test(v) && !v.endsWith(":") && !TYPED.test(v)) return v;
+    if (typeof v === "number" && Number.isSafeInteger(v) && v >= 0) return String(v);
+    if (typeof v === "boolean") return String(v);
+    throw new NotPlain();
+  };
+  const list = (v: unknown): unknown[] => {
+    if (!Array.isArray(v) || v.length === 0) throw new NotPlain();
+    return v;
+  };
+  const map = (v: unknown): [string, unknown][] => {
+    if (typeof v !== "object" || v === null || Array.isArray(v)) throw new NotPlain();
+    const entries = Object.entries(v).filter(([, x]) => x !== undefined);
+    if (entries.length === 0) throw new NotPlain();
+    return entries;
+  };
+  try {
+    const lines = [...HEADER.map((l) => (l ? `#${l}` : "")), ""];
+    for (const [key, value] of map(data)) {
+      if (key !== "version" && key !== "name") lines.push("");
+      for (const c of COMMENTS[key] ?? []) lines.push(`#${c}`);
+      if (key === "compose" || key === "ignore") lines.push(`${scalar(key)}:`, ...list(value).map((v) => `  - ${scalar(v)}`));
+      else if (key === "proxy") lines.push(`${key}:`, ...map(value).map(([k, v]) => `  ${scalar(k)}: ${scalar(v)}`));
+      else if (key === "services") {
+        lines.push(`${key}:`);
+        for (const [name, svc] of map(value)) {
+          lines.push(`  ${scalar(name)}:`);
+          for (const [k, v] of map(svc)) lines.push(`    ${scalar(k)}: ${FLOW_LISTS.includes(k) ? `[${list(v).map(scalar).join(", ")}]` : scalar(v)}`);
+        }
+      } else lines.push(`${scalar(key)}: ${scalar(value)}`);
+    }
+    return lines.join("\n") + "\n";
+  } catch (err) {
+    if (err instanceof NotPlain) return undefined;
+    throw err;
+  }
 }
 
 /**

@@ -10,11 +10,11 @@ import { assertNoConflicts } from "../plan/diff-plan.js";
 import { planProject } from "../plan/plan-project.js";
 import { collectEnvEntries } from "../plan/env-entries.js";
 import { resolveServices } from "../stack/resolve-services.js";
-import { parseStack } from "../stack/parse-stack.js";
+import { parseRenderedStack, parseStack, type ParsedStack } from "../stack/parse-stack.js";
 import { validateStack } from "../stack/validate-stack.js";
 import { STACK_FILE } from "../stack/find-stack.js";
 import { StackError } from "../errors/stack-error.js";
-import { renderAdoptedStack, updateAdoptedStack } from "../adopt/adopted-stack-text.js";
+import { adoptedStackData, renderAdoptedStack, updateAdoptedStack } from "../adopt/adopted-stack-text.js";
 import { readAdoption } from "../adopt/read-adoption.js";
 import type { Adoption, Unmapped } from "../adopt/adopt-model.js";
 import { formatPlan, planToJson } from "./format-plan.js";
@@ -50,15 +50,19 @@ export async function adopt(args: AdoptArgs): Promise<void> {
   const existing = existsSync(stackPath) ? readFileSync(stackPath, "utf8") : undefined;
   let text: string;
   let changes: string[] = [];
-  if (existing === undefined) text = renderAdoptedStack(adoption);
-  else {
+  let parsed: ParsedStack;
+  if (existing === undefined) {
+    text = renderAdoptedStack(adoption);
+    // Rendered here from this data: checked as data, not read back from the text.
+    parsed = parseRenderedStack(text, adoptedStackData(adoption), STACK_FILE);
+  } else {
     const current = parseStack(existing, STACK_FILE);
     if (!current.config.compose) {
       throw new StackError({ code: "E_ADOPT_NOT_ADOPTED", message: "stack.yaml here is a create-stack project, not an adopted one", location: { file: STACK_FILE }, hint: "dev adopt reads a compose project that has no stack.yaml yet (or one dev adopt wrote)" });
     }
     ({ text, changes } = updateAdoptedStack(existing, adoption));
+    parsed = parseStack(text, STACK_FILE);
   }
-  const parsed = parseStack(text, STACK_FILE);
   const presets = loadPresets();
   validateStack(parsed.config, presets, parsed);
 

@@ -37,22 +37,37 @@ export function parseStack(text: string, file = "stack.yaml", blame?: Blame): Pa
   // edits and error locations need) only when asked. Anything unusual (a syntax error, a key
   // written twice, anchors, tags, a schema error) takes the full path below, which reports it.
   const quick = quickData(text, file);
-  if (quick !== undefined && stackSchemaValidator()(quick)) {
-    let full: ParsedStack | undefined;
-    const document = () => (full ??= fullParse(text, file, blame));
-    return {
-      config: withDefaults(quick as Partial<StackConfig>),
-      get doc() {
-        return document().doc;
-      },
-      get lineCounter() {
-        return document().lineCounter;
-      },
-      file,
-      text,
-    };
-  }
+  if (quick !== undefined && stackSchemaValidator()(quick)) return withLazyDocument(quick, text, file, blame);
   return fullParse(text, file, blame);
+}
+
+/**
+ * stack.yaml text that create-stack rendered from `data` with the yaml package (which quotes
+ * whatever would read back as something else): the schema checks the data, and the text is not
+ * read back. Its Document is parsed only when an edit or an error location needs it; data the
+ * schema refuses takes parseStack's path, whose errors carry file:line:col.
+ */
+export function parseRenderedStack(text: string, data: unknown, file = "stack.yaml"): ParsedStack {
+  // As the text reads back: plain JSON values, no undefined keys, nothing shared with the caller.
+  const plain = JSON.parse(JSON.stringify(data)) as unknown;
+  if (stackSchemaValidator()(plain)) return withLazyDocument(plain, text, file);
+  return fullParse(text, file);
+}
+
+function withLazyDocument(data: unknown, text: string, file: string, blame?: Blame): ParsedStack {
+  let full: ParsedStack | undefined;
+  const document = () => (full ??= fullParse(text, file, blame));
+  return {
+    config: withDefaults(data as Partial<StackConfig>),
+    get doc() {
+      return document().doc;
+    },
+    get lineCounter() {
+      return document().lineCounter;
+    },
+    file,
+    text,
+  };
 }
 
 /**

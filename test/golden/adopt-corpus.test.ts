@@ -3,11 +3,11 @@ import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { describe, expect, it } from "vitest";
-import { renderAdoptedStack } from "../../src/adopt/adopted-stack-text.js";
+import { adoptedStackData, renderAdoptedStack, yamlAdoptedStackText } from "../../src/adopt/adopted-stack-text.js";
 import { readAdoption } from "../../src/adopt/read-adoption.js";
 import { formatUnmapped } from "../../src/commands/adopt.js";
 import { loadPresets } from "../../src/presets/load-presets.js";
-import { parseStack } from "../../src/stack/parse-stack.js";
+import { parseRenderedStack, parseStack } from "../../src/stack/parse-stack.js";
 import { validateStack } from "../../src/stack/validate-stack.js";
 
 const CORPUS = fileURLToPath(new URL("../corpus", import.meta.url));
@@ -42,7 +42,11 @@ describe("dev adopt on the corpus: the stack.yaml and the unmapped list of each 
       const text = renderAdoptedStack(adoption);
       const parsed = parseStack(text);
       validateStack(parsed.config, loadPresets(), parsed);
+      // dev adopt checks the data it rendered instead of reading its text back: the same stack.
+      expect(parseRenderedStack(text, adoptedStackData(adoption)).config).toEqual(parsed.config);
       golden(`${name}.stack.yaml`, text);
+      // Written directly or by the yaml package: the same bytes.
+      expect(text).toBe(yamlAdoptedStackText(adoptedStackData(adoption)));
       golden(`${name}.unmapped.txt`, formatUnmapped(adoption, project).join("\n") + "\n");
     });
   }
