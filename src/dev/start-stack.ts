@@ -5,6 +5,7 @@ import { buildLayers } from "../render/compose-layers.js";
 import { waitFor } from "../wait/index.js";
 import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
 import { readinessOf } from "./readiness-of.js";
+import { recordBuilt, serviceBuilds, staleBuilds } from "./image-builds.js";
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -109,15 +110,32 @@ export async function startInOrder(plan: StartPlan): Promise<void> {
 }
 
 /**
- * Compose builds (the services asked for and what they depend on), then creates what is missing
+ * Compose builds what needs it (the services asked for and what they depend on): an image that
+ * is missing or older than its inputs (see image-builds.ts); then it creates what is missing
  * (network, volumes, containers) and starts nothing. The build is its own step: `up --build` has
- * no --force-rm, and a failed build would leave its container behind.
+ * no --force-rm, and a failed build would leave its container behind. Resolves with the
+ * services built.
  */
-export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void, onBuilt?: () => void): Promise<void> {
-  const toBuild = only.length ? [...withDependencies(only, dependenciesOf(ctx))] : [];
-  await runCompose(ctx, composeBuildArgs(toBuild), "building the stack", { code: "E_BUILD", onLine });
+export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void, onBuilt?: () => void): Promise<string[]> {
+  const wanted = only.length ? withDependencies(only, dependenciesOf(ctx)) : undefined;
+  const compose = await ctx.compose();
+  const builds = await serviceBuilds(ctx.project.root, ctx.name, compose, ctx.engine, wanted);
+  let built: string[];
+  if (builds) {
+    const stale = await staleBuilds(ctx.project.root, ctx.engine, builds);
+    built = stale.map((b) => b.service);
+    if (stale.length) {
+      await runCompose(ctx, composeBuildArgs(built), "building the stack", { code: "E_BUILD", onLine });
+      await recordBuilt(ctx.project.root, ctx.engine, stale);
+    }
+  } else {
+    // The compose files could not be read here: compose builds all it builds, as it knows best.
+    built = wanted ? [...wanted] : [];
+    await runCompose(ctx, composeBuildArgs(built), "building the stack", { code: "E_BUILD", onLine });
+  }
   onBuilt?.();
   await runCompose(ctx, ["up", "--no-start", "--remove-orphans", ...only], "creating the stack", { onLine });
+  return built;
 }
 
 /** depends_on of every service in our generated layers: healthy (service_healthy) or just started. */
