@@ -1,6 +1,6 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import { isStackError, runtimeError } from "../errors/stack-error.js";
-import { isPortTaken, PORT_TAKEN_HINT } from "../engine/port-taken.js";
+import { isPortTaken, portTakenHint, takenPort } from "../engine/port-taken.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { waitFor } from "../wait/index.js";
 import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
@@ -40,10 +40,10 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
         } catch (err) {
           // A host port another program took meanwhile: the engine client says so already (with
           // the engine's words as its detail), or the engine's own words do.
-          if (isStackError(err) && err.code === "E_PORT_TAKEN") throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${err.message}`, PORT_TAKEN_HINT, err.details);
+          if (isStackError(err) && err.code === "E_PORT_TAKEN") throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${err.message}`, portTakenHint(takenPort(err.details.join("\n")), env), err.details);
           // The engine's own words, as one line.
           const why = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
-          if (isPortTaken(why)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${why}`, PORT_TAKEN_HINT, [why]);
+          if (isPortTaken(why)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${why}`, portTakenHint(takenPort(why), env), [why]);
           throw runtimeError("E_START_FAILED", `${c.service} could not start: ${why}`, "fix the cause, then run dev up again (host ports taken before it starts are moved to free ones)");
         }
       },

@@ -80,4 +80,12 @@ describe("dev up builds only what changed", () => {
     expect(await upOk()).toMatch(/^built .*\bapi\b/m);
     expect((await apiImage()).tagged).not.toBe(first.tagged);
   });
+
+  it("after dev build (which always builds), dev up builds nothing", async () => {
+    const built = await dev(["build", "api"]);
+    expect(built.code, built.stdout + built.stderr).toBe(0);
+    const after = await apiImage();
+    expect(await upOk()).toContain("images up to date (nothing to build)");
+    expect(await apiImage()).toEqual(after);
+  });
 });
