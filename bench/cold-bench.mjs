@@ -1,24 +1,29 @@
 // Cold start of a built default-shaped stack (nginx, api, worker, postgres, redis), then of the
 // same stack with 15 more routed services (20 in all): from the command to every service healthy
-// and the route answering through the proxy. `dev up --no-watch` (start each service as soon as
-// what it depends on is really ready, probed every 100 ms) against plain compose on the same
+// and the route answering through the proxy. `dev up --no-watch` (build only images older than
+// their inputs, start each service as soon as what it depends on is really ready, probed from
+// 100 ms on, backing off) against plain compose on the same
 // files, in the same run: compose v2 `up -d --wait` (with compose.start-interval.yaml listed
 // where compose 2.24+ runs on Docker 25+), docker-compose v1 `up -d` plus waiting for Docker's
 // health. The daily start comes after `down` with the volumes kept; the first start has fresh
 // volumes. `dev up --timings` tells where its time went: the median of each step is printed.
 // Targets: the daily start no slower than compose (1.0x), and faster with 20 services.
-// BENCH_COLD_STACKS=default or =20 runs one of the two.
+// BENCH_COLD_STACKS=default or =20 runs one of the two. BENCH_COLD_BEFORE=<another build's
+// dist/bin/dev.js> measures that build's dev up too, interleaved in the same rounds (compose,
+// before, this one), for a before/after on the same machine load. The load average is printed.
 import { spawnSync } from "node:child_process";
 import { readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { DEV, compose, composeCmd, destroy, percentile, scaffold, sleep, waitForBody } from "./stack-fixture.mjs";
 import Docker from "dockerode";
+import { loadavg } from "node:os";
 
 const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
+const BEFORE = process.env.BENCH_COLD_BEFORE;
 
-function dev(root, args) {
-  const res = spawnSync("node", [DEV, ...args], { cwd: root, encoding: "utf8" });
+function dev(root, args, bin = DEV) {
+  const res = spawnSync("node", [bin, ...args], { cwd: root, encoding: "utf8" });
   if (res.status !== 0) throw new Error(`dev ${args.join(" ")}: ${res.stdout}${res.stderr}`);
   return res.stdout;
 }
@@ -79,10 +84,11 @@ async function coldStart(label, extra, first) {
       return performance.now() - t0;
     };
     const steps = [];
-    const viaDev = async () => {
+    const beforeSteps = [];
+    const viaDev = async (bin = DEV, into = steps) => {
       const t0 = performance.now();
-      steps.push(stepsOf(dev(fixture.root, ["up", "--no-watch", "--timings"])));
-      process.stderr.write(`${label} dev up steps: ${steps.at(-1).map(([n, ms]) => `${n} ${ms}`).join(", ")}\n`);
+      into.push(stepsOf(dev(fixture.root, ["up", "--no-watch", "--timings"], bin)));
+      process.stderr.write(`${label} dev up${bin === DEV ? "" : " (before)"} steps: ${into.at(-1).map(([n, ms]) => `${n} ${ms}`).join(", ")}\n`);
       await waitForBody(url, "message");
       return performance.now() - t0;
     };
@@ -96,18 +102,29 @@ async function coldStart(label, extra, first) {
       dev(fixture.root, ["down"]);
       process.stderr.write(`${label} first start: dev up ${firstDev.toFixed(0)} ms, compose ${firstCompose.toFixed(0)} ms\n`);
     } else {
-      // Volumes made once, outside the measurement.
+      // Volumes made once, and the images built once by dev up (as on any day after the first),
+      // outside the measurement.
       await viaCompose();
       compose(fixture.root, ["down"]);
+      dev(fixture.root, ["up", "--no-watch"]);
+      dev(fixture.root, ["down"]);
     }
     const ours = [];
     const theirs = [];
+    const before = [];
+    const loads = [];
     for (let i = 0; i < RUNS; i++) {
+      loads.push(loadavg()[0]);
       theirs.push(await viaCompose());
       compose(fixture.root, ["down"]);
+      if (BEFORE) {
+        before.push(await viaDev(BEFORE, beforeSteps));
+        dev(fixture.root, ["down"], BEFORE);
+      }
       ours.push(await viaDev());
       dev(fixture.root, ["down"]);
-      process.stderr.write(`${label} daily start ${i + 1}: dev up ${ours.at(-1).toFixed(0)} ms, compose ${theirs.at(-1).toFixed(0)} ms\n`);
+      const then = BEFORE ? `, before ${before.at(-1).toFixed(0)} ms` : "";
+      process.stderr.write(`${label} daily start ${i + 1} (load ${loads.at(-1).toFixed(1)}): dev up ${ours.at(-1).toFixed(0)} ms${then}, compose ${theirs.at(-1).toFixed(0)} ms\n`);
     }
     const p50 = (xs) => percentile(xs, 50);
     const target = extra ? 0.99 : 1.0;
@@ -115,7 +132,15 @@ async function coldStart(label, extra, first) {
       { name: `${label}: daily cold start (dev up --no-watch), median`, value: p50(ours), unit: "ms" },
       { name: `${label}: daily cold start (${composeName}), median`, value: p50(theirs), unit: "ms" },
       { name: `${label}: daily cold start: dev up / compose`, value: p50(ours) / p50(theirs), unit: "x", target },
+      { name: `${label}: load average (1 min) during the daily starts, median`, value: p50(loads), unit: "load" },
     ];
+    if (BEFORE) {
+      rows.push(
+        { name: `${label}: daily cold start (dev up, before), median`, value: p50(before), unit: "ms" },
+        { name: `${label}: daily cold start: dev up / before`, value: p50(ours) / p50(before), unit: "x" },
+        { name: `${label}: daily cold start: before / compose`, value: p50(before) / p50(theirs), unit: "x" },
+      );
+    }
     if (first) {
       rows.push(
         { name: `${label}: first start, fresh volumes (dev up)`, value: firstDev, unit: "ms" },
@@ -128,6 +153,9 @@ async function coldStart(label, extra, first) {
     for (const [step] of daily[0] ?? []) {
       rows.push({ name: `${label}: dev up step: ${step}, median`, value: p50(daily.map((s) => s.find(([n]) => n === step)?.[1] ?? 0)), unit: "ms" });
     }
+    for (const [step] of beforeSteps[0] ?? []) {
+      rows.push({ name: `${label}: dev up (before) step: ${step}, median`, value: p50(beforeSteps.map((s) => s.find(([n]) => n === step)?.[1] ?? 0)), unit: "ms" });
+    }
     return rows;
   } finally {
     destroy(fixture);
@@ -135,5 +163,5 @@ async function coldStart(label, extra, first) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await run()) console.log(`${r.name.padEnd(52)} ${r.value.toFixed(r.unit === "x" ? 2 : 0).padStart(8)} ${r.unit}${r.target ? `  (target <= ${r.target})` : ""}`);
+  for (const r of await run()) console.log(`${r.name.padEnd(52)} ${r.value.toFixed(r.unit === "x" || r.unit === "load" ? 2 : 0).padStart(8)} ${r.unit}${r.target ? `  (target <= ${r.target})` : ""}`);
 }

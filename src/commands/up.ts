@@ -88,7 +88,8 @@ async function upAndWatch(opened: DevContext, args: UpArgs, timer: StepTimer): P
     t0 = performance.now();
     const progress = buildProgress(log);
     try {
-      await createStack(ctx, args.services, progress.onLine, () => timer.mark("compose build"));
+      const built = await createStack(ctx, args.services, progress.onLine, () => timer.mark("compose build"));
+      log(built.length ? `built ${built.join(", ")}` : "images up to date (nothing to build)");
       timer.mark("compose create");
     } finally {
       progress.stop();

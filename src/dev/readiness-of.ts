@@ -1,9 +1,19 @@
 import type { ContainerInfo } from "../engine/engine.js";
-import { condition, containerHealthy, failuresOf, firstOf, portAnswers, type Readiness } from "../wait/index.js";
+import { backingOff, condition, containerHealthy, failuresOf, firstOf, portAnswers, type Readiness } from "../wait/index.js";
 import type { DevContext } from "./dev-context.js";
 
-/** Active probes: a healthcheck passes long before Docker's next interval says so. */
-const PROBE_INTERVAL_MS = 100;
+/**
+ * Active probes: a healthcheck passes long before Docker's next interval says so. Each kind of
+ * look backs off on its own (see backingOff): the first ones come quickly, a service slow to
+ * start is asked less and less often, so twenty services starting on a busy machine do not keep
+ * the engine busy answering us.
+ */
+const HEALTHCHECK_FIRST_MS = 100;
+const HEALTHCHECK_MAX_MS = 1000;
+/** Docker's verdict, polled beside a better signal: it flips only at a healthcheck interval, an exit is seen within this. */
+const DOCKER_VERDICT_MAX_MS = 500;
+/** The app's port: a cheap local connection. */
+const PORT_MAX_MS = 250;
 
 /**
  * What "ready" means for a container of the stack, the one answer every command that waits for
@@ -11,22 +21,24 @@ const PROBE_INTERVAL_MS = 100;
  * - a service that speaks HTTP on a published port (a template, or its own Dockerfile):
  *   that port answering; one of its own Dockerfile without a healthcheck is not ready for merely
  *   running, only for answering;
- * - else its healthcheck command, run through the Engine API every 100 ms;
+ * - else its healthcheck command, run through the Engine API: after 100 ms, then less and less
+ *   often, at most 1 s apart;
  * - else Docker's word (running).
  * The container exiting or turning unhealthy ends the wait at once, with its logs.
  * `label`: how to report it (healthy: a check passed; answers: its port; running: nothing checked).
  */
 export async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean; label: "healthy" | "answers" | "running" }> {
-  const healthy = containerHealthy(ctx.engine, c.id);
+  const healthy = backingOff(containerHealthy(ctx.engine, c.id), { maxMs: DOCKER_VERDICT_MAX_MS });
   const svc = ctx.project.services.find((s) => s.name === c.service);
   const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
   const test = (await ctx.engine.inspect(c.id)).healthcheck;
   const command = test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1] ?? "true"] : undefined;
   if (svc && (svc.preset || svc.build) && svc.port !== undefined && hostPort) {
     const own = svc.build !== undefined && !svc.healthcheck;
-    return { readiness: firstOf(portAnswers(hostPort), own ? failuresOf(healthy) : healthy), checked: command !== undefined, label: own ? "answers" : command ? "healthy" : "running" };
+    return { readiness: firstOf(backingOff(portAnswers(hostPort), { maxMs: PORT_MAX_MS, factor: 1.25 }), own ? failuresOf(healthy) : healthy), checked: command !== undefined, label: own ? "answers" : command ? "healthy" : "running" };
   }
   if (!command) return { readiness: healthy, checked: false, label: "running" };
-  const passes = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, PROBE_INTERVAL_MS);
+  const check = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, HEALTHCHECK_FIRST_MS);
+  const passes = backingOff(check, { maxMs: HEALTHCHECK_MAX_MS });
   return { readiness: firstOf(passes, healthy), checked: true, label: "healthy" };
 }

@@ -10,6 +10,8 @@ import { withServiceLocks } from "./service-lock.js";
 import { assertKnownServices, knownServices } from "./service-names.js";
 import { markStarted, markStopped } from "./stopped-services.js";
 import { waitStackHealthy } from "./wait-stack.js";
+import { startStack } from "./start-stack.js";
+import { recordBuilt, serviceBuilds } from "./image-builds.js";
 
 /**
  * The daily operations on services, as `dev restart|stop|start|build` and the dashboard's buttons
@@ -64,13 +66,18 @@ export async function stopServices(ctx: DevContext, services: string[], log: (li
   log(services.length ? `stopped ${services.join(", ")} (dev start ${services.join(" ")} runs ${services.length > 1 ? "them" : "it"} again)` : `${ctx.name} stopped (dev up or dev start runs it again)`);
 }
 
-/** Starts stopped services (creating missing containers) and waits for their health. */
+/**
+ * Starts stopped services (creating missing containers) as dev up starts the stack: compose makes
+ * what is missing and starts nothing, then each container starts once what it depends on is
+ * ready by the same readiness (compose's own start would wait for Docker's next health interval
+ * of each dependency). A host port taken meanwhile is not moved here: the error says how.
+ */
 export async function startServices(ctx: DevContext, services: string[], log: (line: string) => void, opts: ActionOptions = {}): Promise<void> {
   assertKnownServices(ctx, services);
   await locked(ctx, services, "start", log, opts, async () => {
-    await runCompose(ctx, ["up", "-d", "--no-recreate", ...services], `starting ${services.join(", ") || ctx.name}`);
+    await runCompose(ctx, ["up", "--no-start", "--no-recreate", ...services], `starting ${services.join(", ") || ctx.name}`);
     await markStarted(ctx.project.root, services.length ? services : "all");
-    await waitStackHealthy(ctx, services, log);
+    await startStack(ctx, services, await readProjectEnv(ctx.project.root), log);
     await runHooks(ctx, servicesWithHooks(ctx, services), log);
   });
 }
@@ -83,11 +90,14 @@ export async function buildServices(ctx: DevContext, services: string[], log: (l
 
 async function buildLocked(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
   const progress = buildProgress(log);
+  // What the images are built from, taken before the build: the next dev up builds none of them again.
+  const builds = await serviceBuilds(ctx.project.root, ctx.name, await ctx.compose(), ctx.engine, services.length ? new Set(services) : undefined);
   try {
     await runCompose(ctx, composeBuildArgs(services), `building ${services.join(", ") || ctx.name}`, { code: "E_BUILD", onLine: progress.onLine });
   } finally {
     progress.stop();
   }
+  if (builds) await recordBuilt(ctx.project.root, ctx.engine, builds);
   const running = [...new Set((await ctx.engine.listContainers(ctx.name)).map((c) => c.service))].filter((s) => services.length === 0 || services.includes(s));
   const built = ctx.project.services.filter((s) => s.preset && running.includes(s.name)).map((s) => s.name);
   if (built.length === 0) {

@@ -1,10 +1,11 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
-import { isPortTaken, isPortTakenError, PORT_TAKEN_HINT } from "../engine/port-taken.js";
+import { isPortTaken, isPortTakenError, portTakenHint, takenPort } from "../engine/port-taken.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { waitFor } from "../wait/index.js";
 import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
 import { readinessOf } from "./readiness-of.js";
+import { recordBuilt, serviceBuilds, staleBuilds } from "./image-builds.js";
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -39,10 +40,10 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
         } catch (err) {
           // A host port another program took meanwhile: the engine client says so already (with
           // the engine's words as its detail), or the engine's own words do.
-          if (isPortTakenError(err)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${err.message}`, PORT_TAKEN_HINT, err.details);
+          if (isPortTakenError(err)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${err.message}`, portTakenHint(takenPort(err.details.join("\n")), env), err.details);
           // The engine's own words, as one line.
           const why = String((err as { json?: { message?: string } }).json?.message ?? (err as Error).message).trim();
-          if (isPortTaken(why)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${why}`, PORT_TAKEN_HINT, [why]);
+          if (isPortTaken(why)) throw runtimeError("E_PORT_TAKEN", `${c.service} could not start: ${why}`, portTakenHint(takenPort(why), env), [why]);
           throw runtimeError("E_START_FAILED", `${c.service} could not start: ${why}`, "fix the cause, then run dev up again (host ports taken before it starts are moved to free ones)");
         }
       },
@@ -109,15 +110,32 @@ export async function startInOrder(plan: StartPlan): Promise<void> {
 }
 
 /**
- * Compose builds (the services asked for and what they depend on), then creates what is missing
+ * Compose builds what needs it (the services asked for and what they depend on): an image that
+ * is missing or older than its inputs (see image-builds.ts); then it creates what is missing
  * (network, volumes, containers) and starts nothing. The build is its own step: `up --build` has
- * no --force-rm, and a failed build would leave its container behind.
+ * no --force-rm, and a failed build would leave its container behind. Resolves with the
+ * services built.
  */
-export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void, onBuilt?: () => void): Promise<void> {
-  const toBuild = only.length ? [...withDependencies(only, dependenciesOf(ctx))] : [];
-  await runCompose(ctx, composeBuildArgs(toBuild), "building the stack", { code: "E_BUILD", onLine });
+export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void, onBuilt?: () => void): Promise<string[]> {
+  const wanted = only.length ? withDependencies(only, dependenciesOf(ctx)) : undefined;
+  const compose = await ctx.compose();
+  const builds = await serviceBuilds(ctx.project.root, ctx.name, compose, ctx.engine, wanted);
+  let built: string[];
+  if (builds) {
+    const stale = await staleBuilds(ctx.project.root, ctx.engine, builds);
+    built = stale.map((b) => b.service);
+    if (stale.length) {
+      await runCompose(ctx, composeBuildArgs(built), "building the stack", { code: "E_BUILD", onLine });
+      await recordBuilt(ctx.project.root, ctx.engine, stale);
+    }
+  } else {
+    // The compose files could not be read here: compose builds all it builds, as it knows best.
+    built = wanted ? [...wanted] : [];
+    await runCompose(ctx, composeBuildArgs(built), "building the stack", { code: "E_BUILD", onLine });
+  }
   onBuilt?.();
   await runCompose(ctx, ["up", "--no-start", "--remove-orphans", ...only], "creating the stack", { onLine });
+  return built;
 }
 
 /** depends_on of every service in our generated layers: healthy (service_healthy) or just started. */

@@ -85,6 +85,15 @@ export function createDockerEngine(opts: { socketPath?: string } = {}): Engine {
       await ignoreStatus(404, (async () => (await container(id)).remove({ force: o.force ?? false, v: o.volumes ?? false }))());
     },
 
+    async imageId(ref) {
+      try {
+        return (await (await docker()).getImage(ref).inspect()).Id;
+      } catch (err) {
+        if ((err as { statusCode?: number }).statusCode === 404) return undefined;
+        throw err;
+      }
+    },
+
     async removeImage(ref) {
       try {
         await (await docker()).getImage(ref).remove();

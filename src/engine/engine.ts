@@ -69,6 +69,8 @@ export interface Engine {
   remove(id: string, opts?: { force?: boolean; volumes?: boolean }): Promise<void>;
   /** `since`: unix seconds (fractions allowed); `timestamps`: each line starts with its RFC 3339 time and a space. */
   logs(id: string, opts: LogOptions & { tail: number }): Promise<string[]>;
+  /** The image's ID (sha256:...), or undefined when the engine has no image of that name. */
+  imageId(ref: string): Promise<string | undefined>;
   /** Removes an image; false when it is still used by a container or already gone. */
   removeImage(ref: string): Promise<boolean>;
   /** Resolves when the stream ends or on abort; `onAttached` once new lines will be seen. */

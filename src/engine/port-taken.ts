@@ -26,16 +26,20 @@ export function takenPort(text: string): number | undefined {
   return undefined;
 }
 
+/** The hint, naming the .env line that sets the port when one does: what to change by hand. */
+export function portTakenHint(port: number | undefined, env?: ReadonlyMap<string, string>): string {
+  const key = port === undefined ? undefined : [...(env ?? [])].find(([k, v]) => k.endsWith("_PORT") && Number(v) === port)?.[0];
+  return key ? PORT_TAKEN_HINT.replace("set the port in .env", `set ${key} in .env`) : PORT_TAKEN_HINT;
+}
+
 /** A known condition, not a bug: another program holds a host port the container publishes. */
 export function portTakenError(what: string, text: string, cause?: unknown, env?: ReadonlyMap<string, string>): StackError {
   const port = takenPort(text);
-  // The .env line that sets it, when one does: what to change by hand.
-  const key = port === undefined ? undefined : [...(env ?? [])].find(([k, v]) => k.endsWith("_PORT") && Number(v) === port)?.[0];
   return new StackError({
     code: "E_PORT_TAKEN",
     message: `${what}: host port ${port ?? "(one it publishes)"} is taken by another program`,
     details: [text.trim().split("\n")[0]!.slice(0, 300)],
-    hint: key ? PORT_TAKEN_HINT.replace("set the port in .env", `set ${key} in .env`) : PORT_TAKEN_HINT,
+    hint: portTakenHint(port, env),
     exitCode: 1,
     cause,
   });

@@ -5,3 +5,4 @@ export { containerHealthy } from "./container-healthy.js";
 export { portAnswers } from "./port-answers.js";
 export { routeServedBy } from "./route-served.js";
 export { condition } from "./condition.js";
+export { backingOff, type BackoffOptions } from "./backing-off.js";

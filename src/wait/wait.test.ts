@@ -2,7 +2,7 @@ import { createServer, type Server } from "node:net";
 import { afterEach, describe, expect, it } from "vitest";
 import { FakeEngine } from "../../test/support/fake-engine.js";
 import { isStackError } from "../errors/stack-error.js";
-import { allOf, condition, containerHealthy, failuresOf, firstOf, portAnswers, waitFor, type Readiness } from "./index.js";
+import { allOf, backingOff, condition, containerHealthy, failuresOf, firstOf, portAnswers, waitFor, type Readiness } from "./index.js";
 
 /** A condition that becomes ready on its n-th look. */
 function readyAfter(n: number, what = `ready after ${n}`): Readiness & { looks: number } {
@@ -116,5 +116,24 @@ describe("failuresOf", () => {
     await expect(waitFor(failuresOf(containerHealthy(engine, running.id)), { timeoutMs: 80 })).rejects.toThrow(/not healthy within|healthy/);
     const exited = engine.add({ project: "p", service: "web", state: "exited", exitCode: 2 });
     await expect(waitFor(failuresOf(containerHealthy(engine, exited.id)), { timeoutMs: 5000 })).rejects.toThrow("web exited with code 2");
+  });
+});
+
+describe("backingOff", () => {
+  it("looks at once, then ever further apart up to maxMs, answering not ready in between", async () => {
+    let t = 0;
+    const looks: number[] = [];
+    const part: Readiness = { what: "slow", intervalMs: 100, probe: async () => (looks.push(t), { ready: false }) };
+    const paced = backingOff(part, { maxMs: 300, factor: 2, now: () => t });
+    for (t = 0; t <= 1500; t += 10) await paced.probe();
+    expect(looks).toEqual([0, 100, 300, 600, 900, 1200, 1500]);
+  });
+
+  it("beside a fast part in firstOf, the slow one is not run back to back", async () => {
+    const slow = readyAfter(1000, "healthcheck");
+    const started = Date.now();
+    await waitFor(firstOf(readyAfter(30, "port"), backingOff({ ...slow, intervalMs: 50, probe: slow.probe }, { maxMs: 200 })), { timeoutMs: 5000 });
+    expect(Date.now() - started).toBeGreaterThanOrEqual(25);
+    expect(slow.looks).toBeLessThan(5);
   });
 });

@@ -170,6 +170,14 @@ export class FakeEngine implements Engine {
   /** Images the code removed; the fake holds no images, so each removal "succeeds" once. */
   readonly removedImages: string[] = [];
 
+  /** Image IDs by name, as the test sets them. */
+  readonly images = new Map<string, string>();
+
+  async imageId(ref: string): Promise<string | undefined> {
+    this.calls.push({ method: "imageId", args: ref });
+    return this.images.get(ref);
+  }
+
   async removeImage(ref: string): Promise<boolean> {
     this.calls.push({ method: "removeImage", args: ref });
     if (this.removedImages.includes(ref)) return false;
