@@ -124,6 +124,7 @@ describe("the django starter", () => {
     await edit(join(root, "services/api/config/urls.py"), `"hello from api"`, `"saved once"`);
     await dev.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from, timeoutMs: 300_000 });
     const res = await getUntilOk(`${proxy}/api/`);
+    expect(res.status, res.body).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ service: "api", message: "saved once", database: "sqlite" });
     expect((await container(project, "api")).startedAt).toBe(before.startedAt);
     // Nothing new to apply: no migrate run on the reload. Nor does runserver run the system
