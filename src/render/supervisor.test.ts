@@ -6,7 +6,7 @@ import { loadPresets } from "../presets/load-presets.js";
 import { resolveServices } from "../stack/resolve-services.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import type { Preset } from "../presets/preset.js";
-import { RELOADED_LINE, SUPERVISOR_SCRIPT, knownCommand, reloadModeOf, stopTimeoutOf, supervisedCommand } from "./supervisor.js";
+import { RELOADED_LINE, RELOAD_CLAIM_ENV, SUPERVISOR_SCRIPT, knownCommand, reloadModeOf, stopTimeoutOf, supervisedCommand } from "./supervisor.js";
 
 /** The supervisor under a local POSIX sh, with an app that says when it starts and stops. */
 function supervise(app: string, grace = 2) {
@@ -77,6 +77,33 @@ describe("supervisor script", { timeout: 20_000 }, () => {
     expect(["gone", "Z"]).toContain(state());
     s.kill("SIGTERM");
     await s.exited;
+  });
+
+  it("an app that claims its reloads gets the SIGHUP and reports the reload itself; it is not restarted", async () => {
+    const claiming = `echo $$ >"$${RELOAD_CLAIM_ENV}"; echo "started $$"
+trap 'echo "create-stack: $CREATE_STACK_SERVICE reloaded (previous process exited with 7)"' HUP
+trap 'echo "stopping $$"; exit 3' TERM
+while :; do sleep 0.05; done`;
+    const s = supervise(claiming);
+    await s.until(/^started /);
+    s.kill("SIGHUP");
+    await s.until(RELOADED_LINE);
+    s.kill("SIGHUP");
+    await s.until(RELOADED_LINE, 2);
+    expect(s.lines.filter((l) => RELOADED_LINE.test(l))).toEqual(Array(2).fill("create-stack: api reloaded (previous process exited with 7)"));
+    expect(s.lines.filter((l) => /^(started|stopping) /.test(l))).toHaveLength(1);
+    s.kill("SIGTERM");
+    expect(await s.exited).toBe(3);
+  });
+
+  it("a claim holding another pid (a wrapper's child, a stale file) is ignored: the app restarts", async () => {
+    const s = supervise(`echo 1 >"$${RELOAD_CLAIM_ENV}"; ${APP}`);
+    await s.until(/^started /);
+    s.kill("SIGHUP");
+    await s.until(/^started /, 2);
+    expect(s.lines.find((l) => RELOADED_LINE.test(l))).toBe("create-stack: api reloaded (previous process exited with 3)");
+    s.kill("SIGTERM");
+    expect(await s.exited).toBe(3);
   });
 
   it("an app that exits by itself ends the supervisor with its code (the container dies, as without it)", async () => {

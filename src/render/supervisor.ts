@@ -22,6 +22,14 @@ export const RELOAD_SIGNAL_NUMBER = "1";
 export const SUPERVISOR_MARK = "# create-stack supervisor";
 /** The line the supervisor prints once the new process is started; $1 is the old one's exit code. */
 export const RELOADED_LINE = /^create-stack: \S+ reloaded \(previous process exited with (\d+)\)$/;
+/**
+ * An app that reloads itself on SIGHUP (e.g. a parent that keeps its imports and the listening
+ * socket and forks a fresh worker per save, as the Django starter's serve.py does) writes its pid
+ * into the file this variable names; from then on the supervisor passes each SIGHUP on to it
+ * instead of restarting it, and the app prints RELOADED_LINE itself (with CREATE_STACK_SERVICE as
+ * the name) once its new worker runs. A pid that is not the app's own (a wrapper's) is ignored.
+ */
+export const RELOAD_CLAIM_ENV = "CREATE_STACK_RELOAD_CLAIM";
 
 // Runs "$@" as its own process group (setsid where present: util-linux and busybox have it; dash's
 // job control needs a terminal), stdin kept. SIGHUP: TERM the app's main process, as `docker
@@ -33,11 +41,14 @@ export const RELOADED_LINE = /^create-stack: \S+ reloaded \(previous process exi
 // with its code, so the container dies exactly as it would without us and crash handling stays.
 // A HUP that arrives while stopping is absorbed: the process started next has the new code. A
 // signal handled just before `wait` (the app had only just started) is seen by the check before it.
+// An app that has claimed its reloads (its pid in the claim file, see RELOAD_CLAIM_ENV) gets the
+// HUP instead and reports the reload itself; the claim is cleared before each start.
 // (It starts with code, not its comment: a text starting with "#" is written quoted, unreadably.)
 const SCRIPT = `name=$0 grace=$1; shift  ${SUPERVISOR_MARK} (dev layer only). Arguments: NAME GRACE_SECONDS COMMAND...
 # Runs COMMAND as its own process group; SIGHUP restarts it in place, SIGTERM stops it.
 exec 3<&0
-start() { if command -v setsid >/dev/null 2>&1; then setsid "$@" <&3 & else "$@" <&3 & fi; pid=$!; }
+export CREATE_STACK_SERVICE="$name" ${RELOAD_CLAIM_ENV}="\${TMPDIR:-/tmp}/create-stack-reload.$$"
+start() { rm -f "$${RELOAD_CLAIM_ENV}"; if command -v setsid >/dev/null 2>&1; then setsid "$@" <&3 & else "$@" <&3 & fi; pid=$!; }
 stop() {
   kill -TERM $pid 2>/dev/null
   ( trap 'kill $s; exit 0' TERM; sleep "$grace" & s=$!; wait $s; kill -KILL -$pid || kill -KILL $pid ) 2>/dev/null & timer=$!
@@ -53,7 +64,8 @@ start "$@"
 while :; do
   [ -n "$sig" ] || { wait $pid; code=$?; }
   case $sig in
-    HUP) stop; [ "$sig" = HUP ] && sig=; echo "create-stack: $name reloaded (previous process exited with $code)"; start "$@" ;;
+    HUP) if [ "$(cat "$${RELOAD_CLAIM_ENV}" 2>/dev/null)" = "$pid" ]; then sig=; kill -HUP $pid; continue; fi
+      stop; [ "$sig" = HUP ] && sig=; echo "create-stack: $name reloaded (previous process exited with $code)"; start "$@" ;;
     TERM|INT) stop; exit $code ;;
     *) kill -0 $pid 2>/dev/null || exit $code ;;
   esac

@@ -108,10 +108,23 @@ describe("the django starter", () => {
     expect(await logs()).toMatch(/Applying auth\.0001_initial\.\.\. OK/);
     const migrateRuns = async () => (await logs()).match(/Operations to perform:/g)?.length ?? 0;
     expect(await migrateRuns()).toBe(1);
+    // serve.py stays up (Django's framework imported once, the listening socket held) and a
+    // worker forked from it serves: python serve.py twice, one the parent of the other.
+    const servers = async () => {
+      const ps = await compose(root, ["exec", "-T", "api", "ps", "-eo", "pid=,ppid=,args="]);
+      const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /^python[0-9.]*$/.test(f[2] ?? "") && f[3] === "serve.py");
+      expect(procs, ps.stdout).toHaveLength(2);
+      const parent = procs.find((p) => procs.some((q) => q[1] === p[0]))!;
+      const worker = procs.find((p) => p[1] === parent?.[0])!;
+      expect(parent && worker, ps.stdout).toBeTruthy();
+      return { parent: parent[0], worker: worker[0] };
+    };
+    const first = await servers();
     const from = dev.lines.length;
     await edit(join(root, "services/api/config/urls.py"), `"hello from api"`, `"saved once"`);
     await dev.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from, timeoutMs: 300_000 });
     const res = await getUntilOk(`${proxy}/api/`);
+    expect(res.status, res.body).toBe(200);
     expect(JSON.parse(res.body)).toMatchObject({ service: "api", message: "saved once", database: "sqlite" });
     expect((await container(project, "api")).startedAt).toBe(before.startedAt);
     // Nothing new to apply: no migrate run on the reload. Nor does runserver run the system
@@ -119,15 +132,17 @@ describe("the django starter", () => {
     // from Django 4.0 on), which would print this line.
     expect(await migrateRuns()).toBe(1);
     expect(await logs()).not.toMatch(/System check identified/);
-    // One python process serves (runserver's own reloader is off).
-    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '^python[0-9.]* serve.py'"]);
-    expect(ps.stdout.trim()).toBe("1");
+    // The save forked a new worker from the same parent: Django was not imported again.
+    const second = await servers();
+    expect(second.parent).toBe(first.parent);
+    expect(second.worker).not.toBe(first.worker);
     // A new app's migrations are applied by the reload its save causes.
     const next = dev.lines.length;
     await saveInPlace(join(root, "services/api/config/settings.py"), `"django.contrib.auth",`, `"django.contrib.auth",\n    "django.contrib.sessions",`, 200);
     await dev.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from: next, timeoutMs: 300_000 });
     expect(await logs()).toMatch(/Applying sessions\.0001_initial\.\.\. OK/);
     expect(await migrateRuns()).toBe(2);
+    expect((await servers()).parent).toBe(first.parent);
     // One save, one reload: neither the save's two halves (emptied, then written) nor the
     // database file the migration wrote (data, not code) cause another.
     await new Promise((r) => setTimeout(r, 2000));
