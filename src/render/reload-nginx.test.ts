@@ -147,11 +147,14 @@ describe("nginx reload waits for the new worker generation", () => {
   it("a timeout lists the process table of the last look and nginx's last log lines", async () => {
     const io = fakeNginx([{ workers: ["10 nginx: worker process", "11 nginx: worker process"], version: want }]);
     io.logs = async () => ['[emerg] 1#1: host not found in upstream "x"'];
+    const exec = io.exec.bind(io);
+    io.exec = async (cmd) => (cmd.join(" ") === "cat /proc/1/stat" ? { exitCode: 0, output: "1 (nginx) S 0 1 1 0 -1 4194560 2153 0 0 0 37 12 0 0 20 0 1 0 100 12345 678\n" } : exec(cmd));
     const err = await reloadNginx(io, [api], 100).catch((e: unknown) => e);
     const details = (isStackError(err) && err.details) || [];
     expect(details).toContain("workers before the reload: 10, 11");
     expect(details).toContain("  10 nginx: worker process");
     expect(details).toContain('  [emerg] 1#1: host not found in upstream "x"');
+    expect(details).toContain("master: state S, CPU 37+12 ticks (user+system)");
     expect(details.join("\n")).not.toContain("sh -c");
   });
 });
