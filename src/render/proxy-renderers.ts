@@ -169,11 +169,10 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
 }
 
 /**
- * How long a reload may take to switch. The master re-reads the whole configuration first, one
- * TLS context per server block (each routed service has two): about 0.1 s of CPU at 20 routes, and
- * on two cores shared with 40 other busy processes the master gets a small share of that. 15 s
- * was seen not to be enough there (a reload's process table unchanged after 15 s, nothing in
- * nginx's log); a master that cannot load the configuration logs why at once.
+ * How long a reload may take to switch. The master re-reads the whole configuration first (a TLS
+ * context per server block); on two cores shared with dozens of busy processes, 15 s was seen not
+ * to be enough (process table unchanged, nothing in nginx's log). A master that cannot load the
+ * configuration logs why at once; the bound only catches one that never switches.
  */
 const NGINX_SWITCH_BOUND_MS = 60_000;
 
