@@ -56,6 +56,7 @@ async function runningProxy(ctx: DevContext, listed?: ContainerInfo[]) {
     io: {
       exec: (cmd: string[]) => ctx.engine.exec(container.id, cmd),
       get: (path: string) => (port ? fetchText(`http://127.0.0.1:${port}${path}`) : Promise.resolve(undefined)),
+      logs: (tail: number) => ctx.engine.logs(container.id, { tail }),
     },
   };
 }

@@ -13,6 +13,8 @@ export interface ProxyIo {
   exec(cmd: string[]): Promise<{ exitCode: number; output: string }>;
   /** The body served at `path` on the proxy's host port, or undefined when nothing answers. */
   get(path: string): Promise<string | undefined>;
+  /** The proxy's last log lines, for an error that has to say what the proxy did instead. */
+  logs?(tail: number): Promise<string[]>;
 }
 
 /**
@@ -121,37 +123,83 @@ export function proxyGeneratedPaths(): string[] {
  * version. The bound only catches a master that never switches (it logs why: dev logs nginx).
  */
 export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boundMs = NGINX_SWITCH_BOUND_MS): Promise<void> {
-  const before = await nginxWorkers(io);
+  const before = workersOf(await nginxProcesses(io));
   const res = await io.exec(["nginx", "-s", "reload"]);
   if (res.exitCode !== 0) throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
   const expected = routesVersion(services);
-  let last = { oldAccepting: before.length, newAccepting: 0, version: undefined as string | undefined };
+  let last = { oldAccepting: before.length, newAccepting: 0, version: undefined as string | undefined, processes: [] as string[], looked: false };
+  let lookFailed: string | undefined;
   const switched = condition("nginx serving the new configuration", async () => {
-    const now = await nginxWorkers(io);
-    last = { oldAccepting: now.filter((pid) => before.includes(pid)).length, newAccepting: now.filter((pid) => !before.includes(pid)).length, version: undefined };
+    // A look that fails (the engine busy, the exec refused) is retried until the bound: the
+    // reload was sent, and only nginx's process table tells whether it took.
+    let processes: string[];
+    try {
+      processes = await nginxProcesses(io);
+      lookFailed = undefined;
+    } catch (err) {
+      lookFailed = err instanceof Error ? err.message : String(err);
+      return false;
+    }
+    const now = workersOf(processes);
+    last = { oldAccepting: now.filter((pid) => before.includes(pid)).length, newAccepting: now.filter((pid) => !before.includes(pid)).length, version: undefined, processes, looked: true };
     if (last.oldAccepting > 0 || last.newAccepting === 0) return false;
     last.version = await io.get(ROUTES_VERSION_PATH);
     return last.version === expected;
   });
-  await waitFor(switched, { timeoutMs: boundMs }).catch(() => {
-    const where =
-      last.newAccepting === 0
+  await waitFor(switched, { timeoutMs: boundMs }).catch(async () => {
+    const where = !last.looked
+      ? `its processes could not be listed (${lookFailed ?? "no answer"})`
+      : last.newAccepting === 0
         ? "no worker started on the new configuration"
         : last.oldAccepting > 0
           ? `${last.oldAccepting} worker(s) of the previous configuration still accept connections`
           : `it serves routes version ${last.version ?? "(no answer)"}, not ${expected}`;
-    throw runtimeError("E_NGINX_RELOAD", `nginx did not switch to the new configuration within ${boundMs / 1000} s: ${where}`, "see dev logs nginx");
+    // What nginx did instead: its process table at the last look, and its own log (a master
+    // that could not load the new configuration says why there).
+    const logs = io.logs ? await io.logs(15).catch((err: unknown) => [`(its log could not be read: ${err instanceof Error ? err.message : String(err)})`]) : [];
+    const master = await nginxMaster(io);
+    throw runtimeError("E_NGINX_RELOAD", `nginx did not switch to the new configuration within ${boundMs / 1000} s: ${where}`, "see dev logs nginx", [
+      `workers before the reload: ${before.join(", ") || "none"}`,
+      ...(last.looked ? ["processes at the last look:", ...last.processes.map((p) => `  ${p}`)] : []),
+      ...(master ? [`master: ${master}`] : []),
+      ...(lookFailed && last.looked ? [`the last look failed: ${lookFailed}`] : []),
+      ...(logs.length ? ["last log lines:", ...logs.map((l) => `  ${l}`)] : []),
+    ]);
   });
 }
 
-/** How long a reload may take to switch: far beyond the usual tens of milliseconds, on a busy machine. */
-const NGINX_SWITCH_BOUND_MS = 15_000;
+/**
+ * How long a reload may take to switch. The master re-reads the whole configuration first (a TLS
+ * context per server block); on two cores shared with dozens of busy processes, 15 s was seen not
+ * to be enough (process table unchanged, nothing in nginx's log). A master that cannot load the
+ * configuration logs why at once; the bound only catches one that never switches.
+ */
+const NGINX_SWITCH_BOUND_MS = 60_000;
+
+/** The master's scheduler state and CPU time (from /proc/1/stat): busy reloading, or idle. */
+async function nginxMaster(io: ProxyIo): Promise<string | undefined> {
+  try {
+    const res = await io.exec(["cat", "/proc/1/stat"]);
+    // pid (comm) state ... utime stime: fields 3, 14, 15; comm may hold spaces, so split after ")".
+    const m = /^\d+ \(.*\) (\S)((?: \S+){12})/s.exec(res.output.trim());
+    if (res.exitCode !== 0 || !m) return undefined;
+    const fields = m[2]!.trim().split(" ");
+    return `state ${m[1]}, CPU ${fields[10]}+${fields[11]} ticks (user+system)`;
+  } catch {
+    return undefined;
+  }
+}
+
+/** The proxy container's processes, one "PID title" line each (nginx titles its processes). */
+async function nginxProcesses(io: ProxyIo): Promise<string[]> {
+  const res = await io.exec(["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do p=${f#/proc/}; printf "%s " "${p%/cmdline}"; tr "\\0" " " < "$f"; echo; done 2>/dev/null']);
+  return res.output.split("\n").map((l) => l.trimEnd()).filter((l) => /^\d+ nginx: /.test(l));
+}
 
 /** PIDs of the workers that accept connections: titled "nginx: worker process", not "... is shutting down". */
-async function nginxWorkers(io: ProxyIo): Promise<number[]> {
-  const res = await io.exec(["sh", "-c", 'for f in /proc/[0-9]*/cmdline; do p=${f#/proc/}; printf "%s " "${p%/cmdline}"; tr "\\0" " " < "$f"; echo; done 2>/dev/null']);
+function workersOf(processes: string[]): number[] {
   const pids: number[] = [];
-  for (const line of res.output.split("\n")) {
+  for (const line of processes) {
     const m = /^(\d+) (.*)$/.exec(line);
     if (m && m[2]!.startsWith("nginx: worker process") && !m[2]!.includes("shutting down")) pids.push(Number(m[1]));
   }

@@ -114,7 +114,7 @@ describe("nginx reload waits for the new worker generation", () => {
     expect(io.looks).toBe(3);
   });
 
-  it("nginx gone right after the reload (the exec fails) is reported as no worker on the new configuration", async () => {
+  it("nginx gone right after the reload (every look fails) is reported as such, with the engine's answer and nginx's log", async () => {
     const io = fakeNginx([]);
     const exec = io.exec.bind(io);
     let reloaded = false;
@@ -123,9 +123,39 @@ describe("nginx reload waits for the new worker generation", () => {
       if (cmd[0] === "nginx") reloaded = true;
       return exec(cmd);
     };
-    const err = await reloadNginx(io, [api], 5000).catch((e: unknown) => e);
+    io.logs = async () => ["[emerg] 1#1: something nginx said"];
+    const err = await reloadNginx(io, [api], 200).catch((e: unknown) => e);
     expect(isStackError(err) && err.code).toBe("E_NGINX_RELOAD");
-    expect((err as Error).message).toMatch(/no worker started on the new configuration$/);
+    expect((err as Error).message).toMatch(/within 0.2 s: its processes could not be listed \(container is not running\)$/);
+    expect(isStackError(err) && err.details).toEqual(["workers before the reload: 10, 11", "last log lines:", "  [emerg] 1#1: something nginx said"]);
+  });
+
+  it("a look that fails once is retried: the reload still completes", async () => {
+    const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: want }]);
+    const exec = io.exec.bind(io);
+    let reloaded = false;
+    let failed = 0;
+    io.exec = async (cmd) => {
+      if (reloaded && failed++ === 0) throw new Error("socket hang up");
+      if (cmd[0] === "nginx") reloaded = true;
+      return exec(cmd);
+    };
+    await reloadNginx(io, [api], 5000);
+    expect(failed).toBeGreaterThan(1);
+  });
+
+  it("a timeout lists the process table of the last look and nginx's last log lines", async () => {
+    const io = fakeNginx([{ workers: ["10 nginx: worker process", "11 nginx: worker process"], version: want }]);
+    io.logs = async () => ['[emerg] 1#1: host not found in upstream "x"'];
+    const exec = io.exec.bind(io);
+    io.exec = async (cmd) => (cmd.join(" ") === "cat /proc/1/stat" ? { exitCode: 0, output: "1 (nginx) S 0 1 1 0 -1 4194560 2153 0 0 0 37 12 0 0 20 0 1 0 100 12345 678\n" } : exec(cmd));
+    const err = await reloadNginx(io, [api], 100).catch((e: unknown) => e);
+    const details = (isStackError(err) && err.details) || [];
+    expect(details).toContain("workers before the reload: 10, 11");
+    expect(details).toContain("  10 nginx: worker process");
+    expect(details).toContain('  [emerg] 1#1: host not found in upstream "x"');
+    expect(details).toContain("master: state S, CPU 37+12 ticks (user+system)");
+    expect(details.join("\n")).not.toContain("sh -c");
   });
 });
 

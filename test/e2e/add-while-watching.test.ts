@@ -1,5 +1,6 @@
 import { readFile, writeFile } from "node:fs/promises";
 import { createServer } from "node:net";
+import { loadavg } from "node:os";
 import { parseDocument } from "yaml";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
@@ -65,24 +66,41 @@ async function freePort(): Promise<number> {
   }
 }
 
+/** The other add's output, dev up's last lines, the containers' states, the rounds' times. */
+async function diagnose(results: { code: number; stdout: string; stderr: string }[], names: string[], rounds: string[]): Promise<string> {
+  const adds = results.map((r, k) => `--- dev add service ${names[k]} (exit ${r.code}):\n${r.stderr}${r.stdout}`);
+  const states = (await containers(project).catch(() => [])).map((c) => `  ${c.service} ${c.id.slice(0, 12)} ${c.status}${c.health ? ` (${c.health})` : ""} started ${c.startedAt}`);
+  return [...adds, "--- dev up's last 60 lines:", ...up.lines.slice(-60), "--- containers:", ...states, "--- rounds:", ...rounds].join("\n");
+}
+
 describe("dev add service while dev up watches", () => {
   it(`two at once, ${ROUNDS} rounds: every add succeeds, none is lost, each service is built and started once`, async () => {
     const proxy = `http://127.0.0.1:${envValue(await readFile(join(root, ".env"), "utf8"), "PROXY_PORT")}`;
     const added: string[] = [];
+    const rounds: string[] = [];
     const firstSeen: Record<string, string> = {};
     for (let i = 0; i < ROUNDS; i++) {
       const names = [`a${i}`, `b${i}`];
+      const t0 = Date.now();
       const results = await Promise.all(names.map((n) => sh("node", [DEV, "add", "service", n, "--route", `/${n}`], { cwd: root })));
+      rounds.push(`round ${i}: ${((Date.now() - t0) / 1000).toFixed(1)} s, load ${loadavg()[0]!.toFixed(1)}`);
       for (const [k, res] of results.entries()) {
-        expect(res.code, `round ${i} ${names[k]}: ${res.stderr}${res.stdout}`).toBe(0);
-        expect(res.stdout, `round ${i}`).toMatch(new RegExp(`${names[k]} answers at `));
+        if (res.code !== 0 || !res.stdout.includes(`${names[k]} answers at `)) {
+          // What a CI log needs to tell the cause: both adds' output, what dev up printed, every
+          // container's state, and how long the rounds took at which load.
+          const why = `round ${i} ${names[k]}: exit ${res.code}\n${res.stderr}${res.stdout}\n${await diagnose(results, names, rounds)}`;
+          expect(res.code, why).toBe(0);
+          expect(res.stdout, why).toMatch(new RegExp(`${names[k]} answers at `));
+        }
       }
       added.push(...names);
       // Each new service's container as its own `dev add` left it: it must be neither recreated
       // nor restarted afterwards (by dev up's apply or by the watcher).
       for (const c of await containers(project)) if (names.includes(c.service)) firstSeen[c.service] = `${c.id}@${c.startedAt}`;
       // dev up applies the latest stack.yaml (saves coalesced) once each add has released the lock.
-      await up.waitFor(new RegExp(`^stack\\.yaml applied: ${1 + added.length} services$`), { timeoutMs: 120_000 });
+      await up.waitFor(new RegExp(`^stack\\.yaml applied: ${1 + added.length} services$`), { timeoutMs: 120_000 }).catch(async (err: Error) => {
+        throw new Error(`round ${i}: ${err.message}\n${await diagnose([], [], rounds)}`);
+      });
     }
 
     const stack = await readFile(join(root, "stack.yaml"), "utf8");
