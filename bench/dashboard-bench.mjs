@@ -13,11 +13,11 @@
 //   page and show the last delta (the run fails if not).
 // Targets: first paint < 300 ms; input latency p95 < 100 ms under the stream; no dropped frame
 // under the churn.
-import { createServer } from "node:http";
 import { existsSync, mkdtempSync, readFileSync } from "node:fs";
 import { loadavg, tmpdir } from "node:os";
 import { join } from "node:path";
 import { fileURLToPath } from "node:url";
+import { dashboardStandIn, manyService } from "../test/support/dashboard-stand-in.mjs";
 
 const UI = fileURLToPath(new URL("../ui/", import.meta.url));
 const CHROMIUM = process.env.CHROMIUM_PATH ?? "/usr/bin/chromium";
@@ -25,53 +25,6 @@ const SERVICES = 100;
 const RUNS = Number(process.env.BENCH_DASHBOARD_RUNS ?? 5);
 // BENCH_DASHBOARD_CASES=churn measures only the 100 changing services (paint, stream, churn).
 const CASES = new Set((process.env.BENCH_DASHBOARD_CASES ?? "paint,stream,churn").split(","));
-
-const service = (i, tick = 0) => ({
-  service: `svc-${String(i).padStart(3, "0")}`,
-  state: "running",
-  health: tick % 2 ? "starting" : "healthy",
-  url: `http://127.0.0.1:8080/svc-${i}`,
-  ports: [`127.0.0.1:${20000 + i}->8000`],
-  restarts: tick,
-  startedAt: new Date(Date.now() - 1000 * i).toISOString(),
-  uptimeSeconds: i,
-  kind: i % 10 === 0 ? "addon" : "service",
-  group: `group-${i % 7}`,
-  waitingFor: i % 13 === 0 ? ["postgres"] : [],
-  onRequest: false,
-});
-
-function standIn() {
-  const clients = new Set();
-  const server = createServer((req, res) => {
-    const path = new URL(req.url, "http://x").pathname;
-    if (path === "/blank") {
-      res.writeHead(200, { "content-type": "text/html" });
-      return res.end("<!doctype html><title>blank</title><p>blank</p>");
-    }
-    if (path === "/events") {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      const snapshot = { project: "bench", services: Array.from({ length: SERVICES }, (_, i) => service(i)), events: [], busy: {} };
-      res.write(`event: snapshot\ndata: ${JSON.stringify(snapshot)}\n\n`);
-      clients.add(res);
-      req.on("close", () => clients.delete(res));
-      return;
-    }
-    const file = path === "/" ? "dashboard.html" : path.slice(1);
-    if (!existsSync(join(UI, file))) {
-      res.writeHead(404);
-      return res.end();
-    }
-    const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html";
-    res.writeHead(200, { "content-type": type, "cache-control": "no-store" });
-    res.end(readFileSync(join(UI, file)));
-  });
-  const send = (event, data) => {
-    const text = `event: ${event}\ndata: ${JSON.stringify(data)}\n\n`;
-    for (const c of clients) c.write(text);
-  };
-  return { server, send };
-}
 
 /** Types keys into the filter box every 200 ms for `ms`; latency per key = next frame after the keydown minus the event's time. */
 async function keyLatencies(page, ms) {
@@ -165,9 +118,9 @@ const p95 = (xs) => [...xs].sort((a, b) => a - b)[Math.min(xs.length - 1, Math.f
 export async function run() {
   if (!existsSync(CHROMIUM)) throw new Error(`chromium not found at ${CHROMIUM} (bash test/browser-tools.sh installs it)`);
   const { chromium } = await import("playwright-core");
-  const { server, send } = standIn();
-  await new Promise((r) => server.listen(0, "127.0.0.1", r));
-  const base = `http://127.0.0.1:${server.address().port}`;
+  const standIn = dashboardStandIn({ project: "bench", count: SERVICES });
+  const { send } = standIn;
+  const base = (await standIn.listen()).replace(/\/$/, "");
   const args = ["--no-sandbox", "--disable-gpu", "--disable-quic", "--no-first-run", "--disable-background-networking", "--disable-component-update", "--disable-sync"];
   const rows = [];
   const firstPaint = async (path, selector) => {
@@ -243,7 +196,7 @@ export async function run() {
       let tick = 0;
       const churn = setInterval(() => {
         tick++;
-        send("delta", { services: Array.from({ length: SERVICES }, (_, i) => service(i, tick)) });
+        send("delta", { services: Array.from({ length: SERVICES }, (_, i) => manyService(i, tick)) });
       }, 500);
       const busy = await frames(page, CHURN_MS);
       const TRACE_MS = 4000;
@@ -277,8 +230,7 @@ export async function run() {
     const size = ["dashboard.html", "dashboard.js", "service-rows.js", "dashboard.css"].reduce((s, f) => s + readFileSync(join(UI, f)).length, 0);
     rows.push({ name: "page size (html + both scripts + css, uncompressed)", value: size / 1024, unit: "KiB" });
   } finally {
-    server.closeAllConnections();
-    server.close();
+    standIn.close();
   }
   return rows;
 }

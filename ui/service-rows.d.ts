@@ -1,20 +1,12 @@
 // Types of service-rows.js (the page loads the .js as is; this file is for the tests' type check).
 
-/** A service as the push channel sends it (the fields the table shows). */
-export interface ServiceView {
-  service: string;
-  state: string;
-  health: string;
-  url?: string;
-  httpsUrl?: string;
-  ports: string[];
-  restarts?: number;
-  exitCode?: number;
-  startedAt?: string;
-  kind: string;
-  group: string;
-  waitingFor: string[];
-}
+import type { ServiceStatus } from "../src/dev/status-model.js";
+
+/** A service as the push channel sends it: the fields of the status model the table shows. */
+export type ServiceView = Pick<
+  ServiceStatus,
+  "service" | "state" | "health" | "url" | "httpsUrl" | "ports" | "restarts" | "exitCode" | "startedAt" | "kind" | "group" | "waitingFor"
+>;
 
 export interface CellItem {
   text: string;

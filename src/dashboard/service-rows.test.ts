@@ -1,9 +1,9 @@
 import { describe, expect, it } from "vitest";
 // The page's own module (ui/, shipped as is, no build step): pure, so it is tested here.
-import { age, COLUMNS, diffRow, layoutRows, rowModel } from "../../ui/service-rows.js";
+import { age, COLUMNS, diffRow, layoutRows, rowModel, type ServiceView } from "../../ui/service-rows.js";
 
 const NOW = Date.parse("2026-01-01T12:00:00Z");
-const svc = (over: Record<string, unknown> = {}) => ({
+const svc = (over: Partial<ServiceView> = {}): ServiceView => ({
   service: "api",
   state: "running",
   health: "healthy",

@@ -1,9 +1,6 @@
-import { readFile } from "node:fs/promises";
-import { createServer, type Server, type ServerResponse } from "node:http";
-import { join } from "node:path";
-import { fileURLToPath } from "node:url";
 import type { BrowserContext, Page } from "playwright-core";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { dashboardStandIn, manyService } from "../support/dashboard-stand-in.mjs";
 import { launchBrowser } from "./browser.js";
 
 // The dashboard page (ui/ as shipped) in chromium with 100 services, fed by a stand-in for dev up's
@@ -11,62 +8,29 @@ import { launchBrowser } from "./browser.js";
 // in place by a delta, rows moved (not rebuilt) when services leave or the grouping changes.
 // dashboard.test.ts drives the same page against a real dev up; a stack of 100 real services is
 // more than this machine's tests can run.
-const UI = fileURLToPath(new URL("../../ui/", import.meta.url));
 const N = 100;
+const service = manyService;
 
-const service = (i: number, tick = 0) => ({
-  service: `svc-${String(i).padStart(3, "0")}`,
-  state: "running",
-  health: tick % 2 ? "starting" : "healthy",
-  url: `http://127.0.0.1:8080/svc-${i}`,
-  ports: [`127.0.0.1:${20000 + i}->8000`],
-  restarts: tick,
-  startedAt: new Date(Date.now() - 1000 * i).toISOString(),
-  kind: i % 10 === 0 ? "addon" : "service",
-  group: `group-${i % 7}`,
-  waitingFor: [],
-});
-
-let server: Server;
 let browser: BrowserContext;
 let page: Page;
-const clients = new Set<ServerResponse>();
 const errors: string[] = [];
-const send = (event: string, data: unknown) => {
-  for (const c of clients) c.write(`event: ${event}\ndata: ${JSON.stringify(data)}\n\n`);
-};
+const standIn = dashboardStandIn({ project: "many", count: N });
+const send = standIn.send;
 /** A row as the tests see it in the page (no DOM types here): its service and the mark a test put on it. */
 type Marked = { dataset: { service?: string }; mark?: string };
 const names = (sel: string) => page.$$eval(sel, (trs) => trs.map((tr) => (tr as unknown as Marked).dataset.service ?? tr.textContent));
 
 beforeAll(async () => {
-  server = createServer((req, res) => {
-    const path = new URL(req.url ?? "/", "http://x").pathname;
-    if (path === "/events") {
-      res.writeHead(200, { "content-type": "text/event-stream" });
-      res.write(`event: snapshot\ndata: ${JSON.stringify({ project: "many", services: Array.from({ length: N }, (_, i) => service(i)), events: [], busy: {} })}\n\n`);
-      clients.add(res);
-      req.on("close", () => clients.delete(res));
-      return;
-    }
-    const file = path === "/" ? "dashboard.html" : path.slice(1);
-    const type = file.endsWith(".js") ? "text/javascript" : file.endsWith(".css") ? "text/css" : "text/html";
-    readFile(join(UI, file)).then(
-      (body) => res.writeHead(200, { "content-type": type }).end(body),
-      () => res.writeHead(404).end(),
-    );
-  });
-  await new Promise<void>((r) => server.listen(0, "127.0.0.1", () => r()));
+  const url = await standIn.listen();
   browser = await launchBrowser();
   page = await browser.newPage();
   page.on("pageerror", (e) => errors.push(e.message));
-  await page.goto(`http://127.0.0.1:${(server.address() as { port: number }).port}/`);
+  await page.goto(url);
 });
 
 afterAll(async () => {
   await browser?.close();
-  server?.closeAllConnections();
-  server?.close();
+  standIn.close();
 });
 
 describe("the dashboard with 100 services", () => {
