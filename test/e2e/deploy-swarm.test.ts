@@ -235,7 +235,9 @@ describe("dev deploy swarm with every other preset whose image runs here", () =>
     const deployed = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--port", String(published), "--timeout", "600", "--no-push"], presetsRoot);
     expect(deployed.code, deployed.stderr + deployed.stdout).toBe(0);
     expect(deployed.stdout).toMatch(/converged in [\d.]+ s/);
-    expect(Object.keys(await tasks(presetsProject)).sort()).toEqual(["admin", "api", "jumpbox", "nginx", "rabbitmq", "redis", "site", "web", "worker"]);
+    expect(Object.keys(await tasks(presetsProject)).sort()).toEqual(["admin", "api", "nginx", "rabbitmq", "redis", "site", "web", "worker"]);
+    // The jumpbox is deployed with no replica: `docker service scale` starts one when needed.
+    expect((await sh("docker", ["service", "inspect", "-f", "{{.Spec.Mode.Replicated.Replicas}}", `${presetsProject}_jumpbox`])).stdout.trim()).toBe("0");
 
     // Every routed service answers through the proxy.
     for (const name of ["api", "web", "site", "admin"]) {
