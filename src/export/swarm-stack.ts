@@ -103,6 +103,8 @@ export function buildSwarmStack(model: ExportModel, opts: SwarmOptions): SwarmSt
     if (Object.keys(environment).length) out.environment = environment;
     if (def.init === true) out.init = true;
     if (def.stop_grace_period) out.stop_grace_period = def.stop_grace_period;
+    // A fixed hostname is how RabbitMQ (rabbit@HOSTNAME) finds its data again in a new task.
+    if (typeof def.hostname === "string") out.hostname = literalOf(resolvePieces(def.hostname, model.values));
 
     const hc = def.healthcheck as Def | undefined;
     if (hc) out.healthcheck = { ...hc, test: healthTest(hc.test as string[], model, shimEnv.length ? preamble : []) };

@@ -43,5 +43,7 @@ describe("dev export swarm: every preset", () => {
     expect(rabbit.entrypoint[2]).toContain("RABBITMQ_DEFAULT_PASS=");
     expect(rabbit.entrypoint[2]).toMatch(/\nexec "docker-entrypoint\.sh" "rabbitmq-server"$/);
     expect(rabbit.environment.RABBITMQ_DEFAULT_USER).toBe("app");
+    // Its data lives under its node name, rabbit@HOSTNAME: a new task finds it with the same hostname.
+    expect(rabbit.hostname).toBe("rabbitmq");
   });
 });
