@@ -69,8 +69,12 @@ async function containerOf(service: string, stack = project): Promise<string> {
 }
 
 /** The value of NAME in the environment of a process of the container (the start script exports it). */
-async function processEnv(container: string, name: string): Promise<string> {
-  const found = await sh("docker", ["exec", container, "sh", "-c", `for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ 2>/dev/null | grep '^${name}='; done | head -1 | cut -d= -f2-`]);
+/**
+ * A variable of the container's processes. `docker exec` has no CAP_SYS_PTRACE: another user's
+ * /proc/PID/environ reads as nothing, so a service that drops to its own user is read as that user.
+ */
+async function processEnv(container: string, name: string, user = "root"): Promise<string> {
+  const found = await sh("docker", ["exec", "-u", user, container, "sh", "-c", `for p in /proc/[0-9]*; do tr '\\0' '\\n' < $p/environ 2>/dev/null | grep '^${name}='; done | head -1 | cut -d= -f2-`]);
   return found.stdout.trim();
 }
 
@@ -256,7 +260,7 @@ describe("dev deploy swarm with every other preset whose image runs here", () =>
     const broker = await containerOf("rabbitmq", presetsProject);
     expect((await sh("docker", ["inspect", "-f", "{{.State.Health.Status}}", broker])).stdout.trim()).toBe("healthy");
     expect((await sh("docker", ["exec", broker, "cat", "/run/secrets/rabbitmq_password"])).stdout).toBe(password);
-    expect(await processEnv(broker, "RABBITMQ_DEFAULT_PASS")).toBe(password);
+    expect(await processEnv(broker, "RABBITMQ_DEFAULT_PASS", "rabbitmq")).toBe(password);
     // Its data is under its node name, rabbit@rabbitmq: the fixed hostname a new task has too.
     expect((await sh("docker", ["exec", broker, "ls", "/var/lib/rabbitmq/mnesia"])).stdout.split("\n")).toContain("rabbit@rabbitmq");
 
