@@ -37,10 +37,13 @@ describe("the django starter", () => {
     expect(body.migrations_applied).toBeGreaterThan(5);
     const logs = await compose(root, ["logs", "api"]);
     expect(logs.stdout).toMatch(/Applying auth\.0001_initial\.\.\. OK/);
-    // runserver's own reloader is off: one server process, restarted by dev up instead.
-    // (Only python processes count: the dev layer's supervisor shell carries the command in its arguments.)
-    const ps = await compose(root, ["exec", "-T", "api", "sh", "-c", "ps -eo args | grep -c '^python[0-9.]* [s]erve.py'"]);
-    expect(ps.stdout.trim()).toBe("1");
+    // runserver's own reloader is off: under dev up's supervisor, serve.py (Django's framework
+    // imported once, the socket held) and the one worker it forked, reloaded by dev up instead; no
+    // third Python process. (Only python processes count: the supervisor shell carries the command.)
+    const ps = await compose(root, ["exec", "-T", "api", "ps", "-eo", "pid=,ppid=,args="]);
+    const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /^python[0-9.]*$/.test(f[2] ?? ""));
+    expect(procs.map((f) => f[3]), ps.stdout).toEqual(["serve.py", "serve.py"]);
+    expect(procs.some((worker) => procs.some((parent) => worker[1] === parent[0])), ps.stdout).toBe(true);
   });
 });
 
