@@ -1,6 +1,6 @@
 import { describe, expect, it } from "vitest";
 import type { ResolvedService } from "../stack/resolve-services.js";
-import { renderCaddyConfig } from "./caddy-config.js";
+import { CADDY_TLS_CONTENT, renderCaddyConfig } from "./caddy-config.js";
 import { routesVersion } from "./routes-version.js";
 
 function svc(name: string, route: string | undefined, port: number | undefined, strip = true): ResolvedService {
@@ -26,21 +26,23 @@ describe("Caddy routes", () => {
       expect(site).toContain("\timport restarting\n");
       expect(site).toContain(`respond "${routesVersion(services)}"`);
     }
-    expect(https).toContain("\timport tls\n");
-    expect(http).not.toContain("import tls");
+    expect(https).toContain("\timport /etc/create-stack/tls/caddy-tls*.caddy\n");
+    expect(http).not.toContain("import /etc/create-stack/tls");
     expect(conf).not.toMatch(/bare:|\/bare|db:/);
   });
 
   it("each routed service has its own NAME.localhost site over both schemes, unstripped", () => {
     for (const name of ["api", "admin-ui", "web"]) {
       expect(conf).toContain(`http://${name}.localhost:80 {\n\timport restarting\n\tvars stack_service ${name}\n`);
-      expect(conf).toContain(`https://${name}.localhost:443 {\n\timport tls\n\timport restarting\n`);
+      expect(conf).toContain(`https://${name}.localhost:443 {\n\timport /etc/create-stack/tls/caddy-tls*.caddy\n\timport restarting\n`);
     }
   });
 
   it("the project's certificate, Caddy's own HTTPS off; Forwarded carries the scheme; the restarting page for Caddy's own 502/504 only", () => {
     expect(conf).toContain("\tauto_https off\n");
-    expect(conf).toContain("\ttls /etc/create-stack/tls/cert.pem /etc/create-stack/tls/key.pem\n");
+    // The tls line lives beside the certificate, not in the Caddyfile (which Swarm ships alone).
+    expect(conf).not.toContain("cert.pem");
+    expect(CADDY_TLS_CONTENT).toBe("tls /etc/create-stack/tls/cert.pem /etc/create-stack/tls/key.pem\n");
     expect(conf).toContain('header_up Forwarded "proto={http.request.scheme};host=\\"{http.request.hostport}\\""');
     expect(conf).toContain("expression `{http.error.status_code} in [502, 504]`");
     expect(conf).toContain("header Retry-After 1");

@@ -2,7 +2,7 @@ import { runtimeError } from "../errors/stack-error.js";
 import type { ResolvedService } from "../stack/resolve-services.js";
 import type { Preset } from "../presets/preset.js";
 import { NGINX_CONFIG_PATH, NGINX_TLS_CONTENT, NGINX_TLS_FILE, renderNginxConfig } from "./nginx-config.js";
-import { CADDY_CONFIG_PATH, renderCaddyConfig } from "./caddy-config.js";
+import { CADDY_CONFIG_PATH, CADDY_TLS_CONTENT, CADDY_TLS_FILE, renderCaddyConfig } from "./caddy-config.js";
 import { reloadCaddy } from "./reload-caddy.js";
 import { ROUTES_VERSION_PATH, routesVersion } from "./routes-version.js";
 import { traefikLabels, withoutDevTls, withoutRestartingPage } from "./traefik-labels.js";
@@ -95,6 +95,7 @@ const RENDERERS: Record<string, ProxyRenderer> = {
   caddy: {
     files: (project, services) => [{ path: CADDY_CONFIG_PATH, content: renderCaddyConfig(project, services) }],
     filePaths: [CADDY_CONFIG_PATH],
+    tlsFiles: [{ name: CADDY_TLS_FILE, content: CADDY_TLS_CONTENT }],
     namesService: true,
     reload: reloadCaddy,
   },
