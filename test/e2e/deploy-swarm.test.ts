@@ -91,7 +91,7 @@ beforeAll(async () => {
   if (OWN_ENGINE) {
     engine = await startOwnEngine();
     // Both Debian roots the test images are built on (save | load, several minutes on a busy machine).
-    await engine.load(["postgres", "nginx", "python", "redis", "node", "python-extras", "rabbitmq"].map(testImage));
+    await engine.load(["postgres", "nginx", "caddy", "python", "redis", "node", "python-extras", "rabbitmq"].map(testImage));
     process.env.DOCKER_HOST = engine.host;
     // Everything a swarm makes on the host is its own: the gateway bridge's interface under a name
     // of its own (the machine's engine may have a docker_gwbridge), its networks from its own /16
@@ -214,15 +214,15 @@ describe("dev deploy swarm on a single-node swarm with a local registry", () => 
 
 // Every preset goes through `dev export swarm` in test/golden/export-presets.test.ts. Deployed:
 // python-http, postgres and nginx above; every other preset whose image runs here below, in one
-// stack (one deploy, one convergence). Not deployed: traefik (no image of it here: Debian does not
-// package it and no container reaches a registry), elasticsearch and opensearch (their images are
-// Elastic's and OpenSearch's builds of a JVM application, which Debian does not package either),
-// and caddy: its exported Caddyfile still names the development TLS certificate
-// (/etc/create-stack/tls/cert.pem), which the stack file does not carry, so Caddy exits 1 on Swarm.
+// stack behind Caddy (one deploy, one convergence; its Caddyfile ships without the development
+// certificate, which stays on the developer's machine). Not deployed: traefik (no image of it
+// here: Debian does not package it and no container reaches a registry), elasticsearch and
+// opensearch (their images are Elastic's and OpenSearch's builds of a JVM application, which
+// Debian does not package either).
 describe("dev deploy swarm with every other preset whose image runs here", () => {
-  it("deploys fastapi, worker, redis, rabbitmq, jumpbox, node, node-http and django at once; the broker's password, built from its secret at start, opens it from a service", async () => {
+  it("deploys fastapi, worker, redis, rabbitmq, jumpbox, node, node-http and django behind caddy at once; the broker's password, built from its secret at start, opens it from a service", async () => {
     presetsRoot = join(await tempDir(), presetsProject);
-    const made = await sh("node", [CREATE_STACK, presetsRoot, "--yes", "--proxy", "nginx", "--preset", "fastapi,rabbitmq,redis,worker,jumpbox", "--name", presetsProject, "--health-interval", "1s", ...IMAGE_ARGS]);
+    const made = await sh("node", [CREATE_STACK, presetsRoot, "--yes", "--proxy", "caddy", "--preset", "fastapi,rabbitmq,redis,worker,jumpbox", "--name", presetsProject, "--health-interval", "1s", ...IMAGE_ARGS]);
     expect(made.code, made.stderr).toBe(0);
     for (const [name, template] of [["web", "node"], ["site", "node-http"], ["admin", "django"]] as const) {
       const added = await dev(["add", "service", name, "--template", template, "--route", `/${name}`, "--no-start"], presetsRoot);
@@ -239,7 +239,7 @@ describe("dev deploy swarm with every other preset whose image runs here", () =>
     const deployed = await dev(["deploy", "swarm", "--registry", registryAddr, "--endpoint-mode", "dnsrr", "--port", String(published), "--timeout", "600", "--no-push"], presetsRoot);
     expect(deployed.code, deployed.stderr + deployed.stdout).toBe(0);
     expect(deployed.stdout).toMatch(/converged in [\d.]+ s/);
-    expect(Object.keys(await tasks(presetsProject)).sort()).toEqual(["admin", "api", "nginx", "rabbitmq", "redis", "site", "web", "worker"]);
+    expect(Object.keys(await tasks(presetsProject)).sort()).toEqual(["admin", "api", "caddy", "rabbitmq", "redis", "site", "web", "worker"]);
     // The jumpbox is deployed with no replica: `docker service scale` starts one when needed.
     expect((await sh("docker", ["service", "inspect", "-f", "{{.Spec.Mode.Replicated.Replicas}}", `${presetsProject}_jumpbox`])).stdout.trim()).toBe("0");
 
