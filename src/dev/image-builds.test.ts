@@ -97,6 +97,16 @@ describe("which images dev up builds", () => {
     expect(await stale(engine)).toEqual(["worker", "other", "remote"]);
   });
 
+  it("services built on one base ask the engine for its ID once", async () => {
+    write("compose.yaml", "services:\n" + ["a", "b", "c"].map((s) => `  ${s}:\n    build: ./services/api\n`).join(""));
+    const engine = new FakeEngine();
+    engine.images.set("python:3.12-slim", "sha256:slim");
+    const builds = (await serviceBuilds(root, "shop", compose, engine, undefined))!;
+    expect(builds.map((b) => b.inputs)).toEqual([builds[0]!.inputs, builds[0]!.inputs, builds[0]!.inputs]);
+    expect(builds[0]!.inputs).toBeDefined();
+    expect(engine.calls.filter((c) => c.method === "imageId").map((c) => c.args)).toEqual(["python:3.12-slim"]);
+  });
+
   it("compose files it cannot read: undefined (the caller builds everything)", async () => {
     write("compose.yaml", "services: [unclosed\n");
     expect(await serviceBuilds(root, "shop", compose, new FakeEngine(), undefined)).toBeUndefined();

@@ -39,6 +39,8 @@ export async function serviceBuilds(root: string, project: string, compose: Comp
   } catch {
     return undefined;
   }
+  // Services sharing a folder (api and its workers) hash it once and ask for its base's ID once.
+  const memo: Lookups = { ids: new Map(), digests: new Map(), engine };
   const out: ServiceBuild[] = [];
   for (const [service, node] of model.services) {
     if (wanted && wanted.size && !wanted.has(service)) continue;
@@ -46,12 +48,30 @@ export async function serviceBuilds(root: string, project: string, compose: Comp
     if (build === undefined) continue;
     const image = toPlain(get(node, "image"));
     const name = typeof image === "string" ? image : compose.kind === "v1" ? `${project.toLowerCase().replace(/[^-_a-z0-9]/g, "")}_${service}` : `${project.toLowerCase()}-${service}`;
-    out.push({ service, image: name, inputs: await inputsOf(root, compose, engine, build) });
+    out.push({ service, image: name, inputs: await inputsOf(root, compose, memo, build) });
   }
   return out;
 }
 
-async function inputsOf(root: string, compose: ComposeCli, engine: Engine, build: unknown): Promise<string | undefined> {
+interface Lookups {
+  engine: Engine;
+  ids: Map<string, Promise<string | undefined>>;
+  digests: Map<string, string | undefined>;
+}
+
+function imageIdOf(memo: Lookups, ref: string): Promise<string | undefined> {
+  let id = memo.ids.get(ref);
+  if (!id) memo.ids.set(ref, (id = memo.engine.imageId(ref).catch(() => undefined)));
+  return id;
+}
+
+function contextDigestOf(memo: Lookups, context: string, dockerfile: string): string | undefined {
+  const key = `${context}\0${dockerfile}`;
+  if (!memo.digests.has(key)) memo.digests.set(key, buildContextDigest(context, dockerfile));
+  return memo.digests.get(key);
+}
+
+async function inputsOf(root: string, compose: ComposeCli, memo: Lookups, build: unknown): Promise<string | undefined> {
   const def = (typeof build === "string" ? { context: build } : build) as Record<string, unknown> | null;
   if (!def || typeof def !== "object" || Object.keys(def).some((k) => !KNOWN_BUILD_KEYS.has(k))) return undefined;
   const contextText = typeof def.context === "string" ? def.context : ".";
@@ -63,11 +83,11 @@ async function inputsOf(root: string, compose: ComposeCli, engine: Engine, build
   let contextDigest: string | undefined;
   if (typeof def.dockerfile_inline === "string") {
     dockerfileText = def.dockerfile_inline;
-    contextDigest = buildContextDigest(context, resolve(context, "Dockerfile.inline"));
+    contextDigest = contextDigestOf(memo, context, resolve(context, "Dockerfile.inline"));
   } else {
     const file = typeof def.dockerfile === "string" ? def.dockerfile : "Dockerfile";
     const dockerfile = isAbsolute(file) ? file : resolve(context, file);
-    contextDigest = buildContextDigest(context, dockerfile);
+    contextDigest = contextDigestOf(memo, context, dockerfile);
     try {
       dockerfileText = readFileSync(dockerfile, "utf8");
     } catch {
@@ -80,7 +100,7 @@ async function inputsOf(root: string, compose: ComposeCli, engine: Engine, build
   const baseIds: string[] = [];
   for (const base of bases) {
     // A base image not here would be pulled by the build: a newer one may come.
-    const id = await engine.imageId(base).catch(() => undefined);
+    const id = await imageIdOf(memo, base);
     if (!id) return undefined;
     baseIds.push(`${base}=${id}`);
   }

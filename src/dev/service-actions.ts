@@ -1,6 +1,6 @@
 import { unknownServiceError } from "../errors/stack-error.js";
 import { readProjectEnv } from "../fs/read-env.js";
-import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
+import { runCompose, type DevContext } from "./dev-context.js";
 import { buildProgress } from "./build-progress.js";
 import { runHooks, servicesWithHooks } from "./hooks.js";
 import { restartService } from "./restart/restart-service.js";
@@ -11,7 +11,7 @@ import { assertKnownServices, knownServices } from "./service-names.js";
 import { markStarted, markStopped } from "./stopped-services.js";
 import { waitStackHealthy } from "./wait-stack.js";
 import { startStack } from "./start-stack.js";
-import { recordBuilt, serviceBuilds } from "./image-builds.js";
+import { buildImages } from "./build-images.js";
 
 /**
  * The daily operations on services, as `dev restart|stop|start|build` and the dashboard's buttons
@@ -90,14 +90,11 @@ export async function buildServices(ctx: DevContext, services: string[], log: (l
 
 async function buildLocked(ctx: DevContext, services: string[], log: (line: string) => void): Promise<void> {
   const progress = buildProgress(log);
-  // What the images are built from, taken before the build: the next dev up builds none of them again.
-  const builds = await serviceBuilds(ctx.project.root, ctx.name, await ctx.compose(), ctx.engine, services.length ? new Set(services) : undefined);
   try {
-    await runCompose(ctx, composeBuildArgs(services), `building ${services.join(", ") || ctx.name}`, { code: "E_BUILD", onLine: progress.onLine });
+    await buildImages(ctx, services, { what: `building ${services.join(", ") || ctx.name}`, onLine: progress.onLine });
   } finally {
     progress.stop();
   }
-  if (builds) await recordBuilt(ctx.project.root, ctx.engine, builds);
   const running = [...new Set((await ctx.engine.listContainers(ctx.name)).map((c) => c.service))].filter((s) => services.length === 0 || services.includes(s));
   const built = ctx.project.services.filter((s) => s.preset && running.includes(s.name)).map((s) => s.name);
   if (built.length === 0) {

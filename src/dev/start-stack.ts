@@ -3,9 +3,9 @@ import { runtimeError } from "../errors/stack-error.js";
 import { isPortTaken, isPortTakenError, portTakenHint, takenPort } from "../engine/port-taken.js";
 import { buildLayers } from "../render/compose-layers.js";
 import { waitFor } from "../wait/index.js";
-import { composeBuildArgs, runCompose, type DevContext } from "./dev-context.js";
+import { runCompose, type DevContext } from "./dev-context.js";
 import { readinessOf } from "./readiness-of.js";
-import { recordBuilt, serviceBuilds, staleBuilds } from "./image-builds.js";
+import { buildImages } from "./build-images.js";
 
 const READY_TIMEOUT_MS = 180_000;
 
@@ -118,21 +118,7 @@ export async function startInOrder(plan: StartPlan): Promise<void> {
  */
 export async function createStack(ctx: DevContext, only: string[], onLine?: (line: string) => void, onBuilt?: () => void): Promise<string[]> {
   const wanted = only.length ? withDependencies(only, dependenciesOf(ctx)) : undefined;
-  const compose = await ctx.compose();
-  const builds = await serviceBuilds(ctx.project.root, ctx.name, compose, ctx.engine, wanted);
-  let built: string[];
-  if (builds) {
-    const stale = await staleBuilds(ctx.project.root, ctx.engine, builds);
-    built = stale.map((b) => b.service);
-    if (stale.length) {
-      await runCompose(ctx, composeBuildArgs(built), "building the stack", { code: "E_BUILD", onLine });
-      await recordBuilt(ctx.project.root, ctx.engine, stale);
-    }
-  } else {
-    // The compose files could not be read here: compose builds all it builds, as it knows best.
-    built = wanted ? [...wanted] : [];
-    await runCompose(ctx, composeBuildArgs(built), "building the stack", { code: "E_BUILD", onLine });
-  }
+  const built = await buildImages(ctx, wanted ? [...wanted] : [], { what: "building the stack", onlyStale: true, onLine });
   onBuilt?.();
   await runCompose(ctx, ["up", "--no-start", "--remove-orphans", ...only], "creating the stack", { onLine });
   return built;

@@ -13,7 +13,8 @@ import { mapChangesToServices, type RestartCause, type ServiceChange, type Watch
 import { createRestartScheduler } from "./restart/restart-scheduler.js";
 import { createSaveEchoes, looksMidWrite } from "./restart/save-echoes.js";
 import { CrashMonitor } from "./crash-monitor.js";
-import { composeBuildArgs, runCompose, withProject, type DevContext } from "./dev-context.js";
+import { runCompose, withProject, type DevContext } from "./dev-context.js";
+import { buildImages } from "./build-images.js";
 import { restartService, type RestartOutcome } from "./restart/restart-service.js";
 import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack } from "./bring-back.js";
@@ -322,7 +323,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
           const upToDate = lastUpOk && onlyAdded !== undefined && onlyAdded.every((name) => running.has(name)) && [...appliedEnv].every(([k, v]) => env.get(k) === v);
           if (!upToDate) {
             lastUpOk = false;
-            if (toBuild.length) await runCompose(ctx, composeBuildArgs(toBuild), `building ${toBuild.join(", ")}`, { code: "E_BUILD" });
+            if (toBuild.length) await buildImages(ctx, toBuild, { what: `building ${toBuild.join(", ")}` });
             await crashes.ownCompose(runCompose(ctx, ["up", "-d", "--remove-orphans", ...only], "applying stack.yaml"));
             lastUpOk = true;
           }

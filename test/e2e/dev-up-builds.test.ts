@@ -1,6 +1,7 @@
 import { appendFile, readFile, writeFile } from "node:fs/promises";
 import { join } from "node:path";
 import { afterAll, beforeAll, describe, expect, it } from "vitest";
+import { DevProcess } from "./dev-process.js";
 import { CREATE_STACK, DEV, IMAGE_ARGS, cleanupDir, projectImages, removeProject, sh, tempDir, uniqueName } from "./support.js";
 
 // dev up builds an image only when it is missing or older than its inputs (the build context's
@@ -87,5 +88,24 @@ describe("dev up builds only what changed", () => {
     const after = await apiImage();
     expect(await upOk()).toContain("images up to date (nothing to build)");
     expect(await apiImage()).toEqual(after);
+  });
+
+  it("after the watcher's rebuild (a manifest saved), dev up builds nothing", async () => {
+    const before = await apiImage();
+    const watcher = new DevProcess(root, ["up", "--no-ui"]);
+    try {
+      await watcher.waitFor(/^watching /, { timeoutMs: 180_000 });
+      const from = watcher.lines.length;
+      await appendFile(join(root, "services/api/requirements.txt"), "# saved while watching\n");
+      await watcher.waitFor(/^api rebuilt and restarted/, { from, timeoutMs: 180_000 });
+      const rebuilt = await apiImage();
+      expect(rebuilt.id).not.toBe(before.id);
+      watcher.interrupt();
+      expect(await watcher.exited, watcher.lines.join("\n")).toBe(0);
+      expect(await upOk()).toContain("images up to date (nothing to build)");
+      expect(await apiImage()).toEqual(rebuilt);
+    } finally {
+      watcher.kill();
+    }
   });
 });

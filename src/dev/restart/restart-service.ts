@@ -2,7 +2,8 @@ import type { ContainerInfo } from "../../engine/engine.js";
 import { runtimeError } from "../../errors/stack-error.js";
 import type { ResolvedService } from "../../stack/resolve-services.js";
 import { RELOAD_SIGNAL, RELOADED_LINE, SUPERVISOR_MARK, reloadModeOf, stopTimeoutOf } from "../../render/supervisor.js";
-import { composeBuildArgs, runCompose, type DevContext } from "../dev-context.js";
+import { runCompose, type DevContext } from "../dev-context.js";
+import { buildImages } from "../build-images.js";
 import { containerHealthy, failuresOf, firstOf, portAnswers, waitFor, type Readiness } from "../../wait/index.js";
 import { isLoopback, listeningPorts } from "../listening-ports.js";
 
@@ -32,7 +33,7 @@ export async function restartService(
 ): Promise<RestartOutcome> {
   const started = performance.now();
   if (opts.rebuild) {
-    await runCompose(ctx, composeBuildArgs([svc.name]), `building ${svc.name}`, { code: "E_BUILD", onLine: opts.onLine });
+    await buildImages(ctx, [svc.name], { what: `building ${svc.name}`, onLine: opts.onLine });
     // -V: anonymous volumes (a node_modules kept from the image) come fresh from the new image.
     await runCompose(ctx, ["up", "-d", "--no-deps", "--renew-anon-volumes", svc.name], `recreating ${svc.name}`);
   }
