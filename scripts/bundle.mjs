@@ -63,6 +63,53 @@ const lazyStringWidth = {
   },
 };
 
+// dockerode loads, as it loads, what only rare paths use: docker-modem's SSH transport (ssh2, for
+// an ssh:// DOCKER_HOST), dockerode's BuildKit session (gRPC, for buildImage with a session) and
+// tar-fs (buildImage's context). Those modules are about two thirds of its load time, paid by
+// every command that talks to the engine. Bundled here, each is required on its first use
+// instead; the rest of dockerode is as it is. dockerode stays a dependency: its own
+// dependencies are installed with it (see dockerodeDeps below).
+const LAZY_REQUIRES = [
+  { file: /docker-modem[\\/]lib[\\/]modem\.js$/, line: "ssh = require('./ssh'),", lazy: "ssh = function () { return require('./ssh').apply(this, arguments); }," },
+  { file: /dockerode[\\/]lib[\\/]docker\.js$/, line: "withSession = require('./session'),", lazy: "withSession = function () { return require('./session').apply(this, arguments); }," },
+  // tar-fs (and its streams) packs a build context for buildImage, which this tool never calls.
+  { file: /dockerode[\\/]lib[\\/]util\.js$/, line: "var tar = require('tar-fs');", lazy: "var tar = { pack: function () { var t = require('tar-fs'); return t.pack.apply(t, arguments); } };" },
+];
+const lazyDockerodeParts = {
+  name: "lazy-dockerode-parts",
+  setup(b) {
+    for (const { file, line, lazy } of LAZY_REQUIRES) {
+      b.onLoad({ filter: file }, (args) => {
+        const source = readFileSync(args.path, "utf8");
+        if (source.split(line).length !== 2) throw new Error(`bundle: ${args.path} changed (no single "${line}"); review the lazy-dockerode-parts plugin`);
+        return { contents: source.replace(line, lazy), loader: "js" };
+      });
+    }
+  },
+};
+
+// The modules dockerode and docker-modem require and this bundle leaves out (above, and what they
+// load as they load: readable-stream, debug, split-ca) come from their own install, resolved from
+// where dockerode and docker-modem are, as each would resolve them: never from wherever a name
+// lands in the user's node_modules tree (another major version may sit there).
+const DOCKERODE_DEPS = {
+  dockerode: ["@grpc/grpc-js", "@grpc/proto-loader", "protobufjs", "tar-fs"],
+  "docker-modem": ["ssh2", "readable-stream", "debug", "split-ca"],
+};
+const dockerodeDeps = {
+  name: "dockerode-deps",
+  setup(b) {
+    const owners = new Map(Object.entries(DOCKERODE_DEPS).flatMap(([owner, deps]) => deps.map((d) => [d, owner])));
+    const filter = new RegExp(`^(${[...owners.keys()].map((d) => d.replace(/[/.]/g, "\\$&")).join("|")})$`);
+    b.onResolve({ filter }, (args) => (/node_modules[\\/](dockerode|docker-modem)[\\/]/.test(args.importer) ? { path: args.path, namespace: "dockerode-dep" } : undefined));
+    b.onLoad({ filter: /.*/, namespace: "dockerode-dep" }, (args) => {
+      const dockerode = 'require.resolve("dockerode")';
+      const from = owners.get(args.path) === "dockerode" ? dockerode : `require("node:module").createRequire(${dockerode}).resolve("docker-modem")`;
+      return { contents: `module.exports = require("node:module").createRequire(${from})(${JSON.stringify(args.path)});`, loader: "js" };
+    });
+  },
+};
+
 // Chunk names carry a content hash: clear the old ones rather than ship them beside the new.
 rmSync(join(ROOT, "dist/bin"), { recursive: true, force: true });
 await build({
@@ -75,8 +122,8 @@ await build({
   target: "node20",
   sourcemap: true,
   chunkNames: "chunks/[name]-[hash]",
-  external: ["dockerode", "@parcel/watcher", "@inquirer/prompts", "get-port", "ajv", "handlebars", "node-forge"],
+  external: ["@parcel/watcher", "@inquirer/prompts", "get-port", "ajv", "handlebars", "node-forge"],
   banner: { js: "#!/usr/bin/env node\nimport { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-  plugins: [precompiled, yargsShim, lazyStringWidth],
+  plugins: [precompiled, yargsShim, lazyStringWidth, lazyDockerodeParts, dockerodeDeps],
   logLevel: "warning",
 });

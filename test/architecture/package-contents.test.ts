@@ -81,8 +81,9 @@ describe("the published package (npm pack)", () => {
     const builtins = new Set([...builtinModules, ...builtinModules.map((m) => `node:${m}`)]);
     const code = [...listed].filter((f) => f.endsWith(".js")).map((f) => readFileSync(join(ROOT, f), "utf8")).join("\n");
     const packageOf = (spec: string) => spec.split("/").slice(0, spec.startsWith("@") ? 2 : 1).join("/");
-    // import, import(), require() and a createRequire()'s load() of a bare name.
-    const bare = new Set([...code.matchAll(/(?:\bfrom|\bimport\(|require\(|\bload\()\s*"(@?[a-z0-9][\w.@/-]*)"/g)].map((m) => m[1]!).filter((s) => !builtins.has(s)).map(packageOf));
+    // import, import(), require(), require.resolve() (where a bundled dependency's own
+    // dependencies are looked up) and a createRequire()'s load() of a bare name.
+    const bare = new Set([...code.matchAll(/(?:\bfrom|\bimport\(|require\(|require\.resolve\(|\bload\()\s*"(@?[a-z0-9][\w.@/-]*)"/g)].map((m) => m[1]!).filter((s) => !builtins.has(s)).map(packageOf));
     expect([...bare].filter((p) => !(p in pkg.dependencies)).sort()).toEqual([]);
     expect(Object.keys(pkg.dependencies).filter((d) => !bare.has(d)).sort()).toEqual([]);
   });
