@@ -8,7 +8,7 @@ import { readProjectEnv } from "../fs/read-env.js";
 import { loadProject, type Project } from "../stack/load-project.js";
 import { composeFailureHint, failureLines, isPullFailure } from "./compose-output.js";
 import { stackImagesOf } from "./stack-images.js";
-import { composeWithoutWatchLayer } from "./compose-without-watch.js";
+import { composeForDev } from "./compose-for-dev.js";
 
 export interface DevContext {
   project: Project;
@@ -22,7 +22,7 @@ export interface DevContext {
 /** A dev context for a loaded project; nothing is contacted until first used. */
 export function connectDev(project: Project): DevContext {
   let cli: Promise<ComposeCli> | undefined;
-  return { project, name: project.parsed.config.name, engine: createDockerEngine(), compose: () => (cli ??= detectCompose().then((c) => composeWithoutWatchLayer(c, project.root))) };
+  return { project, name: project.parsed.config.name, engine: createDockerEngine(), compose: () => (cli ??= detectCompose().then((c) => composeForDev(c, project.root))) };
 }
 
 /** The same engine and compose CLI for the project as it now is (after a stack.yaml change). */

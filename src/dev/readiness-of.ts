@@ -1,5 +1,5 @@
 import type { ContainerInfo } from "../engine/engine.js";
-import { backingOff, condition, containerHealthy, failuresOf, firstOf, portAnswers, type Readiness } from "../wait/index.js";
+import { backingOff, condition, containerHealthy, failuresOf, firstOf, portAnswers, portListening, type Readiness } from "../wait/index.js";
 import type { DevContext } from "./dev-context.js";
 
 /**
@@ -14,12 +14,21 @@ const HEALTHCHECK_MAX_MS = 1000;
 const DOCKER_VERDICT_MAX_MS = 500;
 /** The app's port: a cheap local connection. */
 const PORT_MAX_MS = 250;
+/**
+ * Beside the port, Docker's word only tells of an exit or an unhealthy verdict (rare): first
+ * asked after this, then less and less often, at most DOCKER_EXIT_MAX_MS apart. Twenty services
+ * starting would otherwise ask the engine to inspect a container some 60 times a second while
+ * it is busiest starting them.
+ */
+const DOCKER_EXIT_FIRST_MS = 200;
+const DOCKER_EXIT_MAX_MS = 1000;
 
 /**
  * What "ready" means for a container of the stack, the one answer every command that waits for
  * a start uses (dev up, dev start, dev build, a restart of a preset's service), fastest first:
  * - a service that speaks HTTP on a published port (a template, or its own Dockerfile):
- *   that port answering; one of its own Dockerfile without a healthcheck is not ready for merely
+ *   its port listening at the container's own address (see portListening), else the published
+ *   port answering; one of its own Dockerfile without a healthcheck is not ready for merely
  *   running, only for answering;
  * - else its healthcheck command, run through the Engine API: after 100 ms, then less and less
  *   often, at most 1 s apart;
@@ -31,11 +40,15 @@ export async function readinessOf(ctx: DevContext, c: ContainerInfo, env: Readon
   const healthy = backingOff(containerHealthy(ctx.engine, c.id), { maxMs: DOCKER_VERDICT_MAX_MS });
   const svc = ctx.project.services.find((s) => s.name === c.service);
   const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
-  const test = (await ctx.engine.inspect(c.id)).healthcheck;
+  const info = await ctx.engine.inspect(c.id);
+  const test = info.healthcheck;
   const command = test?.[0] === "CMD" ? test.slice(1) : test?.[0] === "CMD-SHELL" ? ["/bin/sh", "-c", test[1] ?? "true"] : undefined;
   if (svc && (svc.preset || svc.build) && svc.port !== undefined && hostPort) {
     const own = svc.build !== undefined && !svc.healthcheck;
-    return { readiness: firstOf(backingOff(portAnswers(hostPort), { maxMs: PORT_MAX_MS, factor: 1.25 }), own ? failuresOf(healthy) : healthy), checked: command !== undefined, label: own ? "answers" : command ? "healthy" : "running" };
+    const address = info.addresses?.[0];
+    const answers = address ? portListening(address, svc.port, portAnswers(hostPort)) : portAnswers(hostPort);
+    const exits = backingOff({ ...containerHealthy(ctx.engine, c.id), intervalMs: DOCKER_EXIT_FIRST_MS }, { maxMs: DOCKER_EXIT_MAX_MS });
+    return { readiness: firstOf(backingOff(answers, { maxMs: PORT_MAX_MS, factor: 1.25 }), own ? failuresOf(exits) : exits), checked: command !== undefined, label: own ? "answers" : command ? "healthy" : "running" };
   }
   if (!command) return { readiness: healthy, checked: false, label: "running" };
   const check = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, HEALTHCHECK_FIRST_MS);

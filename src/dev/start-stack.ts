@@ -1,3 +1,4 @@
+import { setMaxListeners } from "node:events";
 import type { ContainerInfo } from "../engine/engine.js";
 import { runtimeError } from "../errors/stack-error.js";
 import { isPortTaken, isPortTakenError, portTakenHint, takenPort } from "../engine/port-taken.js";
@@ -28,6 +29,8 @@ export async function startStack(ctx: DevContext, only: string[], env: ReadonlyM
   // After the first failure nothing more starts and the other waits end: the caller may make the
   // containers again and start once more (dev up moving a port taken meanwhile).
   const failed = new AbortController();
+  // Every container's wait listens to it at once (20 services: more than Node's default of 10).
+  setMaxListeners(Math.max(10, all.length * 2), failed.signal);
   try {
     await startInOrder({
       containers: byService,

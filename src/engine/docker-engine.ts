@@ -226,6 +226,7 @@ function fromInspect(info: Inspect): ContainerInfo {
     restartCount: info.RestartCount,
     command: [info.Path, ...(info.Args ?? [])],
     healthcheck: info.Config.Healthcheck?.Test,
+    addresses: Object.values(info.NetworkSettings.Networks ?? {}).map((n) => n.IPAddress).filter((ip) => !!ip),
   };
 }
 

@@ -23,6 +23,8 @@ export interface ContainerInfo {
   command?: string[];
   /** Its healthcheck test as the engine has it (["CMD", ...] or ["CMD-SHELL", "..."]); from inspect only. */
   healthcheck?: string[];
+  /** inspect only: the container's IPv4 address on each of its networks (none while it is not running). */
+  addresses?: string[];
 }
 
 export interface EngineEvent {

@@ -6,3 +6,4 @@ export { portAnswers } from "./port-answers.js";
 export { routeServedBy } from "./route-served.js";
 export { condition } from "./condition.js";
 export { backingOff, type BackoffOptions } from "./backing-off.js";
+export { portListening } from "./port-listening.js";

@@ -210,6 +210,12 @@ describe("process reload", () => {
     } else {
       expect(composeFile, `${cli.join(" ")} ${version}, API ${apiVersion}`).toContain("compose.start-interval.yaml");
     }
+    if (composeFile.includes("compose.start-interval.yaml")) {
+      // dev up left the layer out (its own probes wait; Docker's four checks a second would only
+      // add work while the stack starts): the containers it made carry no start_interval.
+      const made = JSON.parse((await sh("docker", ["inspect", "-f", "{{json .Config.Healthcheck}}", (await container("api")).id])).stdout) as { StartInterval?: number };
+      expect(made.StartInterval ?? 0).toBe(0);
+    }
     const up = await compose(root, ["up", "-d"]);
     expect(up.code, up.stderr).toBe(0);
     if (composeFile.includes("compose.start-interval.yaml")) {
