@@ -17,7 +17,7 @@ export default defineConfig({
       {
         test: {
           name: "unit",
-          include: ["src/**/*.test.ts", "test/golden/**/*.test.ts", "test/architecture/**/*.test.ts"],
+          include: ["src/**/*.test.ts", "test/golden/**/*.test.ts", "test/architecture/**/*.test.ts", "test/lanes/**/*.test.ts"],
           globalSetup: ["test/support/unit-setup.ts"],
           // Property-style tests run thousands of cases: 5 s is too short on a busy 2-core machine.
           testTimeout: 30_000,
