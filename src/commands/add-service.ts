@@ -1,5 +1,6 @@
 import { formatPlan, planToJson } from "./format-plan.js";
-import { composeBuildArgs, runCompose } from "../dev/dev-context.js";
+import { runCompose } from "../dev/dev-context.js";
+import { buildImages } from "../dev/build-images.js";
 import { waitReady } from "../dev/restart/restart-service.js";
 import { routeServedBy, waitFor } from "../wait/index.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
@@ -54,7 +55,7 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
     if (ctx) {
       out(`starting ${args.name} (the other services keep running)...`);
       const tStart = performance.now();
-      await runCompose(ctx, composeBuildArgs([args.name]), `building ${args.name}`, { code: "E_BUILD" });
+      await buildImages(ctx, [args.name], { what: `building ${args.name}` });
       await runCompose(ctx, ["up", "-d", "--no-deps", args.name], `starting ${args.name}`);
       const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
       const svc = next.services.find((s) => s.name === args.name)!;

@@ -67,3 +67,10 @@ describe("source layout", () => {
     expect(mutual).toEqual([]);
   });
 });
+
+describe("one way to do a thing", () => {
+  it("images are built in one place (dev/build-images.ts), which records what each was built from", () => {
+    const builders = sourceFiles(SRC).filter((file) => /\bcomposeBuildArgs\(/.test(readFileSync(file, "utf8")) && !file.endsWith("dev-context.ts"));
+    expect(builders.map((file) => relative(SRC, file))).toEqual(["dev/build-images.ts"]);
+  });
+});
