@@ -7,7 +7,7 @@ import { loadPresets, type PresetRegistry } from "../presets/load-presets.js";
 import type { Preset } from "../presets/preset.js";
 import { DEFAULT_HEALTH, type StackConfig } from "../stack/stack-config.js";
 import { renderReadme } from "./render-readme.js";
-import { renderTemplate, templatePath } from "./render-template.js";
+import { partialsOf, renderTemplate, templatePath } from "./render-template.js";
 
 const presets = loadPresets();
 function readme(presetsList: string[], services: StackConfig["services"]): string {
@@ -86,5 +86,16 @@ describe("templates", () => {
     writeFileSync(join(dir, "t.hbs"), "location {{route}} { return 200 \"<{{name}}> & co\"; }");
     expect(renderTemplate(join(dir, "t.hbs"), { route: "/a", name: "b" })).toBe('location /a { return 200 "<b> & co"; }');
     expect(() => renderTemplate(join(dir, "t.hbs"), { route: "/a" })).toThrow(/"name" not defined/);
+  });
+
+  it("include a shared template with {{> \"@/...\"}}: rendered in place, with the same variables, strictly", () => {
+    expect(partialsOf('a\n{{> "@/python/fork-server.py.hbs"}}\n{{~> "@/x/y.hbs"}} {{> other}}')).toEqual(["@/python/fork-server.py.hbs", "@/x/y.hbs"]);
+    const dir = mkdtempSync(join(tmpdir(), "tpl-"));
+    writeFileSync(join(dir, "serve.py.hbs"), 'import os\n\n{{> "@/python/fork-server.py.hbs"}}\n\nrun(None)\n');
+    const text = renderTemplate(join(dir, "serve.py.hbs"), { name: "jobs" });
+    expect(text).toMatch(/^import os\n\n# The long-lived parent/);
+    expect(text).toContain('os.environ.get("CREATE_STACK_SERVICE", "jobs")');
+    expect(text).toMatch(/\ndef supervise\(listening, claim\):[\s\S]*\n\nrun\(None\)\n$/);
+    expect(() => renderTemplate(join(dir, "serve.py.hbs"), {})).toThrow(/"name" not defined/);
   });
 });

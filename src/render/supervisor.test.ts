@@ -163,8 +163,8 @@ describe("reload modes", () => {
     expect(knownCommand(web!)).toEqual(["node", "server.js"]);
     expect(knownCommand(edge!)).toEqual(["node", "server.js"]);
     expect(knownCommand(api!)).toEqual(["python", "app.py"]);
-    expect(knownCommand(fast!)).toEqual(["python", "-m", "uvicorn", "main:app", "--host", "0.0.0.0", "--port", "9000"]);
-    expect(knownCommand(worker!)?.slice(0, 4)).toEqual(["python", "-m", "celery", "-A"]);
+    expect(knownCommand(fast!)).toEqual(["python", "serve.py", "main:app", "--host", "0.0.0.0", "--port", "9000"]);
+    expect(knownCommand(worker!)?.slice(0, 4)).toEqual(["python", "worker.py", "-A", "tasks"]);
     expect(knownCommand(own!)).toEqual(["sh", "-c", "echo $$HOME && python app.py"]);
   });
 

@@ -4,7 +4,7 @@ import { join } from "node:path";
 import { afterAll, describe, expect, it } from "vitest";
 import { parseDocument } from "yaml";
 import { DevProcess } from "./dev-process.js";
-import { CREATE_STACK, DEV, EXTRAS_IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
+import { CREATE_STACK, DEV, EXTRAS_IMAGE_ARGS, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
 
 // The Node and Django starters reload their process on a save, as the Python ones do: the
 // container (its id, its start time) stays, the new code answers.
@@ -20,13 +20,16 @@ function freePort(): Promise<number> {
   });
 }
 
-/** A new project, its host ports moved to free ones (the defaults are often taken on a shared engine). */
-async function create(prefix: string, args: string[], extra: Record<string, unknown> = {}) {
+/**
+ * A new project, its host ports moved to free ones (the defaults are often taken on a shared engine).
+ * Python from the image with Django (`images`: the one with FastAPI and Celery instead).
+ */
+async function create(prefix: string, args: string[], extra: Record<string, unknown> = {}, images = EXTRAS_IMAGE_ARGS) {
   const project = uniqueName(prefix);
   const root = join(await tempDir(), project);
   const entry: (typeof made)[number] = { project, root };
   made.push(entry);
-  const res = await sh("node", [CREATE_STACK, root, "--yes", "--name", project, "--health-interval", "1s", ...args, ...EXTRAS_IMAGE_ARGS]);
+  const res = await sh("node", [CREATE_STACK, root, "--yes", "--name", project, "--health-interval", "1s", ...args, ...images]);
   expect(res.code, res.stderr).toBe(0);
   if (Object.keys(extra).length) {
     const stack = parseDocument(await readFile(join(root, "stack.yaml"), "utf8"));
@@ -66,6 +69,19 @@ async function saveInPlace(file: string, from: string, to: string, pauseMs: numb
   } finally {
     await handle.close();
   }
+}
+
+/**
+ * The long-lived launcher (`python SCRIPT ...`, started by the supervisor) and the worker it forked
+ * (its child running the same command); a Celery worker's pool processes are the worker's children.
+ */
+async function forked(root: string, service: string, script: string) {
+  const ps = await compose(root, ["exec", "-T", service, "ps", "-eo", "pid=,ppid=,args="]);
+  const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /^python[0-9.]*$/.test(f[2] ?? "") && f[3] === script);
+  const parent = procs.find((p) => !procs.some((q) => q[0] === p[1]));
+  const workers = procs.filter((p) => p[1] === parent?.[0]);
+  expect(parent && workers.length === 1, ps.stdout).toBe(true);
+  return { parent: parent![0], worker: workers[0]![0] };
 }
 
 afterAll(async () => {
@@ -110,15 +126,7 @@ describe("the django starter", () => {
     expect(await migrateRuns()).toBe(1);
     // serve.py stays up (Django's framework imported once, the listening socket held) and a
     // worker forked from it serves: python serve.py twice, one the parent of the other.
-    const servers = async () => {
-      const ps = await compose(root, ["exec", "-T", "api", "ps", "-eo", "pid=,ppid=,args="]);
-      const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /^python[0-9.]*$/.test(f[2] ?? "") && f[3] === "serve.py");
-      expect(procs, ps.stdout).toHaveLength(2);
-      const parent = procs.find((p) => procs.some((q) => q[1] === p[0]))!;
-      const worker = procs.find((p) => p[1] === parent?.[0])!;
-      expect(parent && worker, ps.stdout).toBeTruthy();
-      return { parent: parent[0], worker: worker[0] };
-    };
+    const servers = () => forked(root, "api", "serve.py");
     const first = await servers();
     const from = dev.lines.length;
     await edit(join(root, "services/api/config/urls.py"), `"hello from api"`, `"saved once"`);
@@ -147,5 +155,67 @@ describe("the django starter", () => {
     // database file the migration wrote (data, not code) cause another.
     await new Promise((r) => setTimeout(r, 2000));
     expect(dev.count(/^api /, next), dev.lines.slice(next).join("\n")).toBe(1);
+  });
+});
+
+describe("the fastapi starter", () => {
+  it("a save forks a new uvicorn worker from the same long-lived serve.py, which keeps FastAPI imported and the socket bound", async () => {
+    const { project, root, dev, proxy } = await create("cs-e2e-fastapi-reload", ["--preset", "fastapi", "--proxy", "nginx"], {}, IMAGE_ARGS);
+    const before = await container(project, "api");
+    const first = await forked(root, "api", "serve.py");
+    const from = dev.lines.length;
+    await edit(join(root, "services/api/main.py"), `"hello from api"`, `"saved once"`);
+    await dev.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from, timeoutMs: 180_000 });
+    const res = await getUntilOk(`${proxy}/api/`);
+    expect(JSON.parse(res.body)).toMatchObject({ service: "api", message: "saved once" });
+    expect((await container(project, "api")).startedAt).toBe(before.startedAt);
+    const second = await forked(root, "api", "serve.py");
+    expect(second.parent).toBe(first.parent);
+    expect(second.worker).not.toBe(first.worker);
+    expect(dev.count(/restarted in|crashed/, from)).toBe(0);
+  });
+});
+
+// Enqueues add(i, 0) every 50 ms for 4 s from the api's container, then waits for every result;
+// prints them and the seconds that wait took.
+const BURST = `import json, time
+from tasks import add
+sent = []
+for i in range(80):
+    sent.append(add.delay(i, 0))
+    time.sleep(0.05)
+t = time.monotonic()
+results = [r.get(timeout=60) for r in sent]
+print(json.dumps({"results": results, "wait": time.monotonic() - t}))
+`;
+
+describe("the worker starter", () => {
+  it("a save forks a new Celery worker from the same worker.py, and no task sent across the reload is lost", async () => {
+    const { project, root, dev } = await create("cs-e2e-worker-reload", ["--preset", "python-http,redis,worker", "--proxy", "nginx"], {}, IMAGE_ARGS);
+    const before = await container(project, "worker");
+    const run = (code: string) => compose(root, ["exec", "-T", "api", "python", "-c", code], 120_000);
+    expect((await run("from tasks import add; print(add.delay(2, 3).get(timeout=60))")).stdout.trim()).toBe("5");
+    const first = await forked(root, "worker", "worker.py");
+    const from = dev.lines.length;
+    const burst = run(BURST);
+    await new Promise((r) => setTimeout(r, 1000));
+    await edit(join(root, "services/api/tasks.py"), "return x + y", "return x + y + 1000");
+    await dev.waitFor(/^worker reloaded in [\d.]+ s \(1 file\)$/, { from, timeoutMs: 180_000 });
+    const done = await burst;
+    expect(done.code, done.stderr).toBe(0);
+    const { results, wait } = JSON.parse(done.stdout) as { results: number[]; wait: number };
+    // Each task done once, by the old code or (from the reload on) the new one, none held back:
+    // a task the old worker had taken off the queue as it stopped came back only after a visibility
+    // timeout, if at all.
+    expect(results.map((r, i) => r - i).every((d) => d === 0 || d === 1000), done.stdout).toBe(true);
+    expect(results.at(-1)).toBe(79 + 1000);
+    expect(wait, done.stdout).toBeLessThan(10);
+    expect((await container(project, "worker")).startedAt).toBe(before.startedAt);
+    const second = await forked(root, "worker", "worker.py");
+    expect(second.parent).toBe(first.parent);
+    expect(second.worker).not.toBe(first.worker);
+    expect(dev.count(/^worker (restarted|crashed)/, from)).toBe(0);
+    // Dev only: the forked worker skips mingle's second of waiting for other workers.
+    expect((await compose(root, ["logs", "--no-color", "worker"])).stdout).not.toMatch(/mingle: searching for neighbors/);
   });
 });
