@@ -55,17 +55,17 @@ async function runningProxy(ctx: DevContext, listed?: ContainerInfo[]) {
     renderer,
     io: {
       exec: (cmd: string[]) => ctx.engine.exec(container.id, cmd),
-      get: (path: string) => (port ? fetchText(`http://127.0.0.1:${port}${path}`) : Promise.resolve(undefined)),
+      get: (path: string, timeoutMs?: number) => (port ? fetchText(`http://127.0.0.1:${port}${path}`, timeoutMs) : Promise.resolve(undefined)),
       logs: (tail: number) => ctx.engine.logs(container.id, { tail }),
     },
   };
 }
 
-async function fetchText(url: string): Promise<string | undefined> {
+async function fetchText(url: string, timeoutMs = 2000): Promise<string | undefined> {
   try {
-    // 2 s: on a loaded machine, through a userland port proxy (an engine without iptables), an
-    // answer can take longer than half a second, and a reload waits for exactly this answer.
-    const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(2000) });
+    // 2 s unless the caller gives more (nginx's reload gives the rest of its bound): on a loaded
+    // machine, through a userland port proxy, an answer can take longer than half a second.
+    const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(timeoutMs) });
     return res.ok ? await res.text() : undefined;
   } catch {
     return undefined;

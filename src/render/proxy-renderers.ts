@@ -11,8 +11,11 @@ import { condition, waitFor } from "../wait/index.js";
 /** What a proxy renderer may do in a running stack: run a command in the proxy, GET a path through it. */
 export interface ProxyIo {
   exec(cmd: string[]): Promise<{ exitCode: number; output: string }>;
-  /** The body served at `path` on the proxy's host port, or undefined when nothing answers. */
-  get(path: string): Promise<string | undefined>;
+  /**
+   * The body served at `path` on the proxy's host port, or undefined when nothing answers within
+   * `timeoutMs` (a short default when not given).
+   */
+  get(path: string, timeoutMs?: number): Promise<string | undefined>;
   /** The proxy's last log lines, for an error that has to say what the proxy did instead. */
   logs?(tail: number): Promise<string[]>;
 }
@@ -124,6 +127,7 @@ export function proxyGeneratedPaths(): string[] {
  * version. The bound only catches a master that never switches (it logs why: dev logs nginx).
  */
 export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boundMs = NGINX_SWITCH_BOUND_MS): Promise<void> {
+  const deadline = Date.now() + boundMs;
   const before = workersOf(await nginxProcesses(io));
   const res = await io.exec(["nginx", "-s", "reload"]);
   if (res.exitCode !== 0) throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
@@ -144,7 +148,11 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
     const now = workersOf(processes);
     last = { oldAccepting: now.filter((pid) => before.includes(pid)).length, newAccepting: now.filter((pid) => !before.includes(pid)).length, version: undefined, processes, looked: true };
     if (last.oldAccepting > 0 || last.newAccepting === 0) return false;
-    last.version = await io.get(ROUTES_VERSION_PATH);
+    // The answer may take the rest of the bound: on a loaded machine one GET through the host
+    // port (a userland port proxy, then a worker) was seen to take 2-3 s, so a GET cut short at a
+    // fixed 2 s threw away answers on their way and, the busier the machine, the fewer came back
+    // at all. nginx answers this path itself; a GET that has no answer by the deadline has none.
+    last.version = await io.get(ROUTES_VERSION_PATH, Math.max(GET_MIN_MS, deadline - Date.now()));
     return last.version === expected;
   });
   await waitFor(switched, { timeoutMs: boundMs }).catch(async () => {
@@ -176,6 +184,9 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
  * configuration logs why at once; the bound only catches one that never switches.
  */
 const NGINX_SWITCH_BOUND_MS = 60_000;
+
+/** The least time a look at the served routes version gets, even at the bound's end. */
+const GET_MIN_MS = 2000;
 
 /** The master's scheduler state and CPU time (from /proc/1/stat): busy reloading, or idle. */
 async function nginxMaster(io: ProxyIo): Promise<string | undefined> {

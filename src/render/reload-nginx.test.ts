@@ -104,6 +104,33 @@ describe("nginx reload waits for the new worker generation", () => {
     expect((err as Error).message).toContain(`it serves routes version (no answer), not ${want}`);
   });
 
+  it("on a busy machine the routes answer may take longer than a short GET waits: each GET may take the rest of the bound", async () => {
+    // The host port answers 2.5 s after the request: a GET given less time gets nothing, and one
+    // cut short at a fixed 2 s never sees the new version however often it asks.
+    const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: want }]);
+    const get = io.get.bind(io);
+    const given: (number | undefined)[] = [];
+    io.get = async (path, timeoutMs) => {
+      given.push(timeoutMs);
+      return timeoutMs !== undefined && timeoutMs >= 2500 ? get(path) : undefined;
+    };
+    await reloadNginx(io, [api], 5000);
+    expect(given.length).toBe(1);
+    expect(given[0]).toBeGreaterThan(4000);
+  });
+
+  it("a GET near the bound's end still gets a little time", async () => {
+    const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: "stale" }]);
+    const get = io.get.bind(io);
+    const given: number[] = [];
+    io.get = async (path, timeoutMs) => {
+      given.push(timeoutMs ?? 0);
+      return get(path);
+    };
+    await reloadNginx(io, [api], 50).catch(() => undefined);
+    expect(Math.min(...given)).toBe(2000);
+  });
+
   it("a reload that changes no route still waits for a new worker: the old version answering is not the switch", async () => {
     // The routes are the same before and after, so the version alone cannot tell the generations apart.
     const io = fakeNginx([
