@@ -56,8 +56,8 @@ async function launcherOf(root: string, service: string): Promise<{ parent: stri
     last = ps.stdout;
     const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /(^|\/)node$/.test(f[2] ?? "") && /dev-serve\.cjs$/.test(f[3] ?? ""));
     const parent = procs.find((p) => procs.some((q) => q[1] === p[0]));
-    const workers = procs.filter((p) => p[1] === parent?.[0]).map((p) => p[0]);
-    if (parent && workers.length === 2) return { parent: parent[0], workers: workers.sort() };
+    const workers = procs.filter((p) => p[1] === parent?.[0]).map((p) => p[0]!);
+    if (parent && workers.length === 2) return { parent: parent[0]!, workers: workers.sort() };
     await new Promise((r) => setTimeout(r, 200));
   }
   throw new Error(`no dev-serve.cjs with two workers in ${service}:\n${last}`);
@@ -136,6 +136,16 @@ describe("node starters", () => {
       expect(dev.count(/restarted in|crashed/, from)).toBe(0);
       if (service === "web") expect((await fetch(`${proxy}/web/x`)).headers.get("x-powered-by")).toBe("Express");
     }
+    // server.js failing to load on a save ends the container, as `node server.js` would: dev up's
+    // crash handling takes it from there, and the fixed file is served.
+    const crashFrom = dev.lines.length;
+    const edgeFile = join(root, "services/edge/server.js");
+    const good = await readFile(edgeFile, "utf8");
+    await writeFile(edgeFile, `throw new Error("broken on save");\n${good}`);
+    await dev.waitFor(/^edge crashed: /, { from: crashFrom, timeoutMs: 180_000 });
+    await writeFile(edgeFile, good);
+    const fixed = await getUntilOk(`${proxy}/edge/x`, 180_000);
+    expect(JSON.parse(fixed.body)).toMatchObject({ service: "edge", message: "edge saved once" });
     // The image's node_modules is what the app runs with, not the (empty) host folder.
     const modules = await compose(root, ["exec", "-T", "web", "node", "-p", "require.resolve.paths('express')[0] + ' ' + require('fs').existsSync('/app/node_modules/express/package.json')"]);
     expect(modules.stdout.trim()).toBe("/app/node_modules true");
