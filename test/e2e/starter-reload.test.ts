@@ -48,7 +48,7 @@ async function container(project: string, service: string) {
   return (await containers(project)).find((c) => c.service === service)!;
 }
 
-/** dev-serve.cjs in the service's container: its pid and its two workers' (serving, standby). */
+/** dev-serve.cjs in the service's container: its pid and its three workers' (serving, two standbys). */
 async function launcherOf(root: string, service: string): Promise<{ parent: string; workers: string[] }> {
   let last = "";
   for (let attempt = 0; attempt < 50; attempt++) {
@@ -57,10 +57,10 @@ async function launcherOf(root: string, service: string): Promise<{ parent: stri
     const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /(^|\/)node$/.test(f[2] ?? "") && /dev-serve\.cjs$/.test(f[3] ?? ""));
     const parent = procs.find((p) => procs.some((q) => q[1] === p[0]));
     const workers = procs.filter((p) => p[1] === parent?.[0]).map((p) => p[0]!);
-    if (parent && workers.length === 2) return { parent: parent[0]!, workers: workers.sort() };
+    if (parent && workers.length === 3) return { parent: parent[0]!, workers: workers.sort() };
     await new Promise((r) => setTimeout(r, 200));
   }
-  throw new Error(`no dev-serve.cjs with two workers in ${service}:\n${last}`);
+  throw new Error(`no dev-serve.cjs with three workers in ${service}:\n${last}`);
 }
 
 async function edit(file: string, from: string | RegExp, to: string): Promise<void> {
@@ -125,11 +125,11 @@ describe("node starters", () => {
       await Promise.race([during, new Promise((r) => setTimeout(r, 10_000))]);
       saved = true;
       expect(statuses.filter((s) => s !== 200), `statuses during the save: ${statuses.join(" ")}`).toEqual([]);
-      // dev-serve.cjs stayed up; the standby it had ready serves, and a new standby waits.
+      // dev-serve.cjs stayed up; a standby it had ready serves, and a new standby waits.
       const relaunched = await launcherOf(root, service);
       expect(relaunched.parent).toBe(launcher.parent);
-      // Of the two workers before the save, the standby is still there (serving) and the old one gone.
-      expect(launcher.workers.filter((w) => relaunched.workers.includes(w)), `${launcher.workers} then ${relaunched.workers}`).toHaveLength(1);
+      // Of the three workers before the save, the standbys are still there (one serving) and the old one gone.
+      expect(launcher.workers.filter((w) => relaunched.workers.includes(w)), `${launcher.workers} then ${relaunched.workers}`).toHaveLength(2);
       const after = await container(project, service);
       expect(after.id).toBe(before.id);
       expect(after.startedAt).toBe(before.startedAt);
