@@ -53,8 +53,9 @@ export interface Preset {
   files: PresetFile[];
   /**
    * Service presets only: what a new service gets when the user gives nothing else. `command`:
-   * what its image runs when the compose layers name no command (its Dockerfile's CMD), so
-   * `dev up` can restart that process in place.
+   * what the dev layer runs under `dev up`'s supervisor when the compose layers name no command,
+   * so `dev up` can restart that process in place: its image's CMD, or a development launcher
+   * the starter ships beside it (the node starters' dev-serve.cjs).
    */
   defaults?: { name: string; port?: number; route?: string; path?: string; command?: string[] };
   /** Service presets only: requirement lines this template adds to its path's requirements.txt. */

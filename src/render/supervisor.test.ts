@@ -160,8 +160,8 @@ describe("reload modes", () => {
       web: { template: "node", path: "services/web" },
       edge: { template: "node-http", path: "services/edge" },
     });
-    expect(knownCommand(web!)).toEqual(["node", "server.js"]);
-    expect(knownCommand(edge!)).toEqual(["node", "server.js"]);
+    expect(knownCommand(web!)).toEqual(["node", "dev-serve.cjs"]);
+    expect(knownCommand(edge!)).toEqual(["node", "dev-serve.cjs"]);
     expect(knownCommand(api!)).toEqual(["python", "app.py"]);
     expect(knownCommand(fast!)).toEqual(["python", "serve.py", "main:app", "--host", "0.0.0.0", "--port", "9000"]);
     expect(knownCommand(worker!)?.slice(0, 4)).toEqual(["python", "worker.py", "-A", "tasks"]);

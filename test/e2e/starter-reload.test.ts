@@ -7,7 +7,8 @@ import { DevProcess } from "./dev-process.js";
 import { CREATE_STACK, DEV, EXTRAS_IMAGE_ARGS, IMAGE_ARGS, cleanupDir, compose, containers, envValue, getUntilOk, removeProject, sh, tempDir, uniqueName } from "./support.js";
 
 // The Node and Django starters reload their process on a save, as the Python ones do: the
-// container (its id, its start time) stays, the new code answers.
+// container (its id, its start time) stays, the new code answers. Node's and Django's keep a
+// long-lived parent (dev-serve.cjs, serve.py) that hands the listening socket to fresh code.
 
 const made: { project: string; root: string; dev?: DevProcess }[] = [];
 
@@ -48,6 +49,21 @@ async function create(prefix: string, args: string[], extra: Record<string, unkn
 
 async function container(project: string, service: string) {
   return (await containers(project)).find((c) => c.service === service)!;
+}
+
+/** dev-serve.cjs in the service's container: its pid and its three workers' (serving, two standbys). */
+async function launcherOf(root: string, service: string): Promise<{ parent: string; workers: string[] }> {
+  let last = "";
+  for (let attempt = 0; attempt < 50; attempt++) {
+    const ps = await compose(root, ["exec", "-T", service, "ps", "-eo", "pid=,ppid=,args="]);
+    last = ps.stdout;
+    const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /(^|\/)node$/.test(f[2] ?? "") && /dev-serve\.cjs$/.test(f[3] ?? ""));
+    const parent = procs.find((p) => procs.some((q) => q[1] === p[0]));
+    const workers = procs.filter((p) => p[1] === parent?.[0]).map((p) => p[0]!);
+    if (parent && workers.length === 3) return { parent: parent[0]!, workers: workers.sort() };
+    await new Promise((r) => setTimeout(r, 200));
+  }
+  throw new Error(`no dev-serve.cjs with three workers in ${service}:\n${last}`);
 }
 
 async function edit(file: string, from: string | RegExp, to: string): Promise<void> {
@@ -99,17 +115,53 @@ describe("node starters", () => {
     });
     for (const [service, file] of [["web", "server.js"], ["edge", "server.js"]] as const) {
       const before = await container(project, service);
+      const launcher = await launcherOf(root, service);
       const from = dev.lines.length;
+      // Requests sent all through the save, through the proxy: each is answered (the new process
+      // takes over the listening socket before the old one lets go of it).
+      const statuses: number[] = [];
+      let saved = false;
+      const during = (async () => {
+        while (!saved) {
+          try {
+            const res = await fetch(`${proxy}/${service}/x`);
+            const body = await res.text();
+            statuses.push(res.status);
+            if (body.includes(`${service} saved once`)) saved = true;
+          } catch {
+            statuses.push(0);
+          }
+          await new Promise((r) => setTimeout(r, 10));
+        }
+      })();
       await edit(join(root, "services", service, file), `hello from ${service}`, `${service} saved once`);
       await dev.waitFor(new RegExp(`^${service} reloaded in [\\d.]+ s \\(1 file\\)$`), { from, timeoutMs: 180_000 });
       const res = await getUntilOk(`${proxy}/${service}/x`);
       expect(JSON.parse(res.body)).toMatchObject({ service, message: `${service} saved once` });
+      await Promise.race([during, new Promise((r) => setTimeout(r, 10_000))]);
+      saved = true;
+      expect(statuses.filter((s) => s !== 200), `statuses during the save: ${statuses.join(" ")}`).toEqual([]);
+      // dev-serve.cjs stayed up; a standby it had ready serves, and a new standby waits.
+      const relaunched = await launcherOf(root, service);
+      expect(relaunched.parent).toBe(launcher.parent);
+      // Of the three workers before the save, the standbys are still there (one serving) and the old one gone.
+      expect(launcher.workers.filter((w) => relaunched.workers.includes(w)), `${launcher.workers} then ${relaunched.workers}`).toHaveLength(2);
       const after = await container(project, service);
       expect(after.id).toBe(before.id);
       expect(after.startedAt).toBe(before.startedAt);
       expect(dev.count(/restarted in|crashed/, from)).toBe(0);
       if (service === "web") expect((await fetch(`${proxy}/web/x`)).headers.get("x-powered-by")).toBe("Express");
     }
+    // server.js failing to load on a save ends the container, as `node server.js` would: dev up's
+    // crash handling takes it from there, and the fixed file is served.
+    const crashFrom = dev.lines.length;
+    const edgeFile = join(root, "services/edge/server.js");
+    const good = await readFile(edgeFile, "utf8");
+    await writeFile(edgeFile, `throw new Error("broken on save");\n${good}`);
+    await dev.waitFor(/^edge crashed: /, { from: crashFrom, timeoutMs: 180_000 });
+    await writeFile(edgeFile, good);
+    const fixed = await getUntilOk(`${proxy}/edge/x`, 180_000);
+    expect(JSON.parse(fixed.body)).toMatchObject({ service: "edge", message: "edge saved once" });
     // The image's node_modules is what the app runs with, not the (empty) host folder.
     const modules = await compose(root, ["exec", "-T", "web", "node", "-p", "require.resolve.paths('express')[0] + ' ' + require('fs').existsSync('/app/node_modules/express/package.json')"]);
     expect(modules.stdout.trim()).toBe("/app/node_modules true");
