@@ -27,8 +27,8 @@ const DOCKER_EXIT_MAX_MS = 1000;
  * What "ready" means for a container of the stack, the one answer every command that waits for
  * a start uses (dev up, dev start, dev build, a restart of a preset's service), fastest first:
  * - a service that speaks HTTP on a published port (a template, or its own Dockerfile):
- *   its port listening at the container's own address (see portListening), else the published
- *   port answering; one of its own Dockerfile without a healthcheck is not ready for merely
+ *   its port answering at the container's own address (see portListening), else at the
+ *   published port; one of its own Dockerfile without a healthcheck is not ready for merely
  *   running, only for answering;
  * - else its healthcheck command, run through the Engine API: after 100 ms, then less and less
  *   often, at most 1 s apart;

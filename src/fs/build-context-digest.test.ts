@@ -1,4 +1,5 @@
 import { chmodSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from "node:fs";
+import { createServer } from "node:net";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
 import { afterEach, beforeEach, describe, expect, it } from "vitest";
@@ -56,6 +57,18 @@ describe("buildContextDigest", () => {
     expect(digest()).toBe(before);
     write("data/keep.txt", "b");
     expect(digest()).not.toBe(before);
+  });
+
+  it("cannot tell for a context it cannot read whole (a file it cannot open): never throws", async () => {
+    // A Unix socket in the context: listed, but reading it fails (ENXIO), as a file gone while
+    // walking or a folder unreadable here would.
+    const server = createServer();
+    await new Promise<void>((resolve) => server.listen(join(dir, "app.sock"), resolve));
+    try {
+      expect(digest()).toBeUndefined();
+    } finally {
+      await new Promise<void>((resolve) => server.close(() => resolve()));
+    }
   });
 
   it("cannot tell for a missing context or a Dockerfile-specific ignore file", () => {

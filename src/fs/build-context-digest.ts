@@ -13,8 +13,9 @@ const CONTENT_LIMIT = 1 << 20;
  * A digest of what a build sends to the builder: every file of the context that .dockerignore
  * lets through (path, mode, content), the Dockerfile and the ignore file themselves. Docker's
  * ignore rules are applied by @balena/dockerignore (moby's semantics, `!` exceptions included).
- * `undefined` when the context is not a local folder or has a Dockerfile-specific ignore file
- * (`Dockerfile.dockerignore`: BuildKit reads it, the classic builder does not): the caller builds.
+ * `undefined` when the context is not a local folder, has a Dockerfile-specific ignore file
+ * (`Dockerfile.dockerignore`: BuildKit reads it, the classic builder does not) or cannot be read
+ * whole: the caller builds.
  */
 export function buildContextDigest(context: string, dockerfile: string): string | undefined {
   if (!isDirectory(context) || existsSync(`${dockerfile}.dockerignore`)) return undefined;
@@ -43,7 +44,13 @@ export function buildContextDigest(context: string, dockerfile: string): string 
       else hash.update(`F\0${relPath}\0${st.mode}\0${st.size}\0${st.mtimeMs}\0`);
     }
   };
-  walk(context, "");
+  try {
+    walk(context, "");
+  } catch {
+    // A file gone while walking (an editor's temp file), a folder not readable here (written by a
+    // container as root): what is sent cannot be told, so the caller builds.
+    return undefined;
+  }
   return hash.digest("hex");
 }
 
