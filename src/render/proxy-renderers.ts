@@ -152,7 +152,9 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
     // port (a userland port proxy, then a worker) was seen to take 2-3 s, so a GET cut short at a
     // fixed 2 s threw away answers on their way and, the busier the machine, the fewer came back
     // at all. nginx answers this path itself; a GET that has no answer by the deadline has none.
-    last.version = await io.get(ROUTES_VERSION_PATH, Math.max(GET_MIN_MS, deadline - Date.now()));
+    // Each GET is still cut at GET_MAX_MS: one stalled connection is then asked again on a new
+    // one within the bound, not waited on to its end.
+    last.version = await io.get(ROUTES_VERSION_PATH, Math.min(GET_MAX_MS, Math.max(GET_MIN_MS, deadline - Date.now())));
     return last.version === expected;
   });
   await waitFor(switched, { timeoutMs: boundMs }).catch(async () => {
@@ -187,6 +189,8 @@ const NGINX_SWITCH_BOUND_MS = 60_000;
 
 /** The least time a look at the served routes version gets, even at the bound's end. */
 const GET_MIN_MS = 2000;
+/** The most one look waits for its answer: a stalled connection is asked again on a new one. */
+const GET_MAX_MS = 10_000;
 
 /** The master's scheduler state and CPU time (from /proc/1/stat): busy reloading, or idle. */
 async function nginxMaster(io: ProxyIo): Promise<string | undefined> {

@@ -119,6 +119,19 @@ describe("nginx reload waits for the new worker generation", () => {
     expect(given[0]).toBeGreaterThan(4000);
   });
 
+  it("a GET is cut at 10 s however long the bound: a stalled connection is asked again on a new one", async () => {
+    const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: want }]);
+    const get = io.get.bind(io);
+    const given: (number | undefined)[] = [];
+    io.get = async (path, timeoutMs) => {
+      given.push(timeoutMs);
+      return given.length === 1 ? undefined : get(path);
+    };
+    await reloadNginx(io, [api], 60_000);
+    expect(given).toEqual([10_000, expect.any(Number)]);
+    expect(given[1]).toBe(10_000);
+  });
+
   it("a GET near the bound's end still gets a little time", async () => {
     const io = fakeNginx([{ workers: ["20 nginx: worker process"], version: "stale" }]);
     const get = io.get.bind(io);
