@@ -67,8 +67,9 @@ const lazyStringWidth = {
 // an ssh:// DOCKER_HOST), dockerode's BuildKit session (gRPC, for buildImage with a session) and
 // tar-fs (buildImage's context). Those modules are about two thirds of its load time, paid by
 // every command that talks to the engine. Bundled here, each is required on its first use
-// instead; the rest of dockerode is as it is. dockerode stays a dependency: its own
-// dependencies are installed with it (see dockerodeDeps below).
+// instead; the rest of dockerode is as it is. dockerode stays a dependency, pinned to the
+// version bundled here: its own dependencies are installed with it, at the versions that
+// version asks for (see dockerodeDeps below).
 const LAZY_REQUIRES = [
   { file: /docker-modem[\\/]lib[\\/]modem\.js$/, line: "ssh = require('./ssh'),", lazy: "ssh = function () { return require('./ssh').apply(this, arguments); }," },
   { file: /dockerode[\\/]lib[\\/]docker\.js$/, line: "withSession = require('./session'),", lazy: "withSession = function () { return require('./session').apply(this, arguments); }," },
