@@ -12,6 +12,9 @@ import { proxyPresetOf } from "../presets/stack-proxy.js";
 import { routeUrls } from "../stack/route-urls.js";
 import { proxyRenderer } from "../render/proxy-renderers.js";
 
+/** How long `dev add service` waits for its route to be served through the proxy. */
+const ROUTE_BOUND_MS = 60_000;
+
 export interface AddServiceArgs extends Pick<AddServiceOptions, "name" | "route" | "port" | "template" | "image" | "path" | "dockerfile" | "healthCmd" | "healthHttp"> {
   C: string;
   dependsOn?: string[];
@@ -79,12 +82,12 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
       live.url = url;
       if (httpsUrl) live.httpsUrl = httpsUrl;
       const proxyNamesService = live.proxyReloaded === true && proxyRenderer(proxy).namesService;
-      live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService }), { timeoutMs: 60_000 }).catch(() => false);
+      live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService, boundMs: ROUTE_BOUND_MS }), { timeoutMs: ROUTE_BOUND_MS }).catch(() => false);
       live.routeSeconds = (performance.now() - t0) / 1000;
       out(
         live.routeAnswered
           ? `${args.name} answers at ${url} ${fmt(live.routeSeconds as number)} after the command started (its own start: ${fmt(live.serviceStartSeconds as number)})`
-          : `${args.name} started, but ${url} did not answer within 60 s: check dev logs ${args.name}`,
+          : `${args.name} started, but ${url} did not answer within ${ROUTE_BOUND_MS / 1000} s: check dev logs ${args.name}`,
       );
       if (live.routeAnswered && httpsUrl) out(`  over HTTPS: ${httpsUrl}`);
     } else out(`${args.name} started in ${fmt(live.serviceStartSeconds as number)}`);

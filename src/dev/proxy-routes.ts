@@ -3,6 +3,7 @@ import type { ContainerInfo } from "../engine/engine.js";
 import { proxyPresetOf, proxyServiceOf } from "../presets/stack-proxy.js";
 import { proxyRenderer } from "../render/proxy-renderers.js";
 import { readProjectEnv } from "../fs/read-env.js";
+import { PROXY_GET_MIN_MS } from "../wait/index.js";
 
 /**
  * Applies the new routing table in the running proxy, when its renderer has an in-place reload
@@ -61,10 +62,8 @@ async function runningProxy(ctx: DevContext, listed?: ContainerInfo[]) {
   };
 }
 
-async function fetchText(url: string, timeoutMs = 2000): Promise<string | undefined> {
+async function fetchText(url: string, timeoutMs = PROXY_GET_MIN_MS): Promise<string | undefined> {
   try {
-    // 2 s unless the caller gives more (nginx's reload gives the rest of its bound): on a loaded
-    // machine, through a userland port proxy, an answer can take longer than half a second.
     const res = await fetch(url, { headers: { connection: "close" }, signal: AbortSignal.timeout(timeoutMs) });
     return res.ok ? await res.text() : undefined;
   } catch {

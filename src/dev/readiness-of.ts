@@ -37,7 +37,6 @@ const DOCKER_EXIT_MAX_MS = 1000;
  * `label`: how to report it (healthy: a check passed; answers: its port; running: nothing checked).
  */
 export async function readinessOf(ctx: DevContext, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<{ readiness: Readiness; checked: boolean; label: "healthy" | "answers" | "running" }> {
-  const healthy = backingOff(containerHealthy(ctx.engine, c.id), { maxMs: DOCKER_VERDICT_MAX_MS });
   const svc = ctx.project.services.find((s) => s.name === c.service);
   const hostPort = svc ? Number(env.get(`${svc.envName}_PORT`)) : 0;
   const info = await ctx.engine.inspect(c.id);
@@ -50,6 +49,7 @@ export async function readinessOf(ctx: DevContext, c: ContainerInfo, env: Readon
     const exits = backingOff({ ...containerHealthy(ctx.engine, c.id), intervalMs: DOCKER_EXIT_FIRST_MS }, { maxMs: DOCKER_EXIT_MAX_MS });
     return { readiness: firstOf(backingOff(answers, { maxMs: PORT_MAX_MS, factor: 1.25 }), own ? failuresOf(exits) : exits), checked: command !== undefined, label: own ? "answers" : command ? "healthy" : "running" };
   }
+  const healthy = backingOff(containerHealthy(ctx.engine, c.id), { maxMs: DOCKER_VERDICT_MAX_MS });
   if (!command) return { readiness: healthy, checked: false, label: "running" };
   const check = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, HEALTHCHECK_FIRST_MS);
   const passes = backingOff(check, { maxMs: HEALTHCHECK_MAX_MS });

@@ -6,7 +6,7 @@ import { CADDY_CONFIG_PATH, CADDY_TLS_CONTENT, CADDY_TLS_FILE, renderCaddyConfig
 import { reloadCaddy } from "./reload-caddy.js";
 import { ROUTES_VERSION_PATH, routesVersion } from "./routes-version.js";
 import { traefikLabels, withoutDevTls, withoutRestartingPage } from "./traefik-labels.js";
-import { condition, waitFor } from "../wait/index.js";
+import { condition, proxyGetTimeoutMs, waitFor } from "../wait/index.js";
 
 /** What a proxy renderer may do in a running stack: run a command in the proxy, GET a path through it. */
 export interface ProxyIo {
@@ -148,13 +148,8 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
     const now = workersOf(processes);
     last = { oldAccepting: now.filter((pid) => before.includes(pid)).length, newAccepting: now.filter((pid) => !before.includes(pid)).length, version: undefined, processes, looked: true };
     if (last.oldAccepting > 0 || last.newAccepting === 0) return false;
-    // The answer may take the rest of the bound: on a loaded machine one GET through the host
-    // port (a userland port proxy, then a worker) was seen to take 2-3 s, so a GET cut short at a
-    // fixed 2 s threw away answers on their way and, the busier the machine, the fewer came back
-    // at all. nginx answers this path itself; a GET that has no answer by the deadline has none.
-    // Each GET is still cut at GET_MAX_MS: one stalled connection is then asked again on a new
-    // one within the bound, not waited on to its end.
-    last.version = await io.get(ROUTES_VERSION_PATH, Math.min(GET_MAX_MS, Math.max(GET_MIN_MS, deadline - Date.now())));
+    // nginx answers this path itself; a GET that has no answer by the deadline has none.
+    last.version = await io.get(ROUTES_VERSION_PATH, proxyGetTimeoutMs(deadline));
     return last.version === expected;
   });
   await waitFor(switched, { timeoutMs: boundMs }).catch(async () => {
@@ -186,11 +181,6 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
  * configuration logs why at once; the bound only catches one that never switches.
  */
 const NGINX_SWITCH_BOUND_MS = 60_000;
-
-/** The least time a look at the served routes version gets, even at the bound's end. */
-const GET_MIN_MS = 2000;
-/** The most one look waits for its answer: a stalled connection is asked again on a new one. */
-const GET_MAX_MS = 10_000;
 
 /** The master's scheduler state and CPU time (from /proc/1/stat): busy reloading, or idle. */
 async function nginxMaster(io: ProxyIo): Promise<string | undefined> {

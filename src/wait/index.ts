@@ -3,7 +3,7 @@ export { waitFor, type Readiness, type ProbeResult, type WaitOptions } from "./w
 export { allOf, failuresOf, firstOf } from "./combinators.js";
 export { containerHealthy } from "./container-healthy.js";
 export { portAnswers } from "./port-answers.js";
-export { routeServedBy } from "./route-served.js";
+export { PROXY_GET_MIN_MS, proxyGetTimeoutMs, routeServedBy } from "./route-served.js";
 export { condition } from "./condition.js";
 export { backingOff, type BackoffOptions } from "./backing-off.js";
 export { portListening } from "./port-listening.js";

@@ -3,6 +3,7 @@ import { afterEach, describe, expect, it } from "vitest";
 import { FakeEngine } from "../../test/support/fake-engine.js";
 import { isStackError } from "../errors/stack-error.js";
 import { allOf, backingOff, condition, containerHealthy, failuresOf, firstOf, portAnswers, waitFor, type Readiness } from "./index.js";
+import { lookAt, lookOfError } from "./port-answers.js";
 
 /** A condition that becomes ready on its n-th look. */
 function readyAfter(n: number, what = `ready after ${n}`): Readiness & { looks: number } {
@@ -106,6 +107,34 @@ describe("portAnswers", () => {
     server = createServer((s) => s.end("SSH-2.0-hello\r\n")).listen(port, "127.0.0.1");
     await new Promise((r) => server!.once("listening", r));
     expect(await waitFor(portAnswers(port), { timeoutMs: 2000 })).toBe(true);
+  });
+});
+
+describe("lookAt", () => {
+  it("tells an answer from a port not served yet (refused, or accepted and hung up)", async () => {
+    const answering = createServer((s) => s.end("HTTP/1.1 404 Not Found\r\nContent-Length: 0\r\n\r\n")).listen(0, "127.0.0.1");
+    const hangingUp = createServer((s) => s.destroy()).listen(0, "127.0.0.1");
+    await Promise.all([answering, hangingUp].map((s) => new Promise((r) => s.once("listening", r))));
+    const portOf = (s: Server) => (s.address() as { port: number }).port;
+    try {
+      expect(await lookAt("127.0.0.1", portOf(answering))).toBe("answers");
+      expect(await lookAt("127.0.0.1", portOf(hangingUp))).toBe("not-yet");
+      const closed = portOf(hangingUp);
+      await new Promise((r) => hangingUp.close(r));
+      expect(await lookAt("127.0.0.1", closed)).toBe("not-yet");
+    } finally {
+      answering.close();
+      hangingUp.close();
+    }
+  }, 10_000);
+});
+
+describe("lookOfError", () => {
+  it("no connection at all (timed out, no route) is out of reach; refused, reset or connected is not yet; not HTTP is an answer", () => {
+    for (const code of [undefined, "EHOSTUNREACH", "ENETUNREACH", "ETIMEDOUT"]) expect(lookOfError(code, false)).toBe("unreachable");
+    expect(lookOfError(undefined, true)).toBe("not-yet");
+    for (const code of ["ECONNREFUSED", "ECONNRESET"]) expect(lookOfError(code, false)).toBe("not-yet");
+    expect(lookOfError("HPE_INVALID_CONSTANT", true)).toBe("answers");
   });
 });
 
