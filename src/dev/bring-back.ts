@@ -1,7 +1,8 @@
 import type { ContainerInfo } from "../engine/engine.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { stopTimeoutOf, waitReady } from "./restart/restart-service.js";
-import { containerHealthy, waitFor } from "../wait/index.js";
+import { waitFor } from "../wait/index.js";
+import { readinessOf } from "./readiness-of.js";
 import type { StackService } from "./stack-services.js";
 
 export interface BringBackOutcome {
@@ -64,5 +65,5 @@ async function settledContainers(ctx: DevContext, service: string): Promise<Cont
 
 async function waitServing(ctx: DevContext, svc: StackService, c: ContainerInfo, env: ReadonlyMap<string, string>): Promise<void> {
   if (svc.app) await waitReady(ctx, svc.app, c, env);
-  else await waitFor(containerHealthy(ctx.engine, c.id), { timeoutMs: READY_TIMEOUT_MS });
+  else await waitFor((await readinessOf(ctx, c, env, { one: true })).readiness, { timeoutMs: READY_TIMEOUT_MS });
 }

@@ -73,4 +73,10 @@ describe("one way to do a thing", () => {
     const builders = sourceFiles(SRC).filter((file) => /\bcomposeBuildArgs\(/.test(readFileSync(file, "utf8")) && !file.endsWith("dev-context.ts"));
     expect(builders.map((file) => relative(SRC, file))).toEqual(["dev/build-images.ts"]);
   });
+
+  it("what ready means for a container is said in one place (dev/readiness-of.ts), for starts and restarts alike", () => {
+    const deciders = sourceFiles(SRC).filter((file) => !file.includes("/wait/") && /\b(portAnswers|portListening|containerHealthy)\(/.test(readFileSync(file, "utf8")));
+    // restart-service.ts asks Docker once more only for why a reload's stream ended (its logs).
+    expect(deciders.map((file) => relative(SRC, file)).sort()).toEqual(["dev/readiness-of.ts", "dev/restart/restart-service.ts"]);
+  });
 });

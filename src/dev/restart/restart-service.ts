@@ -4,7 +4,8 @@ import type { ResolvedService } from "../../stack/resolve-services.js";
 import { RELOAD_SIGNAL, RELOADED_LINE, SUPERVISOR_MARK, reloadModeOf, stopTimeoutOf } from "../../render/supervisor.js";
 import { runCompose, type DevContext } from "../dev-context.js";
 import { buildImages } from "../build-images.js";
-import { containerHealthy, failuresOf, firstOf, portAnswers, waitFor, type Readiness } from "../../wait/index.js";
+import { containerHealthy, firstOf, waitFor, type Readiness } from "../../wait/index.js";
+import { readinessOf } from "../readiness-of.js";
 import { isLoopback, listeningPorts } from "../listening-ports.js";
 
 /** process: the app restarted inside its container; container: an Engine API restart; rebuild: built and recreated. */
@@ -103,24 +104,14 @@ async function reloadProcess(ctx: DevContext, c: ContainerInfo, graceSeconds: nu
 }
 
 /**
- * Template services speak HTTP on a published port: the first answer there is the earliest
- * honest "ready". Anything else waits for Docker's own health (or just running, without one).
+ * One container of `svc` ready again after a restart, as readinessOf says for a start (its port
+ * answering, its healthcheck, Docker's word), asked throughout rather than backing off, and for a
+ * service with a port: the container listening on another port first ends the wait saying so.
+ * `inPlace`: after a process reload, where Docker's health is still the old process's.
  */
 export async function waitReady(ctx: DevContext, svc: ResolvedService, c: ContainerInfo, env: ReadonlyMap<string, string>, inPlace = false): Promise<void> {
-  const hostPort = Number(env.get(`${svc.envName}_PORT`));
-  const healthy = containerHealthy(ctx.engine, c.id);
-  if (!((svc.preset || svc.build) && svc.port !== undefined && hostPort)) {
-    await waitFor(healthy, { timeoutMs: READY_TIMEOUT_MS });
-    return;
-  }
-  // The port answering is the earliest honest "ready"; the container exiting, turning unhealthy
-  // or listening on another port first ends the wait with what went wrong. After an in-place
-  // reload Docker's health is still the old process's, so there only the container stopping (the
-  // new process crashed, and the supervisor with it) is a failure.
-  // A service of its own Dockerfile without a healthcheck is not ready for merely running: only its
-  // port answering says so (and the wrong-port check gets its chance).
-  const verdict = inPlace ? failsWhenStopped(ctx, c.id) : svc.build && !svc.healthcheck ? failuresOf(healthy) : healthy;
-  await waitFor(firstOf(portAnswers(hostPort), verdict, wrongPort(ctx, svc, c)), { timeoutMs: READY_TIMEOUT_MS });
+  const { readiness, port } = await readinessOf(ctx, c, env, { service: svc, inPlace, one: true });
+  await waitFor(port ? firstOf(readiness, wrongPort(ctx, svc, c)) : readiness, { timeoutMs: READY_TIMEOUT_MS });
 }
 
 /**
@@ -150,21 +141,6 @@ function wrongPort(ctx: DevContext, svc: ResolvedService, c: ContainerInfo): Rea
           `set port: ${ports[0]} for ${svc.name} in stack.yaml (the port inside the container), or make it listen on ${svc.port}`) };
       }
       return { ready: false };
-    },
-  };
-}
-
-/** Never ready by itself; the container stopping fails it with containerHealthy's error (its logs). */
-function failsWhenStopped(ctx: DevContext, id: string): Readiness {
-  const verdict = containerHealthy(ctx.engine, id);
-  return {
-    what: `container ${id.slice(0, 12)} running`,
-    intervalMs: 50,
-    async probe() {
-      const info = await ctx.engine.inspect(id);
-      if (info.state === "running") return { ready: false };
-      const r = await verdict.probe();
-      return r.ready ? { ready: false } : r;
     },
   };
 }
