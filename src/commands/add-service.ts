@@ -1,6 +1,7 @@
 import { formatPlan, planToJson } from "./format-plan.js";
 import { runCompose } from "../dev/dev-context.js";
 import { buildImages } from "../dev/build-images.js";
+import { upOnFreePorts } from "../dev/move-taken-ports.js";
 import { waitReady } from "../dev/restart/restart-service.js";
 import { routeServedBy, waitFor } from "../wait/index.js";
 import { syncProject, withLockedProject } from "../plan/sync-project.js";
@@ -59,7 +60,7 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
       out(`starting ${args.name} (the other services keep running)...`);
       const tStart = performance.now();
       await buildImages(ctx, [args.name], { what: `building ${args.name}` });
-      await runCompose(ctx, ["up", "-d", "--no-deps", args.name], `starting ${args.name}`);
+      await upOnFreePorts(ctx, args.name, out);
       const [container] = await ctx.engine.listContainers(ctx.name, { service: args.name });
       const svc = next.services.find((s) => s.name === args.name)!;
       if (container) await waitReady(ctx, svc, container, await readProjectEnv(next.root));

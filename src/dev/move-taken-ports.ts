@@ -3,9 +3,13 @@ import { readProjectEnv } from "../fs/read-env.js";
 import { bringBack, type BringBackOutcome } from "./bring-back.js";
 import { movePortsTaken, portIsFree, portKeys } from "./check-ports.js";
 import { isPortTakenError, takenPort } from "../engine/port-taken.js";
+import type { StackError } from "../errors/stack-error.js";
 import { runCompose, type DevContext } from "./dev-context.js";
 import { startStack } from "./start-stack.js";
 import type { StackService } from "./stack-services.js";
+
+/** Rounds of moving before the start gives up: each one moved a port another program took meanwhile. */
+const MAX_PORT_MOVES = 3;
 
 /**
  * Under the project lock: the stack's host ports another program holds move to free ones (.env
@@ -14,21 +18,51 @@ import type { StackService } from "./stack-services.js";
  * published port is part of its container. One line per moved port.
  */
 async function movePortsAndRecreate(ctx: DevContext, recreate: string[], what: string, signal?: AbortSignal, refused?: number): Promise<string[]> {
-  const root = ctx.project.root;
   return withProjectWrite(
-    root,
+    ctx.project.root,
     "dev up (moving a taken host port)",
     async () => {
-      const own = await ctx.engine.listContainers(ctx.name);
-      const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
-      // The port the engine refused moves even if it looks free from here: the engine holds it
-      // for another container of its own (allocated at its start, before anything listens).
-      const moved = await movePortsTaken(root, portKeys(ctx.project), ownPorts, async (port) => port !== refused && (await portIsFree(port)));
+      const moved = await movePortsHeld(ctx, refused);
       if (moved.length) await runCompose(ctx, recreate, what);
       return moved;
     },
     { onWait: () => undefined, signal },
   );
+}
+
+/**
+ * The move itself, by a caller that holds the project lock. `refused`: the port the engine
+ * refused, moved even if it looks free from here (the engine holds it for another container of
+ * its own, allocated at its start, before anything listens).
+ */
+async function movePortsHeld(ctx: DevContext, refused?: number): Promise<string[]> {
+  const own = await ctx.engine.listContainers(ctx.name);
+  const ownPorts = new Set(own.flatMap((c) => c.ports.map((p) => p.hostPort).filter((p): p is number => p !== undefined)));
+  return movePortsTaken(ctx.project.root, portKeys(ctx.project), ownPorts, async (port) => port !== refused && (await portIsFree(port)));
+}
+
+/** The port an E_PORT_TAKEN error names. */
+function refusedPort(err: StackError): number | undefined {
+  return takenPort([err.message, ...err.details].join("\n")) ?? (Number(/host port (\d+)/.exec(err.message)?.[1]) || undefined);
+}
+
+/**
+ * `dev add service`'s start of the new service, under the project lock its command holds: where
+ * another program took the service's host port since the plan chose it, the port moves to a
+ * free one as `dev up` moves it, and the service starts there.
+ */
+export async function upOnFreePorts(ctx: DevContext, service: string, log: (line: string) => void): Promise<void> {
+  for (let round = 0; ; round++) {
+    try {
+      await runCompose(ctx, ["up", "-d", "--no-deps", service], `starting ${service}`);
+      return;
+    } catch (err) {
+      if (!isPortTakenError(err) || round >= MAX_PORT_MOVES) throw err;
+      const moved = await movePortsHeld(ctx, refusedPort(err));
+      if (moved.length === 0) throw err;
+      for (const line of moved) log(line);
+    }
+  }
 }
 
 /**
@@ -45,9 +79,6 @@ export async function bringBackOnFreePorts(ctx: DevContext, svc: StackService, f
   return { ...back, moved };
 }
 
-/** Rounds of moving before the start gives up: each one moved a port another program took meanwhile. */
-const MAX_PORT_MOVES = 3;
-
 /**
  * `dev up`'s start (startStack), where another program may take a host port between the check
  * made under the project lock and a container's start (another stack starting at the same
@@ -62,8 +93,7 @@ export async function startOnFreePorts(ctx: DevContext, only: string[], log: (li
       return;
     } catch (err) {
       if (!isPortTakenError(err) || round >= MAX_PORT_MOVES) throw err;
-      const refused = takenPort([err.message, ...err.details].join("\n")) ?? Number(/host port (\d+)/.exec(err.message)?.[1]);
-      const moved = await movePortsAndRecreate(ctx, ["up", "--no-start", ...only], "recreating the stack on free ports", undefined, refused);
+      const moved = await movePortsAndRecreate(ctx, ["up", "--no-start", ...only], "recreating the stack on free ports", undefined, refusedPort(err));
       if (moved.length === 0) throw err;
       for (const line of moved) log(line);
     }

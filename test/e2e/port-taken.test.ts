@@ -140,4 +140,29 @@ describe("a host port taken between dev up's check and the container's start", (
     expect((await getUntilOk(`http://127.0.0.1:${next}/`)).status).toBe(200);
     expect(up.stdout + up.stderr).not.toMatch(/looks like a bug|already allocated/);
   });
+
+  it("dev add service moves the new service's port when another program takes it before its start", async () => {
+    // The plan writes SHOP_PORT into .env before the build; once compose has created shop's
+    // container, another program takes that port, before the container's start publishes it.
+    const since = String(Math.floor(Date.now() / 1000) - 1);
+    const events = spawn("docker", ["events", "--since", since, "--filter", "type=container", "--filter", "event=create", "--filter", `label=com.docker.compose.project=${racing}`, "--format", '{{index .Actor.Attributes "com.docker.compose.service"}}'], { stdio: ["ignore", "pipe", "ignore"] });
+    let port = 0;
+    let taken: Promise<void> | undefined;
+    events.stdout.on("data", (d: Buffer) => {
+      if (taken || !d.toString().split("\n").includes("shop")) return;
+      taken = readFile(join(racingRoot, ".env"), "utf8").then((env) => takePort((port = Number(envValue(env, "SHOP_PORT")))));
+    });
+    const add = await sh("node", [DEV, "add", "service", "shop", "--route", "/shop"], { cwd: racingRoot, env: { NO_COLOR: "1" }, timeoutMs: 300_000 });
+    events.kill();
+    expect(taken, `shop's container was never created; dev add said:\n${add.stdout}${add.stderr}`).toBeDefined();
+    await taken;
+    expect(add.code, add.stdout + add.stderr).toBe(0);
+    const moved = new RegExp(`^SHOP_PORT: port ${port} is taken by another program; using (\\d+) \\(updated \\.env\\)$`, "m").exec(add.stdout);
+    expect(moved, add.stdout).not.toBeNull();
+    const next = Number(moved![1]);
+    expect(envValue(await readFile(join(racingRoot, ".env"), "utf8"), "SHOP_PORT")).toBe(String(next));
+    expect((await getUntilOk(`http://127.0.0.1:${next}/`)).status).toBe(200);
+    expect(add.stdout, add.stdout).toMatch(/^shop answers at http:\/\/\S+\/shop\/ /m);
+    expect(add.stdout + add.stderr).not.toMatch(/looks like a bug|already allocated/);
+  });
 });
