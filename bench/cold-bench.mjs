@@ -11,8 +11,11 @@
 // BENCH_COLD_STACKS=default or =20 runs one of the two. BENCH_COLD_BEFORE=<another build's
 // dist/bin/dev.js> measures that build's dev up too, interleaved in the same rounds (compose,
 // before, this one), for a before/after on the same machine load. The load average is printed.
+// CPU, beside the time: the command's own (user + system, with its compose runs: /usr/bin/time)
+// and the project's containers' (their cgroups' usage once the start is done: the apps' starts
+// and the healthcheck commands run in them), each side's median.
 import { spawnSync } from "node:child_process";
-import { readFileSync, writeFileSync } from "node:fs";
+import { existsSync, readFileSync, writeFileSync } from "node:fs";
 import { join } from "node:path";
 import { parseDocument } from "yaml";
 import { DEV, compose, composeCmd, destroy, percentile, scaffold, sleep, waitForBody } from "./stack-fixture.mjs";
@@ -23,9 +26,33 @@ const RUNS = Number(process.env.BENCH_COLD_RUNS ?? 3);
 const BEFORE = process.env.BENCH_COLD_BEFORE;
 
 function dev(root, args, bin = DEV) {
-  const res = spawnSync("node", [bin, ...args], { cwd: root, encoding: "utf8" });
-  if (res.status !== 0) throw new Error(`dev ${args.join(" ")}: ${res.stdout}${res.stderr}`);
-  return res.stdout;
+  return timed("node", [bin, ...args], root).stdout;
+}
+
+const TIME = "/usr/bin/time";
+const CPU_LINE = /^cpu-seconds ([\d.]+) ([\d.]+)$/m;
+
+/** Runs a command; its output and, where /usr/bin/time is installed, its CPU seconds (with its children's). */
+function timed(cmd, args, cwd) {
+  const withTime = existsSync(TIME);
+  const res = withTime ? spawnSync(TIME, ["-f", "cpu-seconds %U %S", cmd, ...args], { cwd, encoding: "utf8" }) : spawnSync(cmd, args, { cwd, encoding: "utf8" });
+  if (res.status !== 0) throw new Error(`${cmd} ${args.join(" ")}: ${res.stdout}${res.stderr}`);
+  const cpu = CPU_LINE.exec(res.stderr ?? "");
+  return { stdout: res.stdout, cpu: cpu ? Number(cpu[1]) + Number(cpu[2]) : undefined };
+}
+
+/** CPU seconds the project's containers have used (cgroup v1 cpuacct or v2 cpu.stat), or undefined where not found. */
+async function containersCpu(docker, project) {
+  const list = await docker.listContainers({ filters: { label: [`com.docker.compose.project=${project}`] } });
+  let total = 0;
+  for (const { Id: id } of list) {
+    const v1 = [`/sys/fs/cgroup/cpuacct/docker/${id}/cpuacct.usage`, `/sys/fs/cgroup/cpuacct/system.slice/docker-${id}.scope/cpuacct.usage`].find(existsSync);
+    const v2 = [`/sys/fs/cgroup/system.slice/docker-${id}.scope/cpu.stat`, `/sys/fs/cgroup/docker/${id}/cpu.stat`].find(existsSync);
+    if (v1) total += Number(readFileSync(v1, "utf8")) / 1e9;
+    else if (v2) total += Number(/^usage_usec (\d+)$/m.exec(readFileSync(v2, "utf8"))?.[1] ?? NaN) / 1e6;
+    else return undefined;
+  }
+  return list.length ? total : undefined;
 }
 
 /** `timings: node start 180 ms, sync 40 ms, ...` as [step, ms] pairs. */
@@ -73,24 +100,34 @@ async function coldStart(label, extra, first) {
   const composeName = v2 ? "compose up -d --wait" : "compose up -d + health";
   try {
     compose(fixture.root, ["build"]);
-    const viaCompose = async () => {
+    const [composeBin, ...composePre] = composeCmd();
+    const cpu = { compose: [], dev: [], composeContainers: [], devContainers: [] };
+    const viaCompose = async (record = false) => {
       const t0 = performance.now();
-      if (v2) compose(fixture.root, ["up", "-d", "--wait"]);
-      else {
-        compose(fixture.root, ["up", "-d"]);
-        await allHealthy(docker, project);
-      }
+      const run = timed(composeBin, [...composePre, "up", "-d", ...(v2 ? ["--wait"] : [])], fixture.root);
+      if (!v2) await allHealthy(docker, project);
       await waitForBody(url, "message");
-      return performance.now() - t0;
+      const ms = performance.now() - t0;
+      if (record) {
+        cpu.compose.push(run.cpu);
+        cpu.composeContainers.push(await containersCpu(docker, project));
+      }
+      return ms;
     };
     const steps = [];
     const beforeSteps = [];
-    const viaDev = async (bin = DEV, into = steps) => {
+    const viaDev = async (bin = DEV, into = steps, record = false) => {
       const t0 = performance.now();
-      into.push(stepsOf(dev(fixture.root, ["up", "--no-watch", "--timings"], bin)));
+      const run = timed("node", [bin, "up", "--no-watch", "--timings"], fixture.root);
+      into.push(stepsOf(run.stdout));
       process.stderr.write(`${label} dev up${bin === DEV ? "" : " (before)"} steps: ${into.at(-1).map(([n, ms]) => `${n} ${ms}`).join(", ")}\n`);
       await waitForBody(url, "message");
-      return performance.now() - t0;
+      const ms = performance.now() - t0;
+      if (record) {
+        cpu.dev.push(run.cpu);
+        cpu.devContainers.push(await containersCpu(docker, project));
+      }
+      return ms;
     };
     let firstDev;
     let firstCompose;
@@ -115,13 +152,13 @@ async function coldStart(label, extra, first) {
     const loads = [];
     for (let i = 0; i < RUNS; i++) {
       loads.push(loadavg()[0]);
-      theirs.push(await viaCompose());
+      theirs.push(await viaCompose(true));
       compose(fixture.root, ["down"]);
       if (BEFORE) {
         before.push(await viaDev(BEFORE, beforeSteps));
         dev(fixture.root, ["down"], BEFORE);
       }
-      ours.push(await viaDev());
+      ours.push(await viaDev(DEV, steps, true));
       dev(fixture.root, ["down"]);
       const then = BEFORE ? `, before ${before.at(-1).toFixed(0)} ms` : "";
       process.stderr.write(`${label} daily start ${i + 1} (load ${loads.at(-1).toFixed(1)}): dev up ${ours.at(-1).toFixed(0)} ms${then}, compose ${theirs.at(-1).toFixed(0)} ms\n`);
@@ -134,6 +171,13 @@ async function coldStart(label, extra, first) {
       { name: `${label}: daily cold start: dev up / compose`, value: p50(ours) / p50(theirs), unit: "x", target },
       { name: `${label}: load average (1 min) during the daily starts, median`, value: p50(loads), unit: "load" },
     ];
+    const cpuRow = (what, xs) => (xs.every((x) => x !== undefined) ? [{ name: `${label}: ${what}, median`, value: p50(xs), unit: "s" }] : []);
+    rows.push(
+      ...cpuRow("CPU of dev up (its compose runs included)", cpu.dev),
+      ...cpuRow(`CPU of ${composeName}`, cpu.compose),
+      ...cpuRow("containers' CPU by the end of dev up's start", cpu.devContainers),
+      ...cpuRow(`containers' CPU by the end of ${composeName}'s start`, cpu.composeContainers),
+    );
     if (BEFORE) {
       rows.push(
         { name: `${label}: daily cold start (dev up, before), median`, value: p50(before), unit: "ms" },
@@ -163,5 +207,5 @@ async function coldStart(label, extra, first) {
 }
 
 if (import.meta.url === `file://${process.argv[1]}`) {
-  for (const r of await run()) console.log(`${r.name.padEnd(52)} ${r.value.toFixed(r.unit === "x" || r.unit === "load" ? 2 : 0).padStart(8)} ${r.unit}${r.target ? `  (target <= ${r.target})` : ""}`);
+  for (const r of await run()) console.log(`${r.name.padEnd(52)} ${r.value.toFixed(r.unit === "x" || r.unit === "load" || r.unit === "s" ? 2 : 0).padStart(8)} ${r.unit}${r.target ? `  (target <= ${r.target})` : ""}`);
 }

@@ -12,7 +12,7 @@ for (const file of modules) {
   const { run } = await import(new URL(file, import.meta.url));
   for (const row of await run()) rows.push({ bench: file.replace("-bench.mjs", ""), ...row });
 }
-const fmt = (r) => (r.unit === "x" || r.unit === "%" || r.unit === "load" ? r.value.toFixed(2) : r.value.toFixed(0));
+const fmt = (r) => (r.unit === "x" || r.unit === "%" || r.unit === "load" || r.unit === "s" ? r.value.toFixed(2) : r.value.toFixed(0));
 const verdict = (r) => (r.target === undefined ? "" : r.value <= r.target ? `ok (<= ${r.target})` : `MISSED (target <= ${r.target})`);
 const width = Math.max(...rows.map((r) => r.name.length));
 for (const r of rows) console.log(`${r.bench.padEnd(8)} ${r.name.padEnd(width)} ${fmt(r).padStart(9)} ${r.unit.padEnd(5)} ${verdict(r)}`);
