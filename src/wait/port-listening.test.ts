@@ -67,6 +67,19 @@ describe("the app's port, asked at the container's address", () => {
     expect(next.looks).toBe(1);
   });
 
+  it("the published port answering is not kept waiting on a slow look at the address, which still teaches", async () => {
+    let found: (look: Look) => void = () => undefined;
+    const slow = () => new Promise<Look>((resolve) => (found = resolve));
+    const started = Date.now();
+    expect(await portListening("10.250.0.9", 8000, fallback(true), slow).probe()).toEqual({ ready: true });
+    expect(Date.now() - started).toBeLessThan(500);
+    found("unreachable");
+    await new Promise((r) => setImmediate(r));
+    const next = fallback(false);
+    expect(await portListening("127.0.0.1", port, next).probe()).toEqual({ ready: false });
+    expect(next.looks).toBe(1);
+  });
+
   it("a look at an address nothing answers at is bounded: it gives way to the published port", async () => {
     // TEST-NET-1 (RFC 5737): nothing answers there (a network may refuse at once or drop it).
     const started = Date.now();

@@ -31,13 +31,23 @@ export function portListening(address: string, port: number, fallback: Readiness
         direct = false;
         return fallback.probe();
       }
-      const [found, other] = await Promise.all([look(address, port), fallback.probe()]);
-      if (found === "answers") reachable = true;
-      else if (found === "unreachable" || other.ready) {
+      // Both asked at once; the published port answering is not kept waiting on a look at an
+      // address that may be out of reach (Docker Desktop: up to the look's second), which goes on
+      // by itself and still teaches what it finds.
+      const looked = look(address, port).then((found) => {
+        if (found === "answers") reachable = true;
+        else if (found === "unreachable") {
+          direct = false;
+          reachable ??= false;
+        }
+        return found;
+      });
+      const other = await fallback.probe();
+      if (other.ready) {
         direct = false;
-        if (found === "unreachable") reachable ??= false;
+        return other;
       }
-      return found === "answers" ? { ready: true } : other;
+      return (await looked) === "answers" ? { ready: true } : other;
     },
     timedOut: fallback.timedOut,
   };
