@@ -162,7 +162,7 @@ describe("reload modes", () => {
     });
     expect(knownCommand(web!)).toEqual(["node", "dev-serve.cjs"]);
     expect(knownCommand(edge!)).toEqual(["node", "dev-serve.cjs"]);
-    expect(knownCommand(api!)).toEqual(["python", "app.py"]);
+    expect(knownCommand(api!)).toEqual(["python", "serve.py"]);
     expect(knownCommand(fast!)).toEqual(["python", "serve.py", "main:app", "--host", "0.0.0.0", "--port", "9000"]);
     expect(knownCommand(worker!)?.slice(0, 4)).toEqual(["python", "worker.py", "-A", "tasks"]);
     expect(knownCommand(own!)).toEqual(["sh", "-c", "echo $$HOME && python app.py"]);

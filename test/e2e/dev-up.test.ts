@@ -147,7 +147,7 @@ describe("dev up", () => {
   it("a crashed process is reported with its last lines and restarted", async () => {
     const from = dev.lines.length;
     const search = (await containers(project)).find((c) => c.service === "search")!;
-    await sh("docker", ["exec", search.id, "sh", "-c", "kill $(pgrep -f 'python app.py')"]);
+    await sh("docker", ["exec", search.id, "sh", "-c", "kill $(pgrep -f 'python serve.py')"]);
     await dev.waitFor(/^search crashed: .*restarting in/, { from });
     await dev.waitFor(/^search restarted in .*after a crash/, { from });
     expect((await getUntilOk(`${proxy}/search/`)).status).toBe(200);

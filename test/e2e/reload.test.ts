@@ -12,15 +12,15 @@ let root = "";
 let dev: DevProcess | undefined;
 let proxy = "";
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const appFile = () => join(root, "services/api/app.py");
+const appFile = (service = "api") => join(root, `services/${service}/app.py`);
 
 async function container(service: string) {
   return (await containers(project)).find((c) => c.service === service)!;
 }
 
-async function setMessage(text: string, prelude = ""): Promise<void> {
-  const src = (await readFile(appFile(), "utf8")).replace(/^import time; time\.sleep\(\d+\)\n/m, "");
-  await writeFile(appFile(), prelude + src.replace(/"message": "[^"]*"/, `"message": "${text}"`));
+async function setMessage(text: string, prelude = "", service = "api"): Promise<void> {
+  const src = (await readFile(appFile(service), "utf8")).replace(/^import time; time\.sleep\(\d+\)\n/m, "");
+  await writeFile(appFile(service), prelude + src.replace(/"message": "[^"]*"/, `"message": "${text}"`));
 }
 
 /** One request as a browser or an API client makes it, timed; errors count as answers too. */
@@ -127,20 +127,40 @@ describe("process reload", () => {
     }
   });
 
-  it("mid-restart, a browser gets the self-refreshing restarting page and an API client a 503 with Retry-After, on the route and on NAME.localhost", async () => {
+  it("a request sent while api starts slowly waits for it: its serve.py holds the listening socket across the reload", async () => {
+    const from = dev!.lines.length;
+    await setMessage("slow start", "import time; time.sleep(3)\n");
+    const seen: { ms: number; status: number }[] = [];
+    const deadline = Date.now() + 30_000;
+    for (;;) {
+      const r = await timedGet(`${proxy}/api/`);
+      seen.push(r);
+      if (r.body.includes("slow start") || Date.now() > deadline) break;
+      await sleep(20);
+    }
+    await dev!.waitFor(/^api reloaded in/, { from });
+    // No restarting page, no error: each request was answered, by the old code or (having waited
+    // in the socket's queue) the new.
+    expect(seen.filter((r) => r.status !== 200), JSON.stringify(seen)).toEqual([]);
+    expect(seen.at(-1)!.body).toContain("slow start");
+    await setMessage("fast again");
+    await dev!.waitFor(/^api reloaded in/, { from: from + 1 });
+  });
+
+  it("mid-restart (nothing listening: boxed restarts its container), a browser gets the self-refreshing restarting page and an API client a 503 with Retry-After, on the route and on NAME.localhost", async () => {
     const from = dev!.lines.length;
     // A slow start keeps the window open long enough to look at.
-    await setMessage("slow start", "import time; time.sleep(3)\n");
+    await setMessage("slow start", "import time; time.sleep(3)\n", "boxed");
     type Answer = Awaited<ReturnType<typeof timedGet>>;
     const seen: Record<"page" | "api" | "hostPage" | "hostApi", Answer | undefined> = { page: undefined, api: undefined, hostPage: undefined, hostApi: undefined };
     const browser = { Accept: "text/html,application/xhtml+xml" };
     const deadline = Date.now() + 30_000;
     while (Object.values(seen).some((a) => !a) && Date.now() < deadline) {
       const [page, api, hostPage, hostApi] = await Promise.all([
-        timedGet(`${proxy}/api/`, browser),
-        timedGet(`${proxy}/api/`),
-        timedHostGet(`${proxy}/`, "api.localhost", browser),
-        timedHostGet(`${proxy}/`, "api.localhost"),
+        timedGet(`${proxy}/boxed/`, browser),
+        timedGet(`${proxy}/boxed/`),
+        timedHostGet(`${proxy}/`, "boxed.localhost", browser),
+        timedHostGet(`${proxy}/`, "boxed.localhost"),
       ]);
       for (const [k, a] of Object.entries({ page, api, hostPage, hostApi }) as [keyof typeof seen, Answer][]) if (a.status === 503) seen[k] ??= a;
       await sleep(20);
@@ -150,22 +170,23 @@ describe("process reload", () => {
       expect(page?.status, k).toBe(503);
       expect(page!.headers.get("content-type"), k).toMatch(/text\/html/);
       expect(page!.body, k).toMatch(/<meta http-equiv="refresh" content="1">/);
-      expect(page!.body, k).toContain("restarting api");
+      expect(page!.body, k).toContain("restarting boxed");
       expect(page!.headers.get("retry-after"), k).toBe("1");
     }
     for (const k of ["api", "hostApi"] as const) {
       const api = seen[k];
       expect(api?.status, k).toBe(503);
-      expect(JSON.parse(api!.body), k).toEqual({ error: "api is restarting", retry_after: 1 });
+      expect(JSON.parse(api!.body), k).toEqual({ error: "boxed is restarting", retry_after: 1 });
       expect(api!.headers.get("retry-after"), k).toBe("1");
     }
-    await dev!.waitFor(/^api reloaded in/, { from });
-    expect(JSON.parse((await getUntilOk(`${proxy}/api/`)).body).message).toBe("slow start");
-    const byHost = await timedHostGet(`${proxy}/`, "api.localhost");
+    await dev!.waitFor(/^boxed restarted in/, { from });
+    expect(JSON.parse((await getUntilOk(`${proxy}/boxed/`)).body).message).toBe("slow start");
+    const byHost = await timedHostGet(`${proxy}/`, "boxed.localhost");
     expect(byHost.status).toBe(200);
     expect(JSON.parse(byHost.body).message).toBe("slow start");
-    await setMessage("fast again");
-    await dev!.waitFor(/^api reloaded in/, { from: from + 1 });
+    const fast = dev!.lines.length;
+    await setMessage("hello from boxed", "", "boxed");
+    await dev!.waitFor(/^boxed restarted in/, { from: fast });
   });
 
   it("a syntax error is reported with its last lines; saving a fix recovers at once", async () => {

@@ -248,6 +248,9 @@ describe("the worker starter", () => {
     const run = (code: string) => compose(root, ["exec", "-T", "api", "python", "-c", code], 120_000);
     expect((await run("from tasks import add; print(add.delay(2, 3).get(timeout=60))")).stdout.trim()).toBe("5");
     const first = await forked(root, "worker", "worker.py");
+    // The api (python-http) shares the code: its serve.py keeps the requirements (Celery, redis-py)
+    // imported and forks a worker that runs app.py.
+    const api = await forked(root, "api", "serve.py");
     const from = dev.lines.length;
     const burst = run(BURST);
     await new Promise((r) => setTimeout(r, 1000));
@@ -267,6 +270,12 @@ describe("the worker starter", () => {
     expect(second.parent).toBe(first.parent);
     expect(second.worker).not.toBe(first.worker);
     expect(dev.count(/^worker (restarted|crashed)/, from)).toBe(0);
+    // The save reloaded the api too, from the same long-lived serve.py.
+    await dev.waitFor(/^api reloaded in [\d.]+ s \(1 file\)$/, { from, timeoutMs: 180_000 });
+    const apiAfter = await forked(root, "api", "serve.py");
+    expect(apiAfter.parent).toBe(api.parent);
+    expect(apiAfter.worker).not.toBe(api.worker);
+    expect(dev.count(/^api (restarted|crashed)/, from)).toBe(0);
     // Dev only: the forked worker skips mingle's second of waiting for other workers.
     expect((await compose(root, ["logs", "--no-color", "worker"])).stdout).not.toMatch(/mingle: searching for neighbors/);
   });
