@@ -35,6 +35,14 @@ function supervise(app: string, grace = 2) {
 
 const APP = `trap 'echo "stopping $$"; exit 3' TERM; echo "started $$"; while :; do sleep 0.05; done`;
 
+describe("RELOADED_LINE", () => {
+  it("is found in a line the new worker's own output was written into, before or after it", () => {
+    expect(RELOADED_LINE.exec("create-stack: api reloaded (previous process exited with 143)api listening on :8000")?.[1]).toBe("143");
+    expect(RELOADED_LINE.exec("api listening on :8000create-stack: api reloaded (previous process exited with 0)")?.[1]).toBe("0");
+    expect(RELOADED_LINE.test("api reloaded (previous process exited with 0)")).toBe(false);
+  });
+});
+
 describe("supervisor script", { timeout: 20_000 }, () => {
   it("SIGHUP restarts the app in place and reports the old exit code", async () => {
     const s = supervise(APP);

@@ -21,7 +21,9 @@ export const RELOAD_SIGNAL_NUMBER = "1";
 /** Marks a container command as ours; `dev up` checks for it before signalling. */
 export const SUPERVISOR_MARK = "# create-stack supervisor";
 /** The line the supervisor prints once the new process is started; $1 is the old one's exit code. */
-export const RELOADED_LINE = /^create-stack: \S+ reloaded \(previous process exited with (\d+)\)$/;
+// Found anywhere in a line: the app's new worker shares the output and may write part of a line of
+// its own before or after it.
+export const RELOADED_LINE = /create-stack: \S+ reloaded \(previous process exited with (\d+)\)/;
 /**
  * An app that reloads itself on SIGHUP (e.g. a parent that keeps its imports and the listening
  * socket and forks a fresh worker per save, as the Django starter's serve.py does) writes its pid

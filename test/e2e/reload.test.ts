@@ -130,7 +130,7 @@ describe("process reload", () => {
   it("a request sent while api starts slowly waits for it: its serve.py holds the listening socket across the reload", async () => {
     const from = dev!.lines.length;
     await setMessage("slow start", "import time; time.sleep(3)\n");
-    const seen: { ms: number; status: number }[] = [];
+    const seen: Awaited<ReturnType<typeof timedGet>>[] = [];
     const deadline = Date.now() + 30_000;
     for (;;) {
       const r = await timedGet(`${proxy}/api/`);
