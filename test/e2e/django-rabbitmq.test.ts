@@ -39,9 +39,14 @@ describe("the django starter", () => {
     expect(logs.stdout).toMatch(/Applying auth\.0001_initial\.\.\. OK/);
     // runserver's own reloader is off: under dev up's supervisor, serve.py (Django's framework
     // imported once, the socket held) and the one worker it forked, reloaded by dev up instead; no
-    // third Python process. (Only python processes count: the supervisor shell carries the command.)
+    // third Python process. (Only python processes count: the supervisor shell carries the command.
+    // Only the container's own tree counts: an exec, such as Docker's healthcheck running
+    // `python -c ...` at that moment, has parent pid 0.)
     const ps = await compose(root, ["exec", "-T", "api", "ps", "-eo", "pid=,ppid=,args="]);
-    const procs = ps.stdout.split("\n").map((l) => l.trim().split(/\s+/)).filter((f) => /^python[0-9.]*$/.test(f[2] ?? ""));
+    const procs = ps.stdout
+      .split("\n")
+      .map((l) => l.trim().split(/\s+/))
+      .filter((f) => f[1] !== "0" && /^python[0-9.]*$/.test(f[2] ?? ""));
     expect(procs.map((f) => f[3]), ps.stdout).toEqual(["serve.py", "serve.py"]);
     expect(procs.some((worker) => procs.some((parent) => worker[1] === parent[0])), ps.stdout).toBe(true);
   });
