@@ -5,19 +5,26 @@ import { readFileSync, rmSync } from "node:fs";
 import { dirname, join } from "node:path";
 import { fileURLToPath } from "node:url";
 import { build } from "esbuild";
-import { composeSchemaValidatorModule, precheckedPresetsModule, schemaValidatorsModule } from "./precompile.mjs";
+import { composeSchemaValidatorModule, precheckedPresetsModule, precompiledTemplatesModule, schemaValidatorsModule } from "./precompile.mjs";
 
 const ROOT = dirname(dirname(fileURLToPath(import.meta.url)));
 
-// Two modules of src/ are replaced by what they compute, computed here once: the JSON Schema
+// Four modules of src/ are replaced by what they compute, computed here once: the JSON Schema
 // validators (src/fs/schema-validators.ts compiles them on first use; ajv's compiler is then
-// neither loaded nor run by a command) and the shipped presets' checked data
-// (src/presets/prechecked-presets.ts knows none, so tests parse and check every preset).
-const MODULES = { "schema-validators": schemaValidatorsModule, "compose-schema-validator": composeSchemaValidatorModule, "prechecked-presets": precheckedPresetsModule };
+// neither loaded nor run by a command), the shipped presets' checked data
+// (src/presets/prechecked-presets.ts knows none, so tests parse and check every preset) and the
+// shipped templates as code (src/render/precompiled-templates.ts knows none: Handlebars'
+// compiler, its parser and source maps, are loaded only for a template not shipped).
+const MODULES = {
+  "schema-validators": schemaValidatorsModule,
+  "compose-schema-validator": composeSchemaValidatorModule,
+  "prechecked-presets": precheckedPresetsModule,
+  "precompiled-templates": precompiledTemplatesModule,
+};
 const precompiled = {
   name: "precompiled",
   setup(b) {
-    b.onResolve({ filter: /(^|\/)(schema-validators|compose-schema-validator|prechecked-presets)\.js$/ }, (args) => ({ path: /([a-z-]+)\.js$/.exec(args.path)[1], namespace: "precompiled" }));
+    b.onResolve({ filter: /(^|\/)(schema-validators|compose-schema-validator|prechecked-presets|precompiled-templates)\.js$/ }, (args) => ({ path: /([a-z-]+)\.js$/.exec(args.path)[1], namespace: "precompiled" }));
     b.onLoad({ filter: /.*/, namespace: "precompiled" }, (args) => ({ contents: MODULES[args.path](), loader: "js", resolveDir: ROOT }));
   },
 };

@@ -1,12 +1,14 @@
 // What the build computes once so that no command pays for it at run time: the JSON Schema
-// validators of stack.yaml and preset.yaml as code (ajv standalone), and the shipped presets
-// parsed and checked. Runs after tsc, from its output: the same options, files and checks as src/.
+// validators of stack.yaml and preset.yaml as code (ajv standalone), the shipped presets
+// parsed and checked, and the shipped templates compiled. Runs after tsc, from its output: the same options, files and checks as src/.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
+import { createRequire } from "node:module";
 import { join } from "node:path";
 import { Ajv } from "ajv";
 import standalone from "ajv/dist/standalone/index.js";
 import { contentHash } from "../dist/fs/content-hash.js";
-import { COMPOSE_SCHEMA_FILE, PRESET_SCHEMA_FILE, PRESETS_DIR, SCHEMA_FILE } from "../dist/fs/package-paths.js";
+import { COMPOSE_SCHEMA_FILE, PRESET_SCHEMA_FILE, PRESETS_DIR, SCHEMA_FILE, TEMPLATES_DIR } from "../dist/fs/package-paths.js";
+import { TEMPLATE_OPTIONS } from "../dist/render/render-template.js";
 import { AJV_OPTIONS } from "../dist/fs/schema-validators.js";
 import { COMPOSE_AJV_OPTIONS } from "../dist/fs/compose-schema-validator.js";
 import { loadPresets } from "../dist/presets/load-presets.js";
@@ -77,4 +79,43 @@ export function precheckedPresetsModule() {
     "}",
     "",
   ].join("\n");
+}
+
+/**
+ * An ES module with the exports of src/render/precompiled-templates.ts: every shipped template
+ * (presets/ and templates/, *.hbs) compiled to code by the text's hash, with the options
+ * render-template.ts compiles with. Each spec is made on first use.
+ */
+export function precompiledTemplatesModule() {
+  const require = createRequire(import.meta.url);
+  const Handlebars = require("handlebars");
+  const entries = new Map();
+  for (const file of [...hbsFiles(PRESETS_DIR), ...hbsFiles(TEMPLATES_DIR)]) {
+    const text = readFileSync(file, "utf8");
+    // Without each lookup's line and column (a fifth of the code): they only place the message
+    // of a variable missing in strict mode, a bug of ours that the tests' compiled runs place.
+    entries.set(contentHash(text), Handlebars.precompile(text, TEMPLATE_OPTIONS).replace(LOCATION, "null"));
+  }
+  // Each spec's code is kept as a string and made into its object on first use: loading the
+  // module parses strings only, and the templates' text (starter code with its own imports) never
+  // reads as this package's code.
+  return [
+    `const specs = ${JSON.stringify(Object.fromEntries(entries))};`,
+    "const made = new Map();",
+    "export function precompiledTemplate(hash) {",
+    "  if (!Object.hasOwn(specs, hash)) return undefined;",
+    "  if (!made.has(hash)) made.set(hash, new Function(`return (${specs[hash]});`)());",
+    "  return made.get(hash);",
+    "}",
+    "",
+  ].join("\n");
+}
+
+const LOCATION = /\{"start":\{"line":\d+,"column":\d+\},"end":\{"line":\d+,"column":\d+\}\}/g;
+
+function hbsFiles(dir) {
+  return readdirSync(dir, { recursive: true })
+    .filter((f) => f.endsWith(".hbs"))
+    .sort()
+    .map((f) => join(dir, f));
 }
