@@ -83,7 +83,7 @@ export async function addServiceCommand(args: AddServiceArgs): Promise<void> {
       live.url = url;
       if (httpsUrl) live.httpsUrl = httpsUrl;
       const proxyNamesService = live.proxyReloaded === true && proxyRenderer(proxy).namesService;
-      live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService, boundMs: ROUTE_BOUND_MS }), { timeoutMs: ROUTE_BOUND_MS }).catch(() => false);
+      live.routeAnswered = await waitFor(routeServedBy(url, args.name, { proxyNamesService }), { timeoutMs: ROUTE_BOUND_MS }).catch(() => false);
       live.routeSeconds = (performance.now() - t0) / 1000;
       out(
         live.routeAnswered

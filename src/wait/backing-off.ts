@@ -23,9 +23,9 @@ export function backingOff(part: Readiness, opts: BackoffOptions): Readiness {
   return {
     what: part.what,
     intervalMs: part.intervalMs,
-    async probe() {
+    async probe(look) {
       if (now() < due) return { ready: false };
-      const result = await part.probe();
+      const result = await part.probe(look);
       due = now() + interval;
       interval = Math.min(interval * factor, opts.maxMs);
       return result;

@@ -8,9 +8,9 @@ export function allOf(...parts: Readiness[]): Readiness {
   return {
     what: parts.map((p) => p.what).join(" and "),
     intervalMs: Math.min(...parts.map((p) => p.intervalMs)),
-    async probe(): Promise<ProbeResult> {
+    async probe(look): Promise<ProbeResult> {
       for (const p of parts.filter((x) => !done.has(x))) {
-        const r = await p.probe();
+        const r = await p.probe(look);
         if (!r.ready && r.failed) return r;
         if (r.ready) done.add(p);
       }
@@ -28,8 +28,8 @@ export function firstOf(...parts: Readiness[]): Readiness {
   return {
     what: parts.map((p) => p.what).join(" or "),
     intervalMs: Math.min(...parts.map((p) => p.intervalMs)),
-    async probe(): Promise<ProbeResult> {
-      const results = await Promise.all(parts.map((p) => p.probe()));
+    async probe(look): Promise<ProbeResult> {
+      const results = await Promise.all(parts.map((p) => p.probe(look)));
       if (results.some((r) => r.ready)) return { ready: true };
       return results.find((r) => !r.ready && r.failed) ?? { ready: false };
     },
@@ -45,8 +45,8 @@ export function failuresOf(part: Readiness): Readiness {
   return {
     what: part.what,
     intervalMs: part.intervalMs,
-    async probe(): Promise<ProbeResult> {
-      const r = await part.probe();
+    async probe(look): Promise<ProbeResult> {
+      const r = await part.probe(look);
       return r.ready ? { ready: false } : r;
     },
     timedOut: part.timedOut,

@@ -19,17 +19,17 @@ const PROXY_GET_MAX_MS = 10_000;
  * (502/503/504) counts, since the app may answer its root with a 404; and where the proxy names
  * the service that answered (our nginx config sets X-Stack-Service on every route), it must be
  * this one: right after a reload, the previous configuration can still answer, with its own 404
- * or, for a nested route, from the parent route's service. `boundMs`: the wait's bound (see
- * proxyGetTimeoutMs).
+ * or, for a nested route, from the parent route's service. Each GET is bounded by the wait's
+ * deadline (see proxyGetTimeoutMs).
  */
-export function routeServedBy(url: string, service: string, opts: { proxyNamesService: boolean; boundMs: number }): Readiness {
-  const deadline = Date.now() + opts.boundMs;
+export function routeServedBy(url: string, service: string, opts: { proxyNamesService: boolean }): Readiness {
   return {
     what: `${url} served by ${service}`,
     intervalMs: 25,
-    async probe() {
+    async probe(look) {
       try {
-        const res = await fetch(url, { signal: AbortSignal.timeout(proxyGetTimeoutMs(deadline)) });
+        // A look outside a wait gets the shortest bound.
+        const res = await fetch(url, { signal: AbortSignal.timeout(proxyGetTimeoutMs(look?.deadline ?? 0)) });
         await res.arrayBuffer();
         const answeredBy = res.headers.get("x-stack-service");
         const rightService = opts.proxyNamesService ? answeredBy === service : answeredBy === null || answeredBy === service;

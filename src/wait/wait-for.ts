@@ -1,5 +1,10 @@
 import { runtimeError, type StackError } from "../errors/stack-error.js";
 
+/** What a wait tells each look: when it ends. */
+export interface Look {
+  deadline: number;
+}
+
 /** What one look at a readiness condition found. */
 export type ProbeResult = { ready: true } | { ready: false; failed?: StackError };
 
@@ -12,7 +17,8 @@ export interface Readiness {
   what: string;
   /** Poll interval in ms; the strategy knows how cheap a look is. */
   intervalMs: number;
-  probe(): Promise<ProbeResult>;
+  /** `look.deadline`: when the wait ends (ms since the epoch), for a probe that bounds one look by it. */
+  probe(look?: Look): Promise<ProbeResult>;
   /** The error for a timeout, e.g. with log lines; a plain E_WAIT_TIMEOUT naming `what` otherwise. */
   timedOut?(timeoutMs: number): Promise<StackError>;
 }
@@ -30,7 +36,7 @@ export async function waitFor(readiness: Readiness, opts: WaitOptions): Promise<
   const deadline = Date.now() + opts.timeoutMs;
   for (;;) {
     if (opts.signal?.aborted) return false;
-    const result = await readiness.probe();
+    const result = await readiness.probe({ deadline });
     if (result.ready) return true;
     if (result.failed) throw result.failed;
     if (Date.now() >= deadline) {
