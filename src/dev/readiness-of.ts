@@ -62,8 +62,8 @@ export async function readinessOf(
       port: true,
     };
   }
+  if (!command) return { readiness: opts.inPlace ? containerHealthy(ctx.engine, c.id) : backingOff(containerHealthy(ctx.engine, c.id), { maxMs: DOCKER_VERDICT_MAX_MS }), checked: false, label: "running", port: false };
   const healthy = opts.inPlace ? failsWhenStopped(ctx, c.id) : backingOff(containerHealthy(ctx.engine, c.id), { maxMs: DOCKER_VERDICT_MAX_MS });
-  if (!command) return { readiness: opts.inPlace ? containerHealthy(ctx.engine, c.id) : healthy, checked: false, label: "running", port: false };
   const check = condition(`${c.service}'s healthcheck passing`, async () => (await ctx.engine.exec(c.id, command).catch(() => ({ exitCode: -1 }))).exitCode === 0, HEALTHCHECK_FIRST_MS);
   const passes = backingOff(check, { maxMs: HEALTHCHECK_MAX_MS });
   return { readiness: firstOf(passes, healthy), checked: true, label: "healthy", port: false };
