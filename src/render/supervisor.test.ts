@@ -88,9 +88,11 @@ describe("supervisor script", { timeout: 20_000 }, () => {
   });
 
   it("an app that claims its reloads gets the SIGHUP and reports the reload itself; it is not restarted", async () => {
-    const claiming = `echo $$ >"$${RELOAD_CLAIM_ENV}"; echo "started $$"
-trap 'echo "create-stack: $CREATE_STACK_SERVICE reloaded (previous process exited with 7)"' HUP
+    // The traps come before "started": a SIGHUP sent on that line must find the handler in place
+    // (a shell without one dies of it, which a loaded machine's scheduling made happen).
+    const claiming = `trap 'echo "create-stack: $CREATE_STACK_SERVICE reloaded (previous process exited with 7)"' HUP
 trap 'echo "stopping $$"; exit 3' TERM
+echo $$ >"$${RELOAD_CLAIM_ENV}"; echo "started $$"
 while :; do sleep 0.05; done`;
     const s = supervise(claiming);
     await s.until(/^started /);
