@@ -21,7 +21,7 @@ function site(packages: Record<string, string>) {
 const says = (what: string) => `import os\nprint("${what} imported by", os.getpid(), flush=True)\n`;
 
 /** An app that imports IMPORTS on each request (not at its start) and answers MESSAGE. */
-const app = (imports: string[], message: string) => `import importlib, os
+const app = (imports: string[], message: string) => `import importlib, os, threading
 from http.server import BaseHTTPRequestHandler, HTTPServer
 
 MESSAGE = "${message}"
@@ -31,6 +31,7 @@ class Handler(BaseHTTPRequestHandler):
     def do_GET(self):
         for name in ${JSON.stringify(imports)}:
             importlib.import_module(name)
+        print("app sees threads:", threading.active_count(), flush=True)
         body = MESSAGE.encode()
         self.send_response(200)
         self.send_header("Content-Length", str(len(body)))
@@ -75,6 +76,9 @@ describe("the fork server learns the modules its workers import", { timeout: 60_
       expect(by(/^project helper imported/)).toEqual(workers);
       // fragile fails in the parent (printing nothing): each worker imports it itself.
       expect(by(/^installed fragile imported/)).toEqual(workers);
+      // The worker's reporting thread is not one of threading's (Celery counts those to choose its
+      // shutdown).
+      expect(new Set(by(/^app sees threads:/))).toEqual(new Set([1]));
 
       // lazydep, now among the parent's files, changes: the next worker comes from a fresh
       // interpreter, and imports the changed package.
