@@ -53,8 +53,8 @@ describe("the fork server learns the modules its workers import", { timeout: 60_
   it("imports in the parent, while it waits, what a worker imported from outside the service's folder; never the project's files; a module failing there is left to the worker; a changed one starts a fresh interpreter", async () => {
     const packages = site({
       lazydep: says("installed lazydep"),
-      // Imports in an app (its __main__ has MESSAGE), not in the parent.
-      fragile: `import __main__\nif not hasattr(__main__, "MESSAGE"):\n    raise ImportError("only in the app")\n${says("installed fragile")}`,
+      // Imports in an app (its __main__ has MESSAGE); in the parent it would end the process.
+      fragile: `import __main__\nif not hasattr(__main__, "MESSAGE"):\n    raise SystemExit("only in the app")\n${says("installed fragile")}`,
     });
     const imports = ["lazydep", "helper", "fragile"];
     const dir = project({ "app.py": app(imports, "first"), "helper.py": says("project helper") });
@@ -74,7 +74,7 @@ describe("the fork server learns the modules its workers import", { timeout: 60_
       expect(by(/^installed lazydep imported/)).toEqual([workers[0], parent]);
       // The project's helper.py is read by each worker, never by the parent.
       expect(by(/^project helper imported/)).toEqual(workers);
-      // fragile fails in the parent (printing nothing): each worker imports it itself.
+      // fragile fails in the parent (printing nothing, ending nothing): each worker imports it itself.
       expect(by(/^installed fragile imported/)).toEqual(workers);
       // The worker's reporting thread is not one of threading's (Celery counts those to choose its
       // shutdown).
