@@ -1,7 +1,7 @@
 import { mkdtempSync, rmSync, writeFileSync, mkdirSync } from "node:fs";
 import { tmpdir } from "node:os";
 import { join } from "node:path";
-import { afterEach, describe, expect, it } from "vitest";
+import { afterEach, describe, expect, it, vi } from "vitest";
 import { FakeEngine } from "../../test/support/fake-engine.js";
 import type { ComposeCli } from "../engine/compose-cli.js";
 import { syncProject } from "../plan/sync-project.js";
@@ -31,7 +31,7 @@ afterEach(async () => {
 });
 
 /** A project on disk (stack.yaml and the files dev sync writes), an in-memory engine, a compose stand-in. */
-async function harness() {
+async function harness(opts: { beforeCompose?: (args: string[]) => Promise<void> } = {}) {
   const root = mkdtempSync(join(tmpdir(), "create-stack-watch-"));
   writeFileSync(join(root, "stack.yaml"), STACK);
   mkdirSync(join(root, "services/api"), { recursive: true });
@@ -50,6 +50,7 @@ async function harness() {
     command: ["docker", "compose"],
     run: async (args) => {
       composeRuns.push(args);
+      await opts.beforeCompose?.(args);
       const service = args.at(-1)!;
       if (args[0] === "up" && args.includes("--no-deps")) ids.set(service, engine.add({ project: "shop", service, health: "none" }).id);
       return { exitCode: 0, stdout: "", stderr: "", combined: [] };
@@ -249,5 +250,37 @@ describe("watch loop with a fake engine", () => {
     writeFileSync(join(root, "stack.yaml"), STACK + "  web:\n    template: python-http\n    route: /web2\n");
     await waitFor(/^stack\.yaml applied: 3 services$/, from);
     expect(composeRuns.slice(runs).filter((a) => a[0] === "build")).toEqual([]);
+  });
+
+  it("a save of a service while stack.yaml is applied waits for the apply: the two never run compose at once", async () => {
+    // The apply's `up` is held until released; anything compose is asked meanwhile is recorded.
+    let release!: () => void;
+    const held = new Promise<void>((resolve) => (release = resolve));
+    let applying = false;
+    const during: string[][] = [];
+    const { root, composeRuns, lines, waitFor } = await harness({
+      beforeCompose: async (args) => {
+        if (applying) during.push(args);
+        if (args[0] === "up" && args.includes("--remove-orphans")) {
+          applying = true;
+          await held;
+          applying = false;
+        }
+      },
+    });
+    mkdirSync(join(root, "services/web"), { recursive: true });
+    const from = lines.length;
+    writeFileSync(join(root, "stack.yaml"), STACK + "  web:\n    template: python-http\n    route: /web\n");
+    await waitFor(/^watching .*\bweb\b/, from);
+    await vi.waitFor(() => expect(applying).toBe(true), { timeout: 5000 });
+    // web's requirements saved while the apply runs: a rebuild, which runs compose.
+    writeFileSync(join(root, "services/web/requirements.txt"), "requests\n");
+    await new Promise((r) => setTimeout(r, 1500));
+    expect(during).toEqual([]);
+    release();
+    await waitFor(/^stack\.yaml applied: 3 services$/, from);
+    // Then the rebuild runs, after the apply.
+    const apply = composeRuns.findIndex((a) => a[0] === "up" && a.includes("--remove-orphans"));
+    await vi.waitFor(() => expect(composeRuns.slice(apply + 1).some((a) => a[0] === "build" && a.at(-1) === "web")).toBe(true), { timeout: 5000 });
   });
 });

@@ -94,6 +94,12 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
   const done = new AbortController();
   opts.signal.addEventListener("abort", () => done.abort(), { once: true });
   let inFlight = 0;
+  // A stack.yaml apply and a service's restart never run compose at once: both could create the
+  // same container (a service added while it is saved), and the second would find its name taken.
+  // An apply waits for the restarts in flight; a restart waits for the apply.
+  let applyRunning: Promise<void> | undefined;
+  const whenIdle: (() => void)[] = [];
+  const restartsDone = () => (inFlight === 0 ? Promise.resolve() : new Promise<void>((resolve) => whenIdle.push(resolve)));
   let stoppedElsewhere = false;
   // Everything stopped on purpose through the tool (`dev down` in another terminal, `dev stop` of
   // each service): this watcher has nothing left to look after. Anything else that stops the
@@ -181,6 +187,8 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     // not noticed, a second restart would be.
     burstDebounceMs: 1000,
     run: async (name, change) => {
+      // After an apply in progress: the service as the new stack.yaml has it.
+      while (applyRunning) await applyRunning;
       const svc = stack.find((s) => s.name === name);
       if (!svc || done.signal.aborted) return true;
       if (stoppedOnPurpose(name)) {
@@ -244,7 +252,7 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
       } finally {
         echoes.ended(name);
         progress?.stop();
-        inFlight--;
+        if (--inFlight === 0) whenIdle.splice(0).forEach((resolve) => resolve());
         crashes.restartDone(name, ok);
       }
       // A new container: its hooks (migrations) run again. Outside the restart: a stack stopped
@@ -267,13 +275,18 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
       return;
     }
     applying = true;
+    let applied!: () => void;
+    applyRunning = new Promise<void>((resolve) => (applied = resolve));
     try {
+      await restartsDone();
       do {
         again = false;
         await applyStack();
       } while (again && !opts.signal.aborted);
     } finally {
       applying = false;
+      applyRunning = undefined;
+      applied();
     }
   };
 
