@@ -1,6 +1,7 @@
 // What the build computes once so that no command pays for it at run time: the JSON Schema
 // validators of stack.yaml and preset.yaml as code (ajv standalone), the shipped presets
-// parsed and checked, and the shipped templates compiled. Runs after tsc, from its output: the same options, files and checks as src/.
+// parsed and checked, and the shipped templates compiled. Runs after tsc, from its output: the
+// same options, files and checks as src/.
 import { existsSync, readdirSync, readFileSync } from "node:fs";
 import { createRequire } from "node:module";
 import { join } from "node:path";

@@ -262,19 +262,18 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
     },
   });
 
-  // One apply at a time; saves that arrive meanwhile are coalesced into one more apply after it.
-  let applying = false;
+  // One apply at a time (applyRunning, above); saves that arrive meanwhile are coalesced into one
+  // more apply after it.
   // .env as compose last applied it, and whether that apply succeeded (the stack as dev up started it, at first).
   let appliedEnv: ReadonlyMap<string, string> = await readProjectEnv(root);
   let lastUpOk = true;
   let again = false;
   let stackBroken = false;
   const onStackChange = async () => {
-    if (applying) {
+    if (applyRunning) {
       again = true;
       return;
     }
-    applying = true;
     let applied!: () => void;
     applyRunning = new Promise<void>((resolve) => (applied = resolve));
     try {
@@ -284,7 +283,6 @@ export async function watchLoop(opened: DevContext, opts: WatchOptions): Promise
         await applyStack();
       } while (again && !opts.signal.aborted);
     } finally {
-      applying = false;
       applyRunning = undefined;
       applied();
     }

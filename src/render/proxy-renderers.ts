@@ -127,14 +127,13 @@ export function proxyGeneratedPaths(): string[] {
  * version. The bound only catches a master that never switches (it logs why: dev logs nginx).
  */
 export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boundMs = NGINX_SWITCH_BOUND_MS): Promise<void> {
-  const deadline = Date.now() + boundMs;
   const before = workersOf(await nginxProcesses(io));
   const res = await io.exec(["nginx", "-s", "reload"]);
   if (res.exitCode !== 0) throw runtimeError("E_NGINX_RELOAD", "nginx rejected the new configuration", "the previous configuration stays in use; see nginx's message above", res.output.split("\n"));
   const expected = routesVersion(services);
   let last = { oldAccepting: before.length, newAccepting: 0, version: undefined as string | undefined, processes: [] as string[], looked: false };
   let lookFailed: string | undefined;
-  const switched = condition("nginx serving the new configuration", async () => {
+  const switched = condition("nginx serving the new configuration", async (look) => {
     // A look that fails (the engine busy, the exec refused) is retried until the bound: the
     // reload was sent, and only nginx's process table tells whether it took.
     let processes: string[];
@@ -149,7 +148,7 @@ export async function reloadNginx(io: ProxyIo, services: ResolvedService[], boun
     last = { oldAccepting: now.filter((pid) => before.includes(pid)).length, newAccepting: now.filter((pid) => !before.includes(pid)).length, version: undefined, processes, looked: true };
     if (last.oldAccepting > 0 || last.newAccepting === 0) return false;
     // nginx answers this path itself; a GET that has no answer by the deadline has none.
-    last.version = await io.get(ROUTES_VERSION_PATH, proxyGetTimeoutMs(deadline));
+    last.version = await io.get(ROUTES_VERSION_PATH, proxyGetTimeoutMs(look?.deadline ?? 0));
     return last.version === expected;
   });
   await waitFor(switched, { timeoutMs: boundMs }).catch(async () => {
